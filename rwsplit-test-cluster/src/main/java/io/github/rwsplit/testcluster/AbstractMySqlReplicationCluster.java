@@ -1,0 +1,379 @@
+package io.github.rwsplit.testcluster;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * What every provider shares: the accounts, replication set-up and the SQL-level controls. A
+ * provider supplies the servers (start, kill, freeze, restart, close) and calls
+ * {@link #configureReplication(String, int, Instant)} once they accept connections.
+ */
+abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluster {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final char[] PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+		.toCharArray();
+
+	protected final ClusterSpec spec;
+
+	private final Map<String, ClusterNode> nodes;
+
+	private final Credentials adminUser;
+
+	private final Credentials appUser = new Credentials("rwsplit_app", randomPassword());
+
+	private final Credentials readOnlyUser = new Credentials("rwsplit_ro", randomPassword());
+
+	private final Credentials replicationUser = new Credentials("rwsplit_repl", randomPassword());
+
+	protected AbstractMySqlReplicationCluster(ClusterSpec spec, List<ClusterNode> nodes, Credentials adminUser) {
+		this.spec = spec;
+		Map<String, ClusterNode> byName = new LinkedHashMap<>();
+		nodes.forEach((node) -> byName.put(node.name(), node));
+		this.nodes = byName;
+		this.adminUser = adminUser;
+	}
+
+	/**
+	 * Lays out the nodes of a cluster: the primary is server 1, replica {@code i} is server
+	 * {@code i + 1}.
+	 */
+	static List<ClusterNode> layout(ClusterSpec spec, String host, int[] ports) {
+		ClusterNode[] nodes = new ClusterNode[spec.replicas() + 1];
+		nodes[0] = new ClusterNode("primary", NodeRole.PRIMARY, 1, host, ports[0], spec.schema());
+		for (int i = 1; i <= spec.replicas(); i++) {
+			nodes[i] = new ClusterNode("replica-" + i, NodeRole.REPLICA, i + 1, host, ports[i], spec.schema());
+		}
+		return List.of(nodes);
+	}
+
+	/** Free loopback ports, all held open until every one is chosen so none is handed out twice. */
+	static int[] freeLoopbackPorts(String host, int count) {
+		List<ServerSocket> sockets = new ArrayList<>();
+		try {
+			int[] ports = new int[count];
+			for (int i = 0; i < count; i++) {
+				ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host));
+				sockets.add(socket);
+				ports[i] = socket.getLocalPort();
+			}
+			return ports;
+		}
+		catch (IOException ex) {
+			throw new ClusterStartException("Could not find free loopback ports: " + ex.getMessage(), ex);
+		}
+		finally {
+			for (ServerSocket socket : sockets) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// Released either way.
+				}
+			}
+		}
+	}
+
+	/**
+	 * Polls until a node accepts an admin connection.
+	 * @param node the node
+	 * @param deadline when to give up
+	 * @param liveness called before each attempt; throws when the server is known to be dead
+	 * @param logs describes the node's logs for the failure message
+	 */
+	protected final void awaitAcceptingConnections(ClusterNode node, Instant deadline, Runnable liveness,
+			Supplier<String> logs) {
+		SQLException last = null;
+		while (Instant.now().isBefore(deadline)) {
+			liveness.run();
+			try (Connection connection = connectAsAdmin(node, "")) {
+				return;
+			}
+			catch (SQLException ex) {
+				last = ex;
+			}
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ClusterStartException("Interrupted while waiting for " + node.name(), ex);
+			}
+		}
+		throw new ClusterStartException(node.name() + " did not accept connections in time (last error: "
+				+ ((last != null) ? last.getMessage() : "none") + "); " + logs.get());
+	}
+
+	static String randomPassword() {
+		char[] chars = new char[24];
+		for (int i = 0; i < chars.length; i++) {
+			chars[i] = PASSWORD_ALPHABET[RANDOM.nextInt(PASSWORD_ALPHABET.length)];
+		}
+		return new String(chars);
+	}
+
+	/**
+	 * Creates the schema and accounts on the primary (they replicate to every replica), points each
+	 * replica at the primary and waits until all have caught up.
+	 * @param sourceHost the primary's address as the replicas reach it
+	 * @param sourcePort the primary's port as the replicas reach it
+	 * @param deadline when to give up
+	 */
+	protected final void configureReplication(String sourceHost, int sourcePort, Instant deadline) {
+		String schema = this.spec.schema();
+		withAdminConnection("primary", "", (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "`");
+				createUser(statement, this.appUser, "ALL PRIVILEGES ON `" + schema + "`.*", "REPLICATION CLIENT ON *.*");
+				createUser(statement, this.readOnlyUser, "SELECT ON `" + schema + "`.*", "REPLICATION CLIENT ON *.*");
+				createUser(statement, this.replicationUser, "REPLICATION SLAVE ON *.*");
+			}
+			return null;
+		});
+		for (ClusterNode replica : replicas()) {
+			withAdminConnection(replica.name(), "", (connection) -> {
+				try (Statement statement = connection.createStatement()) {
+					// A short connect retry lets replicas reconnect within a second after the primary
+					// restarts; MySQL's default is a minute.
+					statement.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + sourceHost + "', SOURCE_PORT="
+							+ sourcePort + ", SOURCE_USER='" + this.replicationUser.username() + "', SOURCE_PASSWORD='"
+							+ this.replicationUser.password() + "', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1,"
+							+ " SOURCE_CONNECT_RETRY=1, SOURCE_RETRY_COUNT=86400");
+					statement.execute("START REPLICA");
+				}
+				return null;
+			});
+		}
+		awaitReplicasCaughtUp(Duration.between(Instant.now(), deadline));
+	}
+
+	private static void createUser(Statement statement, Credentials user, String... grants) throws SQLException {
+		// Passwords are generated from a plain alphabet, so quoting them as literals is safe.
+		statement.execute("CREATE USER '" + user.username() + "'@'%' IDENTIFIED BY '" + user.password() + "'");
+		for (String grant : grants) {
+			statement.execute("GRANT " + grant + " TO '" + user.username() + "'@'%'");
+		}
+	}
+
+	@Override
+	public ClusterNode primary() {
+		return this.nodes.get("primary");
+	}
+
+	@Override
+	public List<ClusterNode> replicas() {
+		return this.nodes.values().stream().filter((node) -> !node.isPrimary()).toList();
+	}
+
+	@Override
+	public List<ClusterNode> nodes() {
+		return List.copyOf(this.nodes.values());
+	}
+
+	@Override
+	public ClusterNode node(String name) {
+		ClusterNode node = this.nodes.get(name);
+		if (node == null) {
+			throw new IllegalArgumentException("No node named '" + name + "' in this cluster; nodes are " + this.nodes.keySet());
+		}
+		return node;
+	}
+
+	protected final ClusterNode replica(String name) {
+		ClusterNode node = node(name);
+		if (node.isPrimary()) {
+			throw new IllegalArgumentException("'" + name + "' is the primary; this control applies to replicas only");
+		}
+		return node;
+	}
+
+	@Override
+	public String schema() {
+		return this.spec.schema();
+	}
+
+	@Override
+	public Credentials appUser() {
+		return this.appUser;
+	}
+
+	@Override
+	public Credentials readOnlyUser() {
+		return this.readOnlyUser;
+	}
+
+	@Override
+	public Credentials replicationUser() {
+		return this.replicationUser;
+	}
+
+	@Override
+	public Credentials adminUser() {
+		return this.adminUser;
+	}
+
+	@Override
+	public Connection openAdminConnection(String node) {
+		try {
+			return connectAsAdmin(node(node), this.spec.schema());
+		}
+		catch (SQLException ex) {
+			throw failure(node, "connect", ex);
+		}
+	}
+
+	/** Opens an admin connection without looking at the cluster's state; used while starting. */
+	protected final Connection connectAsAdmin(ClusterNode node, String schema) throws SQLException {
+		Properties properties = new Properties();
+		properties.setProperty("user", this.adminUser.username());
+		properties.setProperty("password", this.adminUser.password());
+		properties.setProperty("connectTimeout", "5000");
+		return DriverManager.getConnection(node.jdbcUrl(schema), properties);
+	}
+
+	@Override
+	public String gtidExecuted(String node) {
+		return withAdminConnection(node, "", (connection) -> {
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("SELECT @@global.gtid_executed")) {
+				rs.next();
+				return normalizeGtidSet(rs.getString(1));
+			}
+		});
+	}
+
+	static String normalizeGtidSet(String gtidSet) {
+		return (gtidSet != null) ? gtidSet.replace("\n", "").replace("\r", "").trim() : "";
+	}
+
+	@Override
+	public boolean awaitGtidApplied(String node, String gtidSet, Duration timeout) {
+		String set = normalizeGtidSet(gtidSet);
+		if (set.isEmpty()) {
+			return true;
+		}
+		BigDecimal seconds = BigDecimal.valueOf(Math.max(0, timeout.toMillis()), 3);
+		return withAdminConnection(node, "", (connection) -> {
+			try (PreparedStatement statement = connection
+				.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
+				statement.setString(1, set);
+				statement.setBigDecimal(2, seconds);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					return rs.getInt(1) == 0;
+				}
+			}
+		});
+	}
+
+	@Override
+	public void awaitReplicasCaughtUp(Duration timeout) {
+		Instant deadline = Instant.now().plus(timeout);
+		String primaryGtids = gtidExecuted("primary");
+		for (ClusterNode replica : replicas()) {
+			Duration left = Duration.between(Instant.now(), deadline);
+			if (!awaitGtidApplied(replica.name(), primaryGtids, left.isNegative() ? Duration.ZERO : left)) {
+				throw new IllegalStateException(replica.name() + " did not apply the primary's GTID set " + primaryGtids
+						+ " within " + timeout + "; its status: " + replicaStatus(replica.name()));
+			}
+		}
+	}
+
+	@Override
+	public ReplicaStatus replicaStatus(String replica) {
+		replica(replica);
+		return withAdminConnection(replica, "", (connection) -> {
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("SHOW REPLICA STATUS")) {
+				if (!rs.next()) {
+					throw new IllegalStateException(replica + " has no replication configured");
+				}
+				long behind = rs.getLong("Seconds_Behind_Source");
+				Long secondsBehind = rs.wasNull() ? null : behind;
+				String ioError = rs.getString("Last_IO_Error");
+				String sqlError = rs.getString("Last_SQL_Error");
+				String lastError = (sqlError != null && !sqlError.isEmpty()) ? sqlError
+						: (ioError != null) ? ioError : "";
+				return new ReplicaStatus("Yes".equals(rs.getString("Replica_IO_Running")),
+						"Yes".equals(rs.getString("Replica_SQL_Running")), secondsBehind, rs.getInt("SQL_Delay"),
+						lastError);
+			}
+		});
+	}
+
+	@Override
+	public void stopReplicaSqlThread(String replica) {
+		executeOnReplica(replica, "STOP REPLICA SQL_THREAD");
+	}
+
+	@Override
+	public void startReplicaSqlThread(String replica) {
+		executeOnReplica(replica, "START REPLICA SQL_THREAD");
+	}
+
+	@Override
+	public void setReplicationDelay(String replica, Duration delay) {
+		if (delay.isNegative() || delay.toNanos() % 1_000_000_000L != 0) {
+			throw new IllegalArgumentException("Replication delay must be zero or whole seconds, was " + delay);
+		}
+		boolean applierWasRunning = replicaStatus(replica).sqlThreadRunning();
+		// SOURCE_DELAY can only change while the applier is stopped; leave it as it was found.
+		executeOnReplica(replica, "STOP REPLICA SQL_THREAD", "CHANGE REPLICATION SOURCE TO SOURCE_DELAY=" + delay.toSeconds());
+		if (applierWasRunning) {
+			executeOnReplica(replica, "START REPLICA SQL_THREAD");
+		}
+	}
+
+	private void executeOnReplica(String replica, String... statements) {
+		replica(replica);
+		withAdminConnection(replica, "", (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				for (String sql : statements) {
+					statement.execute(sql);
+				}
+			}
+			return null;
+		});
+	}
+
+	/** Work done on an admin connection. */
+	@FunctionalInterface
+	protected interface ConnectionCallback<T> {
+
+		T doWith(Connection connection) throws SQLException;
+
+	}
+
+	protected final <T> T withAdminConnection(String node, String schema, ConnectionCallback<T> callback) {
+		ClusterNode target = node(node);
+		try (Connection connection = connectAsAdmin(target, schema)) {
+			return callback.doWith(connection);
+		}
+		catch (SQLException ex) {
+			throw failure(node, "run SQL", ex);
+		}
+	}
+
+	private static IllegalStateException failure(String node, String action, SQLException ex) {
+		return new IllegalStateException("Could not " + action + " on " + node + ": " + ex.getMessage(), ex);
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.github.rwsplit.testcluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Closes every cluster still open when the JVM exits normally (including after failed tests).
+ * A JVM that is killed cannot run hooks; each local cluster also has a watchdog process for that.
+ */
+final class ClusterReaper {
+
+	private static final Set<MySqlReplicationCluster> OPEN = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(ClusterReaper::closeAll, "rwsplit-cluster-reaper"));
+	}
+
+	private ClusterReaper() {
+	}
+
+	static void register(MySqlReplicationCluster cluster) {
+		OPEN.add(cluster);
+	}
+
+	static void unregister(MySqlReplicationCluster cluster) {
+		OPEN.remove(cluster);
+	}
+
+	private static void closeAll() {
+		List<MySqlReplicationCluster> clusters = new ArrayList<>(OPEN);
+		for (MySqlReplicationCluster cluster : clusters) {
+			try {
+				cluster.close();
+			}
+			catch (RuntimeException ex) {
+				// Keep closing the others.
+			}
+		}
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * JUnit Jupiter support: {@link io.github.rwsplit.testcluster.junit.MySqlClusterTest} gives a
+ * test class a running cluster, shared or of its own.
+ */
+package io.github.rwsplit.testcluster.junit;

@@ -1,0 +1,10 @@
+/**
+ * A real MySQL replication cluster — one primary and N GTID replicas on loopback — for
+ * integration tests and local development, with the fault controls that routing, lag and
+ * consistency tests need.
+ *
+ * <p>{@link io.github.rwsplit.testcluster.MySqlReplicationClusters#start(ClusterSpec)} is the
+ * entry point; {@link io.github.rwsplit.testcluster.SharedMySqlCluster} hands out one cluster per
+ * JVM for tests that leave it intact. Nothing here is used by the rwsplit library at run time.
+ */
+package io.github.rwsplit.testcluster;
