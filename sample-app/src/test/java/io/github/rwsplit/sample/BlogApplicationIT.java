@@ -1,0 +1,107 @@
+package io.github.rwsplit.sample;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+
+import io.github.rwsplit.testcluster.ClusterNode;
+import io.github.rwsplit.testcluster.MySqlReplicationCluster;
+import io.github.rwsplit.testcluster.SharedMySqlCluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The blog against the shared cluster: post, comment, read back, and see which server answered.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BlogApplicationIT {
+
+	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+	};
+
+	@DynamicPropertySource
+	static void cluster(DynamicPropertyRegistry registry) {
+		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
+		registry.add("spring.datasource.url", cluster.primary()::jdbcUrl);
+		registry.add("spring.datasource.username", cluster.appUser()::username);
+		registry.add("spring.datasource.password", cluster.appUser()::password);
+		for (ClusterNode node : cluster.nodes()) {
+			registry.add("sample.node-names." + node.serverId(), node::name);
+		}
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SampleProperties properties;
+
+	private RestClient client() {
+		return RestClient.builder().baseUrl("http://localhost:" + this.port).build();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void commentIsListedRightAfterItWasPostedAndTheResponseSaysWhichServerAnswered() {
+		Map<String, Object> post = client().post()
+			.uri("/posts")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("title", "Replication", "body", "Reads go to replicas."))
+			.retrieve()
+			.body(JSON);
+		long postId = ((Number) ((Map<String, Object>) post.get("data")).get("id")).longValue();
+		assertThat(post.get("servedBy")).isEqualTo(Map.of("serverId", 1, "node", "primary"));
+
+		Map<String, Object> comment = client().post()
+			.uri("/posts/{id}/comments", postId)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("author", "ada", "text", "Where did my comment go?"))
+			.retrieve()
+			.body(JSON);
+		assertThat(((Map<String, Object>) comment.get("servedBy")).get("node")).isEqualTo("primary");
+
+		Map<String, Object> comments = client().get().uri("/posts/{id}/comments", postId).retrieve().body(JSON);
+		List<Map<String, Object>> data = (List<Map<String, Object>>) comments.get("data");
+		assertThat(data).extracting((c) -> c.get("text")).containsExactly("Where did my comment go?");
+		assertThat(data).extracting((c) -> c.get("author")).containsExactly("ada");
+		// Until read/write routing is in place every request runs on the primary.
+		assertThat(((Map<String, Object>) comments.get("servedBy")).get("serverId")).isEqualTo(1);
+	}
+
+	@Test
+	void commentOnAMissingPostIsNotFoundAndBlankFieldsAreBadRequests() {
+		HttpStatusCode missing = client().post()
+			.uri("/posts/{id}/comments", Long.MAX_VALUE)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("author", "ada", "text", "hello"))
+			.exchange((request, response) -> response.getStatusCode());
+		assertThat(missing).isEqualTo(HttpStatus.NOT_FOUND);
+
+		HttpStatusCode blank = client().post()
+			.uri("/posts")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("title", " ", "body", "x"))
+			.exchange((request, response) -> response.getStatusCode());
+		assertThat(blank).isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void nodeNamesComeFromTheCluster() {
+		assertThat(this.properties.nodeName(1)).isEqualTo("primary");
+		assertThat(this.properties.nodeName(2)).isEqualTo("replica-1");
+		assertThat(this.properties.nodeName(99)).isEqualTo("server-99");
+	}
+
+}
