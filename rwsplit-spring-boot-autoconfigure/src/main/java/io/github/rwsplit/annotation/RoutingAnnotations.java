@@ -1,0 +1,58 @@
+package io.github.rwsplit.annotation;
+
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+import io.github.rwsplit.routing.Route;
+
+/**
+ * Reads the routing annotation in force for a method: the method's own (on the most specific
+ * implementation), else its class's.
+ */
+public final class RoutingAnnotations {
+
+	private RoutingAnnotations() {
+	}
+
+	/**
+	 * What an annotation asks for.
+	 *
+	 * @param route where to run
+	 * @param group the replica group, or {@code null} for the default
+	 * @param element where the annotation was found
+	 */
+	public record Request(Route route, String group, AnnotatedElement element) {
+	}
+
+	/**
+	 * The routing request for a method.
+	 * @param method the most specific method
+	 * @param targetClass the class of the target object
+	 * @return the request, or {@code null} when neither the method nor its class is annotated
+	 * @throws IllegalStateException when one element carries both annotations
+	 */
+	public static Request find(Method method, Class<?> targetClass) {
+		Request onMethod = on(method);
+		return (onMethod != null) ? onMethod : on(targetClass);
+	}
+
+	/**
+	 * The routing request of one element (method or class), ignoring its enclosing class.
+	 * @param element a method or class
+	 * @return the request, or {@code null}
+	 */
+	public static Request on(AnnotatedElement element) {
+		ReadReplica replica = AnnotatedElementUtils.findMergedAnnotation(element, ReadReplica.class);
+		boolean primary = AnnotatedElementUtils.hasAnnotation(element, Primary.class);
+		if (replica != null && primary) {
+			throw new IllegalStateException(element + " carries both @ReadReplica and @Primary; keep one");
+		}
+		if (replica != null) {
+			return new Request(Route.REPLICA, replica.value().isEmpty() ? null : replica.value(), element);
+		}
+		return primary ? new Request(Route.PRIMARY, null, element) : null;
+	}
+
+}

@@ -1,0 +1,114 @@
+package io.github.rwsplit.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.ReplicaSelector;
+import io.github.rwsplit.routing.RoutingTopology;
+import io.github.rwsplit.routing.RwsplitDataSource;
+
+/**
+ * Builds one HikariCP pool per node from {@link RwsplitProperties} and assembles the routing
+ * DataSource around them.
+ *
+ * <p>Pools are named {@code rwsplit-<node>}. Replica pools hand out read-only connections and
+ * carry {@link ReadOnlyRouteExceptionInterceptor}. Every pool starts even when its server is down
+ * ({@code initialization-fail-timeout} defaults to -1 here), so that one unreachable replica does
+ * not stop the application.
+ */
+final class NodePoolFactory {
+
+	private NodePoolFactory() {
+	}
+
+	static RwsplitDataSource create(RwsplitProperties properties, ReplicaSelector selector) {
+		RwsplitPropertiesValidator.validate(properties);
+		List<HikariDataSource> pools = new ArrayList<>();
+		try {
+			HikariDataSource primary = pool(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary(),
+					false);
+			pools.add(primary);
+			List<ReplicaNode> replicas = new ArrayList<>();
+			properties.getReplicas().forEach((name, replica) -> {
+				HikariDataSource pool = pool(properties, name, replica, true);
+				pools.add(pool);
+				replicas.add(new ReplicaNode(name, RwsplitPropertiesValidator.groupOf(properties, replica),
+						replica.getWeight(), pool, () -> activeConnections(pool)));
+			});
+			RoutingTopology topology = new RoutingTopology(RwsplitPropertiesValidator.PRIMARY_NAME,
+					properties.getDefaultGroup(), replicas);
+			ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource(RwsplitPropertiesValidator.PRIMARY_NAME,
+					primary, replicas, topology, selector);
+			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close));
+		}
+		catch (RuntimeException ex) {
+			pools.forEach(HikariDataSource::close);
+			throw ex;
+		}
+	}
+
+	private static int activeConnections(HikariDataSource pool) {
+		var bean = pool.getHikariPoolMXBean();
+		return (bean != null) ? bean.getActiveConnections() : 0;
+	}
+
+	static HikariConfig config(RwsplitProperties properties, String name, RwsplitProperties.Node node, boolean replica) {
+		HikariConfig config = new HikariConfig();
+		config.setPoolName("rwsplit-" + name);
+		config.setJdbcUrl(node.getUrl());
+		config.setUsername((node.getUsername() != null) ? node.getUsername() : properties.getUsername());
+		config.setPassword((node.getPassword() != null) ? node.getPassword() : properties.getPassword());
+		config.setInitializationFailTimeout(-1);
+		apply(properties.getPool(), config);
+		apply(node.getPool(), config);
+		if (replica) {
+			config.setReadOnly(true);
+			String interceptors = config.getDataSourceProperties().getProperty("exceptionInterceptors");
+			String ours = ReadOnlyRouteExceptionInterceptor.class.getName();
+			config.addDataSourceProperty("exceptionInterceptors",
+					(interceptors == null || interceptors.isBlank()) ? ours : interceptors + "," + ours);
+			config.addDataSourceProperty(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY, name);
+		}
+		return config;
+	}
+
+	private static HikariDataSource pool(RwsplitProperties properties, String name, RwsplitProperties.Node node,
+			boolean replica) {
+		return new HikariDataSource(config(properties, name, node, replica));
+	}
+
+	private static void apply(RwsplitProperties.Pool pool, HikariConfig config) {
+		set(pool.getMaximumPoolSize(), config::setMaximumPoolSize);
+		set(pool.getMinimumIdle(), config::setMinimumIdle);
+		millis(pool.getConnectionTimeout(), config::setConnectionTimeout);
+		millis(pool.getIdleTimeout(), config::setIdleTimeout);
+		millis(pool.getMaxLifetime(), config::setMaxLifetime);
+		millis(pool.getValidationTimeout(), config::setValidationTimeout);
+		millis(pool.getKeepaliveTime(), config::setKeepaliveTime);
+		millis(pool.getLeakDetectionThreshold(), config::setLeakDetectionThreshold);
+		millis(pool.getInitializationFailTimeout(), config::setInitializationFailTimeout);
+		set(pool.getTransactionIsolation(), config::setTransactionIsolation);
+		pool.getDataSourceProperties().forEach(config::addDataSourceProperty);
+	}
+
+	private static <T> void set(T value, Consumer<T> setter) {
+		if (value != null) {
+			setter.accept(value);
+		}
+	}
+
+	private static void millis(Duration value, Consumer<Long> setter) {
+		if (value != null) {
+			setter.accept(value.toMillis());
+		}
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.github.rwsplit.autoconfigure;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+
+import io.github.rwsplit.routing.ReplicaSelector;
+import io.github.rwsplit.routing.RwsplitDataSource;
+
+/**
+ * Makes the application's {@code DataSource} a read/write router over one HikariCP pool per
+ * node, from {@code rwsplit.*}.
+ *
+ * <p>The {@code DataSource} bean is a {@link RwsplitDataSource}: Spring's
+ * {@code LazyConnectionDataSourceProxy} in front of the router, because transaction managers
+ * take their connection before they publish the read-only flag; the proxy defers the choice of
+ * node to the first statement. Runs before Spring Boot's own DataSource auto-configuration and
+ * backs off entirely when the application defines its own {@code DataSource}.
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass({ AbstractRoutingDataSource.class, HikariDataSource.class })
+@ConditionalOnProperty(prefix = RwsplitProperties.PREFIX, name = "enabled", matchIfMissing = true)
+@Conditional(OnRwsplitConfiguredCondition.class)
+@ConditionalOnMissingBean(DataSource.class)
+@EnableConfigurationProperties(RwsplitProperties.class)
+public final class RwsplitDataSourceAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaSelector rwsplitReplicaSelector(RwsplitProperties properties) {
+		return properties.getLoadBalancing().createSelector();
+	}
+
+	@Bean
+	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector) {
+		return NodePoolFactory.create(properties, replicaSelector);
+	}
+
+}

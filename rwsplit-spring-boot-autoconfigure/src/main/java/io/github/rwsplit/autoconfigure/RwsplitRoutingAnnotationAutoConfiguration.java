@@ -1,0 +1,46 @@
+package io.github.rwsplit.autoconfigure;
+
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.transaction.ConfigurableTransactionManager;
+
+import io.github.rwsplit.annotation.RoutingAnnotationAdvisor;
+import io.github.rwsplit.annotation.RoutingAnnotationInterceptor;
+import io.github.rwsplit.routing.RwsplitDataSource;
+
+/**
+ * Turns {@code @ReadReplica} and {@code @Primary} into routing scopes, and tells the router when
+ * each transaction begins: the advisor runs just outside the transaction interceptor, and a
+ * {@code RoutingTransactionListener} is registered with every transaction manager.
+ */
+@AutoConfiguration(after = RwsplitDataSourceAutoConfiguration.class)
+@ConditionalOnClass(ConfigurableTransactionManager.class)
+@ConditionalOnBean(RwsplitDataSource.class)
+public final class RwsplitRoutingAnnotationAutoConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static RoutingAnnotationAdvisor rwsplitRoutingAnnotationAdvisor() {
+		return new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor());
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static RoutingTransactionListenerRegistrar rwsplitRoutingTransactionListenerRegistrar() {
+		return new RoutingTransactionListenerRegistrar();
+	}
+
+	@Bean
+	RoutingAnnotationVerifier rwsplitRoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory,
+			RwsplitDataSource dataSource) {
+		return new RoutingAnnotationVerifier(beanFactory, dataSource.getRouter().getTopology().groups());
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * Spring Boot auto-configuration for rwsplit: binds {@code rwsplit.*}, builds one HikariCP pool
+ * per node, exposes the routing {@code DataSource} and the annotation advice, and validates the
+ * configuration at start-up with failure analysis that names the offending property.
+ */
+package io.github.rwsplit.autoconfigure;

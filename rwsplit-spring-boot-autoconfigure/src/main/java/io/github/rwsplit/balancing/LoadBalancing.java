@@ -1,0 +1,38 @@
+package io.github.rwsplit.balancing;
+
+import java.util.function.Supplier;
+
+import io.github.rwsplit.routing.ReplicaSelector;
+
+/**
+ * The built-in replica selection strategies, as {@code rwsplit.load-balancing} names them.
+ */
+public enum LoadBalancing {
+
+	/** Each replica of the group in turn. */
+	ROUND_ROBIN(RoundRobinReplicaSelector::new),
+
+	/** A replica chosen uniformly at random. */
+	RANDOM(RandomReplicaSelector::new),
+
+	/** A replica chosen at random in proportion to its weight. */
+	WEIGHTED(WeightedReplicaSelector::new),
+
+	/** The replica whose pool has the fewest connections in use; ties broken at random. */
+	LEAST_CONNECTIONS(LeastConnectionsReplicaSelector::new);
+
+	private final Supplier<ReplicaSelector> factory;
+
+	LoadBalancing(Supplier<ReplicaSelector> factory) {
+		this.factory = factory;
+	}
+
+	/**
+	 * Creates a new selector of this kind.
+	 * @return a selector with its own state
+	 */
+	public ReplicaSelector createSelector() {
+		return this.factory.get();
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * Replica selection strategies: round-robin, random, weighted and least-connections. Each is a
+ * {@link io.github.rwsplit.routing.ReplicaSelector}; all are lock-free and allocate nothing per
+ * choice.
+ */
+package io.github.rwsplit.balancing;

@@ -1,0 +1,71 @@
+package io.github.rwsplit.routing;
+
+import java.sql.SQLException;
+import java.util.Properties;
+
+import com.mysql.cj.exceptions.ExceptionInterceptor;
+import com.mysql.cj.log.Log;
+
+/**
+ * Rewrites MySQL's read-only errors on replica connections into a message that says what
+ * happened: the work was routed to a read-only replica, which one, and why. Installed on replica
+ * pools only, through Connector/J's {@code exceptionInterceptors}; it runs only when a statement
+ * has already failed, so it costs nothing on the normal path. The error code and SQL state are
+ * MySQL's own, so exception translation still sees a read-only violation.
+ */
+public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
+
+	/** Connection property carrying the replica's node name. */
+	public static final String NODE_PROPERTY = "rwsplitNode";
+
+	/** {@code ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION}: the session is read-only. */
+	static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
+
+	/** {@code ER_OPTION_PREVENTS_STATEMENT}: the server runs with (super_)read_only. */
+	static final int ER_OPTION_PREVENTS_STATEMENT = 1290;
+
+	/** How Connector/J words its own refusal of a write on a read-only connection. */
+	static final String CLIENT_READ_ONLY_MESSAGE = "Connection is read-only.";
+
+	private String node = "(unknown)";
+
+	@Override
+	public ExceptionInterceptor init(Properties properties, Log log) {
+		String configured = properties.getProperty(NODE_PROPERTY);
+		if (configured != null) {
+			this.node = configured;
+		}
+		return this;
+	}
+
+	@Override
+	public void destroy() {
+	}
+
+	@Override
+	public Exception interceptException(Exception exception) {
+		if (exception instanceof SQLException sqlException && isReadOnlyViolation(sqlException)
+				&& !sqlException.getMessage().startsWith("rwsplit:")) {
+			RouteReason reason = ReadWriteRoutingDataSource.lastRouteReason();
+			return new SQLException("rwsplit: write refused on replica '" + this.node + "': this work was routed to a "
+					+ "read-only replica (reason: " + ((reason != null) ? reason.tag() : "unknown") + "). Run writes in "
+					+ "a read-write transaction, or under @Primary. Nothing was written. MySQL said: "
+					+ sqlException.getMessage(), sqlException.getSQLState(), sqlException.getErrorCode(), sqlException);
+		}
+		return exception;
+	}
+
+	static boolean isReadOnlyViolation(SQLException exception) {
+		int code = exception.getErrorCode();
+		String message = exception.getMessage();
+		if (message == null) {
+			return false;
+		}
+		// Connector/J refuses executeUpdate() on a read-only connection itself, before the server
+		// sees the statement; the server refuses what reaches it with one of two errors.
+		return code == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+				|| (code == ER_OPTION_PREVENTS_STATEMENT && message.contains("read-only"))
+				|| (code == 0 && message.startsWith(CLIENT_READ_ONLY_MESSAGE));
+	}
+
+}

@@ -1,0 +1,230 @@
+package io.github.rwsplit.routing;
+
+import java.util.function.Supplier;
+
+import org.springframework.transaction.TransactionExecution;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The current thread's routing state: the explicit routing scopes it is in ({@code @ReadReplica},
+ * {@code @Primary}, or {@link #onReplica(String, Supplier)} and friends), and the route each
+ * transaction it has begun was given.
+ *
+ * <p>The rules, in order:
+ * <ol>
+ * <li>A transaction's route is fixed when it begins: the innermost explicit scope entered
+ * <em>before</em> it began wins; otherwise its read-only flag sends it to a replica of the
+ * default group; otherwise it goes to the primary. Scopes entered inside a transaction that is
+ * already running do not move it (see {@link RoutingDiagnostics}).</li>
+ * <li>Work outside a transaction follows the innermost explicit scope, else the primary.</li>
+ * </ol>
+ * Transactions are seen through {@link RoutingTransactionListener}, which must be registered with
+ * the transaction manager; rwsplit's auto-configuration does that for every transaction manager
+ * bean.
+ *
+ * <p>Not thread-safe by design: everything here is confined to the current thread. Scopes must
+ * be closed in the reverse order they were opened (try-with-resources does that).
+ */
+public final class RoutingContext {
+
+	private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+
+	private RoutingContext() {
+	}
+
+	static State state() {
+		return STATE.get();
+	}
+
+	/**
+	 * Enters an explicit routing scope. The interceptor behind {@code @ReadReplica} and
+	 * {@code @Primary} uses this; so can code that cannot use the annotations.
+	 * @param route where work in the scope should go
+	 * @param group the replica group for {@link Route#REPLICA}, or {@code null} for the default
+	 * @param site what opened the scope (a method, usually), for diagnostics
+	 * @return the scope, to be closed when the work is done
+	 */
+	public static Scope enter(Route route, String group, Object site) {
+		State state = STATE.get();
+		Scope scope = new Scope(state, route, (route == Route.REPLICA) ? group : null, site);
+		state.scope = scope;
+		return scope;
+	}
+
+	/**
+	 * Runs work with its reads on a replica of the default group.
+	 * @param <T> the work's result type
+	 * @param work the work
+	 * @return the work's result
+	 */
+	public static <T> T onReplica(Supplier<T> work) {
+		return onReplica(null, work);
+	}
+
+	/**
+	 * Runs work on a replica of a group.
+	 * @param <T> the work's result type
+	 * @param group the replica group, or {@code null} for the default
+	 * @param work the work
+	 * @return the work's result
+	 */
+	public static <T> T onReplica(String group, Supplier<T> work) {
+		try (Scope scope = enter(Route.REPLICA, group, work.getClass())) {
+			return work.get();
+		}
+	}
+
+	/**
+	 * Runs work on the primary.
+	 * @param <T> the work's result type
+	 * @param work the work
+	 * @return the work's result
+	 */
+	public static <T> T onPrimary(Supplier<T> work) {
+		try (Scope scope = enter(Route.PRIMARY, null, work.getClass())) {
+			return work.get();
+		}
+	}
+
+	static void transactionBegan(TransactionExecution transaction) {
+		State state = STATE.get();
+		Scope scope = state.scope;
+		TransactionRoute route;
+		if (scope != null) {
+			scope.tookEffect = true;
+			route = new TransactionRoute(transaction, scope.route, scope.group, RouteReason.ANNOTATION, state.transaction);
+		}
+		else if (transaction.isReadOnly()) {
+			route = new TransactionRoute(transaction, Route.REPLICA, null, RouteReason.READ_ONLY_TRANSACTION,
+					state.transaction);
+		}
+		else {
+			route = new TransactionRoute(transaction, Route.PRIMARY, null, RouteReason.DEFAULT, state.transaction);
+		}
+		state.transaction = route;
+	}
+
+	static void transactionEnded(TransactionExecution transaction) {
+		State state = STATE.get();
+		TransactionRoute current = state.transaction;
+		if (current != null && current.execution == transaction) {
+			state.transaction = current.outer;
+		}
+	}
+
+	/**
+	 * Per-thread routing state. Fields are read on the connection hot path; nothing is allocated
+	 * there.
+	 */
+	static final class State {
+
+		Scope scope;
+
+		TransactionRoute transaction;
+
+		/** The node and reason of the last routing decision on this thread, for error messages. */
+		String lastNode;
+
+		RouteReason lastReason;
+
+		/**
+		 * Whether a transaction began without {@link RoutingTransactionListener} seeing it, so its
+		 * route was worked out at its first statement instead.
+		 */
+		boolean unlistenedTransaction;
+
+	}
+
+	/** The route a transaction was given when it began. */
+	static final class TransactionRoute {
+
+		final TransactionExecution execution;
+
+		final Route route;
+
+		final String group;
+
+		final RouteReason reason;
+
+		final TransactionRoute outer;
+
+		TransactionRoute(TransactionExecution execution, Route route, String group, RouteReason reason,
+				TransactionRoute outer) {
+			this.execution = execution;
+			this.route = route;
+			this.group = group;
+			this.reason = reason;
+			this.outer = outer;
+		}
+
+	}
+
+	/**
+	 * An explicit routing scope. Closing it restores the scope that was in force before.
+	 */
+	public static final class Scope implements AutoCloseable {
+
+		private final State state;
+
+		final Route route;
+
+		final String group;
+
+		final Object site;
+
+		final Scope outer;
+
+		/** The transaction running when the scope was entered, if any. */
+		final TransactionRoute joined;
+
+		/** Whether a transaction began while this was the innermost scope. */
+		boolean tookEffect;
+
+		private boolean closed;
+
+		Scope(State state, Route route, String group, Object site) {
+			this.state = state;
+			this.route = route;
+			this.group = group;
+			this.site = site;
+			this.outer = state.scope;
+			this.joined = TransactionSynchronizationManager.isActualTransactionActive() ? state.transaction : null;
+		}
+
+		/** @return where work in this scope goes */
+		public Route route() {
+			return this.route;
+		}
+
+		/** @return the replica group, or {@code null} for the default group or the primary */
+		public String group() {
+			return this.group;
+		}
+
+		@Override
+		public void close() {
+			if (this.closed) {
+				return;
+			}
+			if (this.state.scope != this) {
+				throw new IllegalStateException("Routing scopes must be closed in reverse order of opening; " + this.site
+						+ " was closed while an inner scope was still open");
+			}
+			this.closed = true;
+			this.state.scope = this.outer;
+			if (this.joined != null && !this.tookEffect && !sameRoute(this.joined)) {
+				RoutingDiagnostics.scopeJoinedRunningTransaction(this.site, this.route, this.group, this.joined.route,
+						this.joined.group);
+			}
+		}
+
+		private boolean sameRoute(TransactionRoute transaction) {
+			if (transaction.route != this.route) {
+				return false;
+			}
+			return this.route == Route.PRIMARY || java.util.Objects.equals(this.group, transaction.group);
+		}
+
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.github.rwsplit.routing;
+
+import org.springframework.transaction.TransactionExecution;
+import org.springframework.transaction.TransactionExecutionListener;
+
+/**
+ * Fixes each transaction's route at the moment it begins, which is the only moment that tells
+ * apart a routing scope entered before a transaction (it applies) from one entered inside it
+ * (it does not). Register it with every transaction manager whose transactions use the routing
+ * {@code DataSource}; participating and nested transactions are ignored, as they share their
+ * outer transaction's connection.
+ */
+public final class RoutingTransactionListener implements TransactionExecutionListener {
+
+	@Override
+	public void afterBegin(TransactionExecution transaction, Throwable beginFailure) {
+		if (beginFailure == null && transaction.isNewTransaction()) {
+			RoutingContext.transactionBegan(transaction);
+		}
+	}
+
+	@Override
+	public void afterCommit(TransactionExecution transaction, Throwable commitFailure) {
+		RoutingContext.transactionEnded(transaction);
+	}
+
+	@Override
+	public void afterRollback(TransactionExecution transaction, Throwable rollbackFailure) {
+		RoutingContext.transactionEnded(transaction);
+	}
+
+}
