@@ -2,6 +2,7 @@ package io.github.rwsplit.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,7 +32,7 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 
 	RoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> groups) {
 		this.beanFactory = beanFactory;
-		this.groups = groups;
+		this.groups = new TreeSet<>(groups);
 	}
 
 	@Override

@@ -51,10 +51,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every routing rule against the real cluster, with JdbcTemplate: which server answered is read
+ * Every routing rule against the real cluster, with JdbcTemplate and Spring's JDBC transaction
+ * manager (JPA is switched off here; {@code JpaRoutingIT} covers it): which server answered is read
  * with {@code @@server_id} on the very connection that did the work.
  */
-@SpringBootTest(classes = RoutingIT.TestApplication.class)
+@SpringBootTest(classes = RoutingIT.TestApplication.class, properties = "spring.autoconfigure.exclude="
+		+ "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+		+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration")
 @ExtendWith(OutputCaptureExtension.class)
 class RoutingIT {
 
@@ -97,8 +100,10 @@ class RoutingIT {
 	JdbcTemplate jdbc;
 
 	@Test
-	void dataSourceIsTheLazyProxyInFrontOfTheRouter() {
+	void dataSourceIsTheLazyProxyInFrontOfTheRouter(
+			@Autowired org.springframework.transaction.PlatformTransactionManager transactionManager) {
 		assertThat(this.dataSource).isInstanceOf(RwsplitDataSource.class);
+		assertThat(transactionManager).isInstanceOf(org.springframework.jdbc.support.JdbcTransactionManager.class);
 	}
 
 	@Test

@@ -1,0 +1,201 @@
+package io.github.rwsplit.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.ConfigurableTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import io.github.rwsplit.annotation.ReadReplica;
+import io.github.rwsplit.annotation.RoutingAnnotationAdvisor;
+import io.github.rwsplit.annotation.RoutingAnnotationInterceptor;
+import io.github.rwsplit.routing.RoutingTransactionListener;
+import io.github.rwsplit.routing.RwsplitDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The annotation advice, the transaction listener and the start-up checks of annotations.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RwsplitRoutingAnnotationAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class,
+				RwsplitRoutingAnnotationAutoConfiguration.class, RwsplitHibernateAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+				AopAutoConfiguration.class))
+		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
+				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app",
+				"rwsplit.replicas.reporting-1.url=jdbc:mysql://127.0.0.1:3/app",
+				"rwsplit.replicas.reporting-1.group=reporting");
+
+	@Test
+	void annotatedBeansAreProxiedAndEveryTransactionManagerGetsTheListenerOnce() {
+		this.runner.withUserConfiguration(Annotated.class).run((context) -> {
+			assertThat(context).hasSingleBean(RoutingAnnotationAdvisor.class);
+			assertThat(AopUtils.isAopProxy(context.getBean(ReportingReads.class))).isTrue();
+			ConfigurableTransactionManager manager = (ConfigurableTransactionManager) context
+				.getBean(PlatformTransactionManager.class);
+			assertThat(manager.getTransactionExecutionListeners()).filteredOn(RoutingTransactionListener.class::isInstance)
+				.hasSize(1);
+		});
+	}
+
+	@Test
+	void userDefinedTransactionManagersGetTheListenerToo() {
+		this.runner.withUserConfiguration(UserTransactionManager.class).run((context) -> {
+			JdbcTransactionManager manager = context.getBean("userTransactionManager", JdbcTransactionManager.class);
+			assertThat(manager.getTransactionExecutionListeners()).hasAtLeastOneElementOfType(RoutingTransactionListener.class);
+		});
+	}
+
+	@Test
+	void userAdvisorWins() {
+		this.runner.withUserConfiguration(UserAdvisor.class)
+			.run((context) -> assertThat(context).getBean(RoutingAnnotationAdvisor.class).isSameAs(UserAdvisor.ADVISOR));
+	}
+
+	@Test
+	void nothingIsAddedWithoutTheRoutingDataSource() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class,
+					RwsplitRoutingAnnotationAutoConfiguration.class, RwsplitHibernateAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RoutingAnnotationAdvisor.class)
+				.doesNotHaveBean(RoutingAnnotationVerifier.class)
+				.doesNotHaveBean(HibernatePropertiesCustomizer.class));
+	}
+
+	@Test
+	void hibernateReleasesConnectionsAfterEachTransactionUnlessConfiguredOtherwise() {
+		this.runner.run((context) -> {
+			java.util.Map<String, Object> properties = new java.util.HashMap<>();
+			context.getBean(HibernatePropertiesCustomizer.class).customize(properties);
+			assertThat(properties).containsEntry("hibernate.connection.handling_mode",
+					"DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
+			java.util.Map<String, Object> explicit = new java.util.HashMap<>(
+					java.util.Map.of("hibernate.connection.handling_mode", "IMMEDIATE_ACQUISITION_AND_HOLD"));
+			context.getBean(HibernatePropertiesCustomizer.class).customize(explicit);
+			assertThat(explicit).containsEntry("hibernate.connection.handling_mode", "IMMEDIATE_ACQUISITION_AND_HOLD");
+		});
+	}
+
+	@Test
+	void readReplicaNamingAnUnknownGroupFailsStartUp() {
+		this.runner.withUserConfiguration(UnknownGroup.class).run((context) -> {
+			assertThat(context).hasFailed();
+			var analysis = new RwsplitConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("@ReadReplica(\"archive\")")
+				.contains("UnknownGroupReads.read()")
+				.contains("groups are [default, reporting]");
+		});
+	}
+
+	@Test
+	void springsPrimaryOnAServiceMethodIsReported(CapturedOutput output) {
+		this.runner.withUserConfiguration(WrongImport.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("WrongPrimary.load() carries Spring's @org.springframework.context.annotation.Primary")
+				.contains("import io.github.rwsplit.annotation.Primary instead");
+			assertThat(output).doesNotContain("beanMethod()");
+		});
+	}
+
+	static class ReportingReads {
+
+		@ReadReplica("reporting")
+		public String read() {
+			return "ok";
+		}
+
+	}
+
+	static class UnknownGroupReads {
+
+		@ReadReplica("archive")
+		public String read() {
+			return "never";
+		}
+
+	}
+
+	static class WrongPrimary {
+
+		@org.springframework.context.annotation.Primary
+		public String load() {
+			return "wrong import";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Annotated {
+
+		@Bean
+		ReportingReads reportingReads() {
+			return new ReportingReads();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnknownGroup {
+
+		@Bean
+		UnknownGroupReads unknownGroupReads() {
+			return new UnknownGroupReads();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WrongImport {
+
+		@Bean
+		WrongPrimary wrongPrimary() {
+			return new WrongPrimary();
+		}
+
+		@Bean
+		@org.springframework.context.annotation.Primary
+		String beanMethod() {
+			return "fine";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTransactionManager {
+
+		@Bean
+		JdbcTransactionManager userTransactionManager(RwsplitDataSource dataSource) {
+			return new JdbcTransactionManager(dataSource);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserAdvisor {
+
+		static final RoutingAnnotationAdvisor ADVISOR = new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor());
+
+		@Bean
+		RoutingAnnotationAdvisor userAdvisor() {
+			return ADVISOR;
+		}
+
+	}
+
+}
