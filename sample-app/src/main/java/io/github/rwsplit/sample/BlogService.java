@@ -6,9 +6,12 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The blog's use cases, one transaction each. Reads are {@code readOnly} transactions and
- * writes read-write ones: exactly what a read/write-splitting router routes on. Each result says
+ * The blog's use cases, one transaction each. Reads are {@code readOnly} transactions, so rwsplit
+ * runs them on a replica; writes are read-write transactions on the primary. Each result says
  * which server ran its transaction.
+ *
+ * <p>Replication is asynchronous: a comment read right after it was posted may not have reached
+ * the replica yet.
  */
 @Service
 class BlogService {

@@ -17,9 +17,10 @@ import io.github.rwsplit.testcluster.MySqlReplicationCluster;
 import io.github.rwsplit.testcluster.MySqlReplicationClusters;
 
 /**
- * When no database is configured ({@code spring.datasource.url} unset), starts a local MySQL
- * primary with two replicas, points the application at it, and stops it when the application
- * context closes. Set {@code spring.datasource.url} (and credentials) to use your own servers.
+ * When no database is configured ({@code rwsplit.primary.url} unset), starts a local MySQL
+ * primary with two replicas, describes them to rwsplit, and stops them after the application
+ * context has closed. Set {@code rwsplit.primary.url}, {@code rwsplit.replicas.*.url} and
+ * credentials to use your own servers.
  */
 class LocalClusterInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -30,10 +31,10 @@ class LocalClusterInitializer implements ApplicationContextInitializer<Configura
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
 		ConfigurableEnvironment environment = context.getEnvironment();
-		if (environment.containsProperty("spring.datasource.url")) {
+		if (environment.containsProperty("rwsplit.primary.url")) {
 			return;
 		}
-		logger.info("No spring.datasource.url configured: starting a local MySQL primary and two replicas");
+		logger.info("No rwsplit.primary.url configured: starting a local MySQL primary and two replicas");
 		MySqlReplicationCluster cluster = MySqlReplicationClusters.start();
 		// Registered before any other bean, so destroyed after all of them: the web server drains and
 		// the pools close before the servers go away.
@@ -48,9 +49,12 @@ class LocalClusterInitializer implements ApplicationContextInitializer<Configura
 
 	private static Map<String, Object> properties(MySqlReplicationCluster cluster) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("spring.datasource.url", cluster.primary().jdbcUrl());
-		properties.put("spring.datasource.username", cluster.appUser().username());
-		properties.put("spring.datasource.password", cluster.appUser().password());
+		properties.put("rwsplit.username", cluster.appUser().username());
+		properties.put("rwsplit.password", cluster.appUser().password());
+		properties.put("rwsplit.primary.url", cluster.primary().jdbcUrl());
+		for (ClusterNode replica : cluster.replicas()) {
+			properties.put("rwsplit.replicas." + replica.name() + ".url", replica.jdbcUrl());
+		}
 		for (ClusterNode node : cluster.nodes()) {
 			properties.put("sample.node-names." + node.serverId(), node.name());
 		}

@@ -26,8 +26,9 @@ class LocalClusterStartupIT {
 		try (ConfigurableApplicationContext context = BlogApplication.application().run("--server.port=0")) {
 			cluster = context.getBean(MySqlReplicationCluster.class);
 			assertThat(cluster.replicas()).hasSize(2);
-			assertThat(context.getEnvironment().getProperty("spring.datasource.url"))
-				.isEqualTo(cluster.primary().jdbcUrl());
+			assertThat(context.getEnvironment().getProperty("rwsplit.primary.url")).isEqualTo(cluster.primary().jdbcUrl());
+			assertThat(context.getEnvironment().getProperty("rwsplit.replicas.replica-2.url"))
+				.isEqualTo(cluster.node("replica-2").jdbcUrl());
 
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			Map<String, Object> posts = RestClient.create("http://localhost:" + port)
@@ -36,7 +37,7 @@ class LocalClusterStartupIT {
 				.retrieve()
 				.body(new ParameterizedTypeReference<Map<String, Object>>() {
 				});
-			assertThat(posts).containsEntry("servedBy", Map.of("serverId", 1, "node", "primary"));
+			assertThat(((Map<?, ?>) posts.get("servedBy")).get("node")).isIn("replica-1", "replica-2");
 		}
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> cluster.openAdminConnection("nope"));
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> cluster.gtidExecuted("primary"));
