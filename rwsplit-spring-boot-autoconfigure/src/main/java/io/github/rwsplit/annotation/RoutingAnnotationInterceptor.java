@@ -23,14 +23,24 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 
 	private final Map<MethodClassKey, Optional<RoutingAnnotations.Request>> cache = new ConcurrentHashMap<>();
 
+	private final String defaultGroup;
+
+	/**
+	 * Creates the interceptor.
+	 * @param defaultGroup the default replica group's name: {@code @ReadReplica} naming it means the
+	 * same as naming no group
+	 */
+	public RoutingAnnotationInterceptor(String defaultGroup) {
+		this.defaultGroup = defaultGroup;
+	}
+
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass();
 		RoutingAnnotations.Request request = this.cache
-			.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass), (key) -> Optional
-				.ofNullable(RoutingAnnotations.find(AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass),
-						targetClass)))
+			.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
+					(key) -> Optional.ofNullable(resolve(invocation.getMethod(), targetClass)))
 			.orElse(null);
 		if (request == null) {
 			return invocation.proceed();
@@ -39,6 +49,15 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 		try (RoutingContext.Scope scope = RoutingContext.enter(request.route(), request.group(), site)) {
 			return invocation.proceed();
 		}
+	}
+
+	private RoutingAnnotations.Request resolve(Method method, Class<?> targetClass) {
+		RoutingAnnotations.Request request = RoutingAnnotations.find(AopUtils.getMostSpecificMethod(method, targetClass),
+				targetClass);
+		if (request != null && request.group() != null && request.group().equals(this.defaultGroup)) {
+			return new RoutingAnnotations.Request(request.route(), null, request.element());
+		}
+		return request;
 	}
 
 }

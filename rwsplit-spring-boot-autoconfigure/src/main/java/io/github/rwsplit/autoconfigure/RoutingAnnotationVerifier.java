@@ -1,6 +1,9 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -10,6 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.transaction.annotation.Isolation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -20,7 +26,10 @@ import io.github.rwsplit.routing.Route;
  * Checks the application's beans once at start-up for routing annotations that cannot work: a
  * {@code @ReadReplica} naming a group that has no replicas (fails start-up), both annotations on
  * one element (fails start-up), and Spring's own {@code @Primary} on a method that is not a
- * {@code @Bean} method (a warning: almost always meant to be rwsplit's).
+ * {@code @Bean} method (a warning: almost always meant to be rwsplit's). With JPA and
+ * {@code rwsplit.jpa.release-connection-after-transaction} on, a {@code @Transactional} with a
+ * custom isolation level also stops start-up, as Spring's Hibernate dialect would refuse it at run
+ * time.
  */
 class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 
@@ -37,24 +46,48 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		boolean isolationUnsupported = this.beanFactory.containsBean(RwsplitHibernateAutoConfiguration.CUSTOMIZER_BEAN)
+				&& this.beanFactory.containsBean("entityManagerFactory");
+		List<String> customIsolation = new ArrayList<>();
 		for (String name : this.beanFactory.getBeanDefinitionNames()) {
 			Class<?> type = this.beanFactory.getType(name, false);
 			if (type == null || type.getName().startsWith("org.springframework.")) {
 				continue;
 			}
-			verify(ClassUtils.getUserClass(type));
+			verify(ClassUtils.getUserClass(type), customIsolation);
+		}
+		if (isolationUnsupported && !customIsolation.isEmpty()) {
+			throw new RwsplitConfigurationException("rwsplit.jpa.release-connection-after-transaction",
+					"custom transaction isolation on " + customIsolation + " cannot work while Hibernate returns its "
+							+ "connection after each transaction (Spring's Hibernate dialect applies isolation only to "
+							+ "connections held until the session closes)",
+					"Either set rwsplit.jpa.release-connection-after-transaction=false and keep each EntityManager to "
+							+ "one transaction (spring.jpa.open-in-view=false), or drop the custom isolation "
+							+ "(rwsplit.pool.transaction-isolation sets it for whole pools).");
 		}
 	}
 
-	void verify(Class<?> type) {
+	void verify(Class<?> type, List<String> customIsolation) {
 		check(RoutingAnnotations.on(type), type.getName());
+		if (hasCustomIsolation(type)) {
+			customIsolation.add(type.getName());
+		}
 		ReflectionUtils.doWithMethods(type, (method) -> {
-			check(RoutingAnnotations.on(method), type.getName() + "." + method.getName() + "()");
+			String site = type.getName() + "." + method.getName() + "()";
+			check(RoutingAnnotations.on(method), site);
+			if (hasCustomIsolation(method)) {
+				customIsolation.add(site);
+			}
 			if (method.isAnnotationPresent(org.springframework.context.annotation.Primary.class)
 					&& !method.isAnnotationPresent(Bean.class)) {
 				warnSpringPrimary(method);
 			}
 		}, (method) -> method.getDeclaringClass() != Object.class);
+	}
+
+	private static boolean hasCustomIsolation(AnnotatedElement element) {
+		Transactional transactional = AnnotatedElementUtils.findMergedAnnotation(element, Transactional.class);
+		return transactional != null && transactional.isolation() != Isolation.DEFAULT;
 	}
 
 	private void check(RoutingAnnotations.Request request, String site) {

@@ -58,6 +58,11 @@ public class RwsplitProperties {
 	 */
 	private String defaultGroup = "default";
 
+	/**
+	 * JPA (Hibernate) integration.
+	 */
+	private final Jpa jpa = new Jpa();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -108,6 +113,30 @@ public class RwsplitProperties {
 
 	public void setDefaultGroup(String defaultGroup) {
 		this.defaultGroup = defaultGroup;
+	}
+
+	public Jpa getJpa() {
+		return this.jpa;
+	}
+
+	/**
+	 * How rwsplit adjusts Hibernate.
+	 */
+	public static class Jpa {
+
+		/**
+		 * Whether Hibernate returns its connection after each transaction so that each routes on its own.
+		 */
+		private boolean releaseConnectionAfterTransaction = true;
+
+		public boolean isReleaseConnectionAfterTransaction() {
+			return this.releaseConnectionAfterTransaction;
+		}
+
+		public void setReleaseConnectionAfterTransaction(boolean releaseConnectionAfterTransaction) {
+			this.releaseConnectionAfterTransaction = releaseConnectionAfterTransaction;
+		}
+
 	}
 
 	/**

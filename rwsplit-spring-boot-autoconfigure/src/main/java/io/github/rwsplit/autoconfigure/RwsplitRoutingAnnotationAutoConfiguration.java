@@ -6,8 +6,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.transaction.ConfigurableTransactionManager;
 
 import io.github.rwsplit.annotation.RoutingAnnotationAdvisor;
@@ -27,8 +30,12 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static RoutingAnnotationAdvisor rwsplitRoutingAnnotationAdvisor() {
-		return new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor());
+	static RoutingAnnotationAdvisor rwsplitRoutingAnnotationAdvisor(Environment environment) {
+		// Advisors are created early; read the one setting needed without initialising the properties bean.
+		String defaultGroup = Binder.get(environment)
+			.bind(RwsplitProperties.PREFIX + ".default-group", String.class)
+			.orElse(new RwsplitProperties().getDefaultGroup());
+		return new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor(defaultGroup));
 	}
 
 	@Bean
@@ -38,6 +45,7 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	}
 
 	@Bean
+	@Lazy(false)
 	RoutingAnnotationVerifier rwsplitRoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory,
 			RwsplitDataSource dataSource) {
 		return new RoutingAnnotationVerifier(beanFactory, dataSource.getRouter().getTopology().groups());

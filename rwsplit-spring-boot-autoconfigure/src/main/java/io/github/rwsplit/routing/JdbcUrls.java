@@ -8,17 +8,19 @@ import java.util.regex.Pattern;
  */
 public final class JdbcUrls {
 
-	private static final Pattern USER_INFO = Pattern.compile("(://)[^/@?]*@");
+	private static final Pattern USER_INFO = Pattern.compile("(://)[^/?]*@");
 
-	private static final Pattern SECRET_PARAMETER = Pattern
-		.compile("(?i)([?&;](?:password\\d?|pwd|secret|[a-z]*secret[a-z]*|[a-z]*password[a-z]*)=)[^&;]*");
+	/** Any key naming a password or secret, in parameters and in Connector/J's key=value host forms. */
+	private static final Pattern SECRET = Pattern
+		.compile("(?i)([a-z0-9_.-]*(?:password|passwd|pwd|secret)[a-z0-9_.-]*\\s*=)[^&;,()/]*");
 
 	private JdbcUrls() {
 	}
 
 	/**
-	 * The URL with credentials removed: user info before the host, and the values of parameters
-	 * whose names mention a password or secret.
+	 * The URL with credentials removed: user info before the host, and the value of every key
+	 * whose name mentions a password or secret, whether it is a parameter or part of a
+	 * {@code (host=...,password=...)} address.
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return a URL safe to log or show
 	 */
@@ -27,7 +29,7 @@ public final class JdbcUrls {
 			return null;
 		}
 		String withoutUserInfo = USER_INFO.matcher(url).replaceAll("$1");
-		return SECRET_PARAMETER.matcher(withoutUserInfo).replaceAll("$1******");
+		return SECRET.matcher(withoutUserInfo).replaceAll("$1******");
 	}
 
 	/**

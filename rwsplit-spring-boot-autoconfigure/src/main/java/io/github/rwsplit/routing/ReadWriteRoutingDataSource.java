@@ -33,7 +33,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/**
 	 * Creates a router.
-	 * @param primary the primary's name and pool
+	 * @param primary the primary's node name
 	 * @param primaryDataSource the primary's pool
 	 * @param replicas every configured replica, in rotation or not
 	 * @param topology the initial snapshot of replicas in rotation
@@ -57,43 +57,32 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	protected Object determineCurrentLookupKey() {
 		RoutingContext.State state = RoutingContext.state();
 		RoutingTopology current = this.topology;
+		boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+		RoutingContext.TransactionRoute transaction = inTransaction ? RoutingContext.live(state.transaction) : null;
 		Route route;
 		String group;
 		RouteReason reason;
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			RoutingContext.TransactionRoute transaction = state.transaction;
-			if (transaction != null) {
-				route = transaction.route;
-				group = transaction.group;
-				reason = transaction.reason;
-			}
-			else {
-				// The transaction manager did not tell us when this transaction began: decide now.
-				RoutingDiagnostics.transactionWithoutListener();
-				RoutingContext.Scope scope = state.scope;
-				if (scope != null) {
-					route = scope.route;
-					group = scope.group;
-					reason = RouteReason.ANNOTATION;
-				}
-				else if (TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-					route = Route.REPLICA;
-					group = null;
-					reason = RouteReason.READ_ONLY_TRANSACTION;
-				}
-				else {
-					route = Route.PRIMARY;
-					group = null;
-					reason = RouteReason.DEFAULT;
-				}
-			}
+		if (transaction != null) {
+			route = transaction.route;
+			group = transaction.group;
+			reason = transaction.reason;
 		}
 		else {
+			if (inTransaction) {
+				// The transaction manager did not say when this transaction began: decide now.
+				RoutingDiagnostics.transactionWithoutListener();
+			}
 			RoutingContext.Scope scope = state.scope;
 			if (scope != null) {
+				scope.tookEffect = true;
 				route = scope.route;
 				group = scope.group;
 				reason = RouteReason.ANNOTATION;
+			}
+			else if (inTransaction && TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+				route = Route.REPLICA;
+				group = null;
+				reason = RouteReason.READ_ONLY_TRANSACTION;
 			}
 			else {
 				route = Route.PRIMARY;
@@ -121,7 +110,17 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param topology the new snapshot
 	 */
 	public void setTopology(RoutingTopology topology) {
-		this.topology = Objects.requireNonNull(topology, "topology");
+		Objects.requireNonNull(topology, "topology");
+		Map<Object, DataSource> targets = getResolvedDataSources();
+		if (!targets.containsKey(topology.primary())) {
+			throw new IllegalArgumentException("Unknown primary '" + topology.primary() + "'; nodes are " + targets.keySet());
+		}
+		for (ReplicaNode replica : topology.replicas()) {
+			if (!targets.containsKey(replica.name())) {
+				throw new IllegalArgumentException("Unknown replica '" + replica.name() + "'; nodes are " + targets.keySet());
+			}
+		}
+		this.topology = topology;
 	}
 
 	/** @return the snapshot reads use now */

@@ -23,7 +23,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * bean.
  *
  * <p>Not thread-safe by design: everything here is confined to the current thread. Scopes must
- * be closed in the reverse order they were opened (try-with-resources does that).
+ * be closed in the reverse order they were opened (try-with-resources does that); closing an
+ * outer scope also closes inner ones left open, and says so once.
  */
 public final class RoutingContext {
 
@@ -88,6 +89,7 @@ public final class RoutingContext {
 
 	static void transactionBegan(TransactionExecution transaction) {
 		State state = STATE.get();
+		state.transaction = live(state.transaction);
 		Scope scope = state.scope;
 		TransactionRoute route;
 		if (scope != null) {
@@ -106,10 +108,27 @@ public final class RoutingContext {
 
 	static void transactionEnded(TransactionExecution transaction) {
 		State state = STATE.get();
-		TransactionRoute current = state.transaction;
-		if (current != null && current.execution == transaction) {
-			state.transaction = current.outer;
+		// Normally the top entry; if an inner transaction's end was never reported (a commit that
+		// failed before its listeners ran, say), drop it along with this one.
+		for (TransactionRoute route = state.transaction; route != null; route = route.outer) {
+			if (route.execution == transaction) {
+				state.transaction = live(route.outer);
+				return;
+			}
 		}
+	}
+
+	/**
+	 * The innermost route whose transaction has not completed. Entries can outlive their
+	 * transaction only when a transaction manager failed to report an end; skipping them here keeps
+	 * a pooled thread from routing by a stale entry. A field read per entry, no allocation.
+	 */
+	static TransactionRoute live(TransactionRoute route) {
+		TransactionRoute current = route;
+		while (current != null && current.execution.isCompleted()) {
+			current = current.outer;
+		}
+		return current;
 	}
 
 	/**
@@ -126,12 +145,6 @@ public final class RoutingContext {
 		String lastNode;
 
 		RouteReason lastReason;
-
-		/**
-		 * Whether a transaction began without {@link RoutingTransactionListener} seeing it, so its
-		 * route was worked out at its first statement instead.
-		 */
-		boolean unlistenedTransaction;
 
 	}
 
@@ -177,7 +190,7 @@ public final class RoutingContext {
 		/** The transaction running when the scope was entered, if any. */
 		final TransactionRoute joined;
 
-		/** Whether a transaction began while this was the innermost scope. */
+		/** Whether a transaction began, or a connection was routed, while this was the innermost scope. */
 		boolean tookEffect;
 
 		private boolean closed;
@@ -206,11 +219,11 @@ public final class RoutingContext {
 			if (this.closed) {
 				return;
 			}
-			if (this.state.scope != this) {
-				throw new IllegalStateException("Routing scopes must be closed in reverse order of opening; " + this.site
-						+ " was closed while an inner scope was still open");
-			}
 			this.closed = true;
+			if (this.state.scope != this) {
+				// An inner scope was never closed; unwind it too rather than leave it on a pooled thread.
+				RoutingDiagnostics.scopeLeftOpen(this.site);
+			}
 			this.state.scope = this.outer;
 			if (this.joined != null && !this.tookEffect && !sameRoute(this.joined)) {
 				RoutingDiagnostics.scopeJoinedRunningTransaction(this.site, this.route, this.group, this.joined.route,

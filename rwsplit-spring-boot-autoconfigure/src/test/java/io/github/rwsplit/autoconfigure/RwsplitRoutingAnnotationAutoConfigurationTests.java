@@ -113,6 +113,73 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void customIsolationWhileHibernateReleasesConnectionsFailsStartUpWithBothRemedies() {
+		this.runner.withUserConfiguration(CustomIsolation.class).run((context) -> {
+			assertThat(context).hasFailed();
+			var analysis = new RwsplitConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("rwsplit.jpa.release-connection-after-transaction")
+				.contains("SerializableWork.run()");
+			assertThat(analysis.getAction()).contains("release-connection-after-transaction=false")
+				.contains("spring.jpa.open-in-view=false");
+		});
+		this.runner.withUserConfiguration(CustomIsolation.class)
+			.withPropertyValues("rwsplit.jpa.release-connection-after-transaction=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(HibernatePropertiesCustomizer.class));
+	}
+
+	@Test
+	void transactionManagersOfOtherResourcesAreLeftAlone() {
+		this.runner.withUserConfiguration(OtherTransactionManager.class).run((context) -> {
+			JdbcTransactionManager other = context.getBean("otherTransactionManager", JdbcTransactionManager.class);
+			assertThat(other.getTransactionExecutionListeners()).noneMatch(RoutingTransactionListener.class::isInstance);
+		});
+	}
+
+	@Test
+	void routingListenerRunsBeforeOtherListeners() {
+		this.runner.withUserConfiguration(UserTransactionManager.class).run((context) -> {
+			JdbcTransactionManager manager = context.getBean("userTransactionManager", JdbcTransactionManager.class);
+			assertThat(manager.getTransactionExecutionListeners()).first().isInstanceOf(RoutingTransactionListener.class);
+			assertThat(manager.getTransactionExecutionListeners()).hasSize(2);
+		});
+	}
+
+	static class SerializableWork {
+
+		@org.springframework.transaction.annotation.Transactional(
+				isolation = org.springframework.transaction.annotation.Isolation.SERIALIZABLE)
+		public void run() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomIsolation {
+
+		@Bean
+		SerializableWork serializableWork() {
+			return new SerializableWork();
+		}
+
+		/** Stands in for JPA: the verifier only asks whether such a bean exists. */
+		@Bean
+		Object entityManagerFactory() {
+			return new Object();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherTransactionManager {
+
+		@Bean
+		JdbcTransactionManager otherTransactionManager() {
+			return new JdbcTransactionManager(new org.springframework.jdbc.datasource.SimpleDriverDataSource());
+		}
+
+	}
+
 	static class ReportingReads {
 
 		@ReadReplica("reporting")
@@ -181,7 +248,10 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 
 		@Bean
 		JdbcTransactionManager userTransactionManager(RwsplitDataSource dataSource) {
-			return new JdbcTransactionManager(dataSource);
+			JdbcTransactionManager manager = new JdbcTransactionManager(dataSource);
+			manager.addListener(new org.springframework.transaction.TransactionExecutionListener() {
+			});
+			return manager;
 		}
 
 	}
@@ -189,7 +259,7 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserAdvisor {
 
-		static final RoutingAnnotationAdvisor ADVISOR = new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor());
+		static final RoutingAnnotationAdvisor ADVISOR = new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor("default"));
 
 		@Bean
 		RoutingAnnotationAdvisor userAdvisor() {

@@ -17,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.github.rwsplit.annotation.ReadReplica;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
+import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,11 +36,8 @@ class GroupsAndMigrationsIT {
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
-		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		for (String property : ClusterProperties.of(cluster, "rwsplit.replicas.replica-2.group=reporting")) {
-			int equals = property.indexOf('=');
-			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
-		}
+		RwsplitClusterProperties.of(SharedMySqlCluster.get()).forEach((name, value) -> registry.add(name, () -> value));
+		registry.add("rwsplit.replicas.replica-2.group", () -> "reporting");
 	}
 
 	@Autowired

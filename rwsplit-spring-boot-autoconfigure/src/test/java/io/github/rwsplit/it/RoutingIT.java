@@ -45,6 +45,7 @@ import io.github.rwsplit.routing.RoutingContext;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.ClusterNode;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
+import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,11 +68,7 @@ class RoutingIT {
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
-		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		for (String property : ClusterProperties.of(cluster)) {
-			int equals = property.indexOf('=');
-			registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
-		}
+		RwsplitClusterProperties.of(SharedMySqlCluster.get()).forEach((name, value) -> registry.add(name, () -> value));
 	}
 
 	@BeforeAll

@@ -13,6 +13,12 @@ class JdbcUrlsTests {
 			.doesNotContain("s3cret");
 		assertThat(JdbcUrls.sanitize("jdbc:mysql://db/app?trustCertificateKeyStorePassword=k1&x=1"))
 			.isEqualTo("jdbc:mysql://db/app?trustCertificateKeyStorePassword=******&x=1");
+		assertThat(JdbcUrls.sanitize("jdbc:mysql://address=(host=db)(password=p1)(user=u)/app"))
+			.isEqualTo("jdbc:mysql://address=(host=db)(password=******)(user=u)/app");
+		assertThat(JdbcUrls.sanitize("jdbc:mysql://(host=db,password=p2)/app?xdevapi.ssl-truststore-password=p3"))
+			.doesNotContain("p2")
+			.doesNotContain("p3");
+		assertThat(JdbcUrls.sanitize("jdbc:mysql://user:p@ss@db:3306/app")).isEqualTo("jdbc:mysql://db:3306/app");
 		assertThat(JdbcUrls.sanitize(null)).isNull();
 	}
 

@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The routing rules with stub nodes and Spring's JDBC transaction manager: which node each unit
@@ -207,17 +207,50 @@ class ReadWriteRoutingDataSourceTests {
 	}
 
 	@Test
-	void scopesMustBeClosedInReverseOrder() {
+	void closingAnOuterScopeAlsoClosesInnerScopesLeftOpenAndSaysSo(CapturedOutput output) {
 		RoutingContext.Scope outer = RoutingContext.enter(Route.REPLICA, null, "outer");
-		RoutingContext.Scope inner = RoutingContext.enter(Route.PRIMARY, null, "inner");
-		try {
-			assertThatIllegalStateException().isThrownBy(outer::close).withMessageContaining("reverse order");
-		}
-		finally {
-			inner.close();
-			outer.close();
-		}
+		RoutingContext.enter(Route.PRIMARY, null, "inner");
+		outer.close();
 		assertThat(RoutingContext.state().scope).isNull();
+		assertThat(statement()).isEqualTo("primary");
+		assertThat(output.getAll()).contains("routing scope of outer was closed while a scope opened inside it was still open");
+	}
+
+	@Test
+	void transactionWhoseEndWasNeverReportedDoesNotRouteLaterWork() {
+		// A transaction manager that begins (and tells the listener) but whose end is lost.
+		DataSourceTransactionManager manager = new DataSourceTransactionManager(this.dataSource);
+		org.springframework.transaction.TransactionStatus status = this.transactionManager
+			.getTransaction(readOnlyDefinition());
+		assertThat(statement()).startsWith("replica-");
+		RoutingContext.TransactionRoute stale = RoutingContext.state().transaction;
+		manager.commit(status);
+		assertThat(RoutingContext.state().transaction).isSameAs(stale);
+		assertThat(RoutingContext.live(RoutingContext.state().transaction)).isNull();
+		assertThat(inTransaction(false, this::statement)).isEqualTo("primary");
+		assertThat(RoutingContext.state().transaction).isNull();
+	}
+
+	@Test
+	void scopeThatRoutedWorkOfASuspendedTransactionIsNotReportedAsJoined(CapturedOutput output) {
+		String node = inTransaction(false, () -> RoutingContext
+			.onReplica(() -> inTransaction(false, TransactionDefinition.PROPAGATION_NOT_SUPPORTED, this::statement)));
+		assertThat(node).startsWith("replica-");
+		assertThat(output.getAll()).doesNotContain("joined a transaction");
+	}
+
+	@Test
+	void topologyNamingUnknownNodesIsRejected() {
+		ReplicaNode stranger = replica("replica-9", "default");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.router.setTopology(new RoutingTopology("primary", "default", List.of(stranger))))
+			.withMessageContaining("replica-9");
+	}
+
+	private static TransactionDefinition readOnlyDefinition() {
+		org.springframework.transaction.support.DefaultTransactionDefinition definition = new org.springframework.transaction.support.DefaultTransactionDefinition();
+		definition.setReadOnly(true);
+		return definition;
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,15 +67,21 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 		return List.of(nodes);
 	}
 
-	/** Free loopback ports, all held open until every one is chosen so none is handed out twice. */
+	/**
+	 * Free loopback ports for servers that bind them seconds later. They are drawn below the
+	 * kernel's ephemeral range, because outgoing connections take their source ports from that
+	 * range and could otherwise occupy a chosen port before the server binds it. Each is checked by
+	 * binding it, and all stay bound until every one is chosen, so none is handed out twice.
+	 */
 	static int[] freeLoopbackPorts(String host, int count) {
+		int ephemeralStart = ephemeralRangeStart();
+		int low = Math.min(15000, ephemeralStart / 2);
 		List<ServerSocket> sockets = new ArrayList<>();
 		try {
+			InetAddress address = InetAddress.getByName(host);
 			int[] ports = new int[count];
 			for (int i = 0; i < count; i++) {
-				ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host));
-				sockets.add(socket);
-				ports[i] = socket.getLocalPort();
+				ports[i] = bindFreePort(address, low, ephemeralStart, sockets);
 			}
 			return ports;
 		}
@@ -89,6 +97,34 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 					// Released either way.
 				}
 			}
+		}
+	}
+
+	private static int bindFreePort(InetAddress address, int low, int high, List<ServerSocket> sockets)
+			throws IOException {
+		for (int attempt = 0; attempt < 200 && high > low; attempt++) {
+			int port = low + RANDOM.nextInt(high - low);
+			try {
+				ServerSocket socket = new ServerSocket(port, 1, address);
+				sockets.add(socket);
+				return port;
+			}
+			catch (IOException taken) {
+				// Try another.
+			}
+		}
+		ServerSocket socket = new ServerSocket(0, 1, address);
+		sockets.add(socket);
+		return socket.getLocalPort();
+	}
+
+	private static int ephemeralRangeStart() {
+		try {
+			String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+			return Integer.parseInt(range.split("\\s+")[0]);
+		}
+		catch (IOException | RuntimeException ex) {
+			return 32768;
 		}
 	}
 

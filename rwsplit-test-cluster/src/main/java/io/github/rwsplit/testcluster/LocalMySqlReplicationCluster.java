@@ -55,6 +55,9 @@ final class LocalMySqlReplicationCluster extends AbstractMySqlReplicationCluster
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	/** Every process started for this cluster, guarded by itself; none may start once closed. */
+	private final List<Process> processes = new ArrayList<>();
+
 	private Process watchdog;
 
 	private LocalMySqlReplicationCluster(ClusterSpec spec, MySqlInstallation mysql, Path directory, int[] ports) {
@@ -204,13 +207,40 @@ final class LocalMySqlReplicationCluster extends AbstractMySqlReplicationCluster
 		return this.servers.get(node);
 	}
 
+	/** Starts a process for this cluster, unless it is closed; then nothing is left running. */
+	private Process startProcess(ProcessBuilder builder, String what) throws IOException {
+		synchronized (this.processes) {
+			if (this.closed.get()) {
+				throw new IllegalStateException("The cluster is closed; not starting " + what);
+			}
+			this.processes.removeIf((process) -> !process.isAlive());
+			Process process = builder.start();
+			this.processes.add(process);
+			return process;
+		}
+	}
+
 	@Override
 	public void close() {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
+		List<Process> started;
+		synchronized (this.processes) {
+			if (!this.closed.compareAndSet(false, true)) {
+				return;
+			}
+			started = new ArrayList<>(this.processes);
 		}
-		for (Server server : this.servers.values()) {
-			server.kill();
+		// Initialisations and servers alike, even those a start-up thread launched a moment ago.
+		for (Process process : started) {
+			process.destroyForcibly();
+		}
+		for (Process process : started) {
+			try {
+				process.waitFor(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
 		}
 		deleteRecursively(this.directory);
 		if (this.watchdog != null) {
@@ -343,7 +373,7 @@ final class LocalMySqlReplicationCluster extends AbstractMySqlReplicationCluster
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.home.resolve("mysqld.out").toFile()))
 				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 			try {
-				return builder.start();
+				return startProcess(builder, "mysqld for " + this.node.name());
 			}
 			catch (IOException ex) {
 				throw new ClusterStartException("Could not start mysqld for " + this.node.name() + ": " + ex.getMessage(), ex);

@@ -15,6 +15,7 @@ import org.springframework.core.env.MapPropertySource;
 import io.github.rwsplit.testcluster.ClusterNode;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
 import io.github.rwsplit.testcluster.MySqlReplicationClusters;
+import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 
 /**
  * When no database is configured ({@code rwsplit.primary.url} unset), starts a local MySQL
@@ -48,13 +49,7 @@ class LocalClusterInitializer implements ApplicationContextInitializer<Configura
 	}
 
 	private static Map<String, Object> properties(MySqlReplicationCluster cluster) {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("rwsplit.username", cluster.appUser().username());
-		properties.put("rwsplit.password", cluster.appUser().password());
-		properties.put("rwsplit.primary.url", cluster.primary().jdbcUrl());
-		for (ClusterNode replica : cluster.replicas()) {
-			properties.put("rwsplit.replicas." + replica.name() + ".url", replica.jdbcUrl());
-		}
+		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
 		for (ClusterNode node : cluster.nodes()) {
 			properties.put("sample.node-names." + node.serverId(), node.name());
 		}

@@ -19,6 +19,7 @@ import org.springframework.web.client.RestClient;
 
 import io.github.rwsplit.testcluster.ClusterNode;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
+import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,12 +38,7 @@ class BlogApplicationIT {
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
 		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		registry.add("rwsplit.username", cluster.appUser()::username);
-		registry.add("rwsplit.password", cluster.appUser()::password);
-		registry.add("rwsplit.primary.url", cluster.primary()::jdbcUrl);
-		for (ClusterNode replica : cluster.replicas()) {
-			registry.add("rwsplit.replicas." + replica.name() + ".url", replica::jdbcUrl);
-		}
+		RwsplitClusterProperties.of(cluster).forEach((name, value) -> registry.add(name, () -> value));
 		for (ClusterNode node : cluster.nodes()) {
 			registry.add("sample.node-names." + node.serverId(), node::name);
 		}

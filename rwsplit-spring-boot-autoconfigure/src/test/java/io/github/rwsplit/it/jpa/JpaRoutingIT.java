@@ -28,8 +28,8 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.github.rwsplit.annotation.ReadReplica;
-import io.github.rwsplit.testcluster.ClusterNode;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
+import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,13 +45,7 @@ class JpaRoutingIT {
 
 	@DynamicPropertySource
 	static void cluster(DynamicPropertyRegistry registry) {
-		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		registry.add("rwsplit.username", cluster.appUser()::username);
-		registry.add("rwsplit.password", cluster.appUser()::password);
-		registry.add("rwsplit.primary.url", cluster.primary()::jdbcUrl);
-		for (ClusterNode replica : cluster.replicas()) {
-			registry.add("rwsplit.replicas." + replica.name() + ".url", replica::jdbcUrl);
-		}
+		RwsplitClusterProperties.of(SharedMySqlCluster.get()).forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("spring.jpa.hibernate.ddl-auto", () -> "none");
 	}
 
