@@ -1,0 +1,118 @@
+package io.github.rwsplit.benchmarks;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.Route;
+import io.github.rwsplit.routing.RoutingContext;
+import io.github.rwsplit.routing.RoutingTopology;
+import io.github.rwsplit.routing.RwsplitDataSource;
+
+/**
+ * The routing hot path without a network: checkout, one call that reaches the real connection,
+ * close — through HikariCP alone, and through rwsplit (lazy proxy, route decision, replica
+ * selection) over the same kind of HikariCP pools, all over a stub driver. The difference is what
+ * rwsplit adds per unit of work; run with {@code -prof gc} for bytes allocated per operation.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(1)
+public class HotPathBenchmark {
+
+	private static final String SITE = "HotPathBenchmark";
+
+	private HikariDataSource plain;
+
+	private HikariDataSource primary;
+
+	private HikariDataSource replica1;
+
+	private HikariDataSource replica2;
+
+	private DataSource rwsplit;
+
+	@Setup(Level.Trial)
+	public void setUp() {
+		this.plain = pool("plain", true);
+		this.primary = pool("primary", false);
+		this.replica1 = pool("replica-1", true);
+		this.replica2 = pool("replica-2", true);
+		List<ReplicaNode> replicas = List.of(
+				new ReplicaNode("replica-1", "default", 1, this.replica1,
+						() -> this.replica1.getHikariPoolMXBean().getActiveConnections()),
+				new ReplicaNode("replica-2", "default", 1, this.replica2,
+						() -> this.replica2.getHikariPoolMXBean().getActiveConnections()));
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary", this.primary, replicas,
+				new RoutingTopology("primary", "default", replicas), new RoundRobinReplicaSelector());
+		this.rwsplit = new RwsplitDataSource(router, () -> {
+		});
+	}
+
+	private static HikariDataSource pool(String name, boolean readOnly) {
+		HikariConfig config = new HikariConfig();
+		config.setPoolName("stub-" + name);
+		config.setDataSource(StubJdbc.dataSource(name));
+		config.setMaximumPoolSize(8);
+		config.setMinimumIdle(8);
+		config.setReadOnly(readOnly);
+		return new HikariDataSource(config);
+	}
+
+	@TearDown(Level.Trial)
+	public void tearDown() {
+		this.plain.close();
+		this.primary.close();
+		this.replica1.close();
+		this.replica2.close();
+	}
+
+	@Benchmark
+	public String hikariAlone() throws SQLException {
+		return touch(this.plain);
+	}
+
+	@Benchmark
+	public String rwsplitToPrimary() throws SQLException {
+		return touch(this.rwsplit);
+	}
+
+	@Benchmark
+	public String rwsplitReplicaScope() throws SQLException {
+		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, SITE)) {
+			return touch(this.rwsplit);
+		}
+	}
+
+	/** Checks out, makes one call that needs the real connection (so the lazy proxy routes), closes. */
+	private static String touch(DataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection()) {
+			return connection.getSchema();
+		}
+	}
+
+}
