@@ -29,6 +29,7 @@ import io.github.rwsplit.routing.Route;
 import io.github.rwsplit.routing.RoutingContext;
 import io.github.rwsplit.routing.RoutingTopology;
 import io.github.rwsplit.routing.RwsplitDataSource;
+import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 /**
  * The routing hot path without a network: checkout, one call that reaches the real connection,
@@ -76,7 +77,7 @@ public class HotPathBenchmark {
 	private static HikariDataSource pool(String name, boolean readOnly) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName("stub-" + name);
-		config.setDataSource(StubJdbc.dataSource(name));
+		config.setDataSource(new StubDataSource(name));
 		config.setMaximumPoolSize(8);
 		config.setMinimumIdle(8);
 		config.setReadOnly(readOnly);

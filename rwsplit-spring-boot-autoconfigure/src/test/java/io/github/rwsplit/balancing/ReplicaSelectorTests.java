@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.ReplicaSelector;
-import io.github.rwsplit.routing.StubDataSource;
+import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -25,7 +25,7 @@ class ReplicaSelectorTests {
 	private static final int DRAWS = 60_000;
 
 	private static ReplicaNode node(String name, int weight, AtomicInteger active) {
-		return new ReplicaNode(name, "default", weight, new StubDataSource(name, StubDataSource.newLog()), active::get);
+		return new ReplicaNode(name, "default", weight, new StubDataSource(name), active::get);
 	}
 
 	private static ReplicaNode node(String name, int weight) {

@@ -3,6 +3,7 @@ package io.github.rwsplit.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -19,6 +20,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
+import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -30,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 @ExtendWith(OutputCaptureExtension.class)
 class ReadWriteRoutingDataSourceTests {
 
-	private final List<String> checkouts = StubDataSource.newLog();
+	private final List<String> checkouts = new CopyOnWriteArrayList<>();
 
 	private ReadWriteRoutingDataSource router;
 

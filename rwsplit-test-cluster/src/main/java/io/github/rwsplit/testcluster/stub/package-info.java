@@ -1,0 +1,5 @@
+/**
+ * A JDBC stand-in without a database, for fast tests and benchmarks of what sits in front of
+ * the driver (pools, routers, transaction managers).
+ */
+package io.github.rwsplit.testcluster.stub;
