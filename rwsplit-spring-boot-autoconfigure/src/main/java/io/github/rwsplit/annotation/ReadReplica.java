@@ -41,4 +41,12 @@ public @interface ReadReplica {
 	@AliasFor("value")
 	String group() default "";
 
+	/**
+	 * A staleness budget for this call: only replicas at most this far behind the primary serve
+	 * it, such as {@code "500ms"} or {@code "2s"}; empty for any replica in rotation. When none
+	 * qualifies, {@code rwsplit.fallback.policy} applies. Needs the lag monitor.
+	 * @return the budget
+	 */
+	String maxLag() default "";
+
 }

@@ -2,8 +2,10 @@ package io.github.rwsplit.annotation;
 
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
+import java.time.Duration;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 import io.github.rwsplit.routing.Route;
 
@@ -21,9 +23,10 @@ public final class RoutingAnnotations {
 	 *
 	 * @param route where to run
 	 * @param group the replica group, or {@code null} for the default
+	 * @param maxLag the staleness budget, or {@code null} for none
 	 * @param element where the annotation was found
 	 */
-	public record Request(Route route, String group, AnnotatedElement element) {
+	public record Request(Route route, String group, Duration maxLag, AnnotatedElement element) {
 	}
 
 	/**
@@ -31,7 +34,8 @@ public final class RoutingAnnotations {
 	 * @param method the most specific method
 	 * @param targetClass the class of the target object
 	 * @return the request, or {@code null} when neither the method nor its class is annotated
-	 * @throws IllegalStateException when one element carries both annotations
+	 * @throws IllegalStateException when one element carries both annotations, or a budget that is
+	 * not a duration
 	 */
 	public static Request find(Method method, Class<?> targetClass) {
 		Request onMethod = on(method);
@@ -50,9 +54,28 @@ public final class RoutingAnnotations {
 			throw new IllegalStateException(element + " carries both @ReadReplica and @Primary; keep one");
 		}
 		if (replica != null) {
-			return new Request(Route.REPLICA, replica.value().isEmpty() ? null : replica.value(), element);
+			return new Request(Route.REPLICA, replica.value().isEmpty() ? null : replica.value(),
+					parseMaxLag(replica.maxLag(), element), element);
 		}
-		return primary ? new Request(Route.PRIMARY, null, element) : null;
+		return primary ? new Request(Route.PRIMARY, null, null, element) : null;
+	}
+
+	private static Duration parseMaxLag(String text, AnnotatedElement element) {
+		if (text.isBlank()) {
+			return null;
+		}
+		Duration maxLag;
+		try {
+			maxLag = DurationFormatterUtils.detectAndParse(text.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@ReadReplica(maxLag = \"" + text + "\") on " + element
+					+ " is not a duration; write it like \"500ms\" or \"2s\"", ex);
+		}
+		if (maxLag.isNegative()) {
+			throw new IllegalStateException("@ReadReplica(maxLag = \"" + text + "\") on " + element + " is negative");
+		}
+		return maxLag;
 	}
 
 }

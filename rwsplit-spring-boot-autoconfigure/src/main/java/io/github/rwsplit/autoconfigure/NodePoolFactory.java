@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaFallback;
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.RoutingTopology;
@@ -29,8 +30,12 @@ final class NodePoolFactory {
 	private NodePoolFactory() {
 	}
 
+	/** Replica pools give up on a checkout sooner than HikariCP's 30 s: another replica can serve the read. */
+	static final long REPLICA_CONNECTION_TIMEOUT_MILLIS = 2000;
+
 	static RwsplitDataSource create(RwsplitProperties properties, ReplicaSelector selector) {
 		RwsplitPropertiesValidator.validate(properties);
+		RwsplitPropertiesValidator.validateFallback(properties.getFallback());
 		List<HikariDataSource> pools = new ArrayList<>();
 		try {
 			HikariDataSource primary = pool(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary(),
@@ -47,6 +52,11 @@ final class NodePoolFactory {
 					properties.getDefaultGroup(), replicas);
 			ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource(RwsplitPropertiesValidator.PRIMARY_NAME,
 					primary, replicas, topology, selector);
+			RwsplitProperties.Fallback fallback = properties.getFallback();
+			int maxPrimaryReads = (fallback.getMaxPrimaryReads() != null) ? fallback.getMaxPrimaryReads()
+					: Math.max(1, primary.getMaximumPoolSize() / 2);
+			router.setFallback(new ReplicaFallback(fallback.getPolicy(), fallback.getWaitTimeout(), maxPrimaryReads));
+			router.setCheckoutRetries(fallback.getCheckoutRetries());
 			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close));
 		}
 		catch (RuntimeException ex) {
@@ -67,6 +77,9 @@ final class NodePoolFactory {
 		config.setUsername((node.getUsername() != null) ? node.getUsername() : properties.getUsername());
 		config.setPassword((node.getPassword() != null) ? node.getPassword() : properties.getPassword());
 		config.setInitializationFailTimeout(-1);
+		if (replica) {
+			config.setConnectionTimeout(REPLICA_CONNECTION_TIMEOUT_MILLIS);
+		}
 		apply(properties.getPool(), config);
 		apply(node.getPool(), config);
 		if (replica) {

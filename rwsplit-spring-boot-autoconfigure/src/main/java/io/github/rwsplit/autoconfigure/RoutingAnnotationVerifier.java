@@ -19,6 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
+import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.annotation.RoutingAnnotations;
 import io.github.rwsplit.routing.Route;
 

@@ -3,6 +3,8 @@ package io.github.rwsplit.autoconfigure;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
+import io.github.rwsplit.RwsplitConfigurationException;
+
 /**
  * Reports an invalid rwsplit configuration at start-up, naming the property and the fix.
  */

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.github.rwsplit.balancing.LoadBalancing;
+import io.github.rwsplit.monitor.LagSource;
+import io.github.rwsplit.routing.ReplicaFallback;
 
 /**
  * Configuration of read/write splitting: the primary, the replicas, their pools and how reads
@@ -63,6 +65,16 @@ public class RwsplitProperties {
 	 */
 	private final Jpa jpa = new Jpa();
 
+	/**
+	 * Replica lag monitoring.
+	 */
+	private final Monitor monitor = new Monitor();
+
+	/**
+	 * What reads do when no replica of their group qualifies.
+	 */
+	private final Fallback fallback = new Fallback();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -117,6 +129,236 @@ public class RwsplitProperties {
 
 	public Jpa getJpa() {
 		return this.jpa;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
+	}
+
+	public Fallback getFallback() {
+		return this.fallback;
+	}
+
+	/**
+	 * The lag monitor.
+	 */
+	public static class Monitor {
+
+		/**
+		 * Whether replicas are checked and stale or unreachable ones taken out of rotation.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often each replica is checked.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest a single check may take, connecting included; must be shorter than the interval.
+		 */
+		private Duration checkTimeout = Duration.ofMillis(800);
+
+		/**
+		 * How often the primary's position is recorded and its availability checked; lag is accurate to about this.
+		 */
+		private Duration primaryInterval = Duration.ofMillis(250);
+
+		/**
+		 * How replica lag is measured.
+		 */
+		private LagSource lagSource = LagSource.AUTO;
+
+		/**
+		 * A replica further behind the primary than this leaves rotation.
+		 */
+		private Duration maxLag = Duration.ofSeconds(1);
+
+		/**
+		 * Lag a replica out of rotation must stay within to return; defaults to half of max-lag.
+		 */
+		private Duration recoveryLag;
+
+		/**
+		 * Consecutive checks within the recovery lag a replica needs to return to rotation.
+		 */
+		private int recoveryChecks = 3;
+
+		/**
+		 * Table the heartbeat lag source writes on the primary and reads on replicas.
+		 */
+		private String heartbeatTable = "rwsplit_heartbeat";
+
+		/**
+		 * Whether the monitor creates the heartbeat table when it is missing.
+		 */
+		private boolean createHeartbeatTable = true;
+
+		/**
+		 * Login user for the monitor's connections; defaults to each node's.
+		 */
+		private String username;
+
+		/**
+		 * Login password for the monitor's connections; defaults to each node's.
+		 */
+		private String password;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getCheckTimeout() {
+			return this.checkTimeout;
+		}
+
+		public void setCheckTimeout(Duration checkTimeout) {
+			this.checkTimeout = checkTimeout;
+		}
+
+		public Duration getPrimaryInterval() {
+			return this.primaryInterval;
+		}
+
+		public void setPrimaryInterval(Duration primaryInterval) {
+			this.primaryInterval = primaryInterval;
+		}
+
+		public LagSource getLagSource() {
+			return this.lagSource;
+		}
+
+		public void setLagSource(LagSource lagSource) {
+			this.lagSource = lagSource;
+		}
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			this.maxLag = maxLag;
+		}
+
+		public Duration getRecoveryLag() {
+			return this.recoveryLag;
+		}
+
+		public void setRecoveryLag(Duration recoveryLag) {
+			this.recoveryLag = recoveryLag;
+		}
+
+		public int getRecoveryChecks() {
+			return this.recoveryChecks;
+		}
+
+		public void setRecoveryChecks(int recoveryChecks) {
+			this.recoveryChecks = recoveryChecks;
+		}
+
+		public String getHeartbeatTable() {
+			return this.heartbeatTable;
+		}
+
+		public void setHeartbeatTable(String heartbeatTable) {
+			this.heartbeatTable = heartbeatTable;
+		}
+
+		public boolean isCreateHeartbeatTable() {
+			return this.createHeartbeatTable;
+		}
+
+		public void setCreateHeartbeatTable(boolean createHeartbeatTable) {
+			this.createHeartbeatTable = createHeartbeatTable;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+	}
+
+	/**
+	 * What reads do when no replica qualifies.
+	 */
+	public static class Fallback {
+
+		/**
+		 * What a read does when no replica of its group qualifies: primary, fail or wait.
+		 */
+		private ReplicaFallback.Policy policy = ReplicaFallback.Policy.PRIMARY;
+
+		/**
+		 * How long the wait policy waits for a replica to qualify before failing.
+		 */
+		private Duration waitTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Most reads the primary serves at once as a fallback; more fail fast. Defaults to half the primary's pool.
+		 */
+		private Integer maxPrimaryReads;
+
+		/**
+		 * How many other replicas a read tries when a replica refuses a connection.
+		 */
+		private int checkoutRetries = 2;
+
+		public ReplicaFallback.Policy getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(ReplicaFallback.Policy policy) {
+			this.policy = policy;
+		}
+
+		public Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(Duration waitTimeout) {
+			this.waitTimeout = waitTimeout;
+		}
+
+		public Integer getMaxPrimaryReads() {
+			return this.maxPrimaryReads;
+		}
+
+		public void setMaxPrimaryReads(Integer maxPrimaryReads) {
+			this.maxPrimaryReads = maxPrimaryReads;
+		}
+
+		public int getCheckoutRetries() {
+			return this.checkoutRetries;
+		}
+
+		public void setCheckoutRetries(int checkoutRetries) {
+			this.checkoutRetries = checkoutRetries;
+		}
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.routing.JdbcUrls;
 
 /**
@@ -67,6 +68,65 @@ final class RwsplitPropertiesValidator {
 					"Set rwsplit.default-group to one of " + groups + ", or put a replica in group '"
 							+ properties.getDefaultGroup() + "'.");
 		}
+	}
+
+	static void validateFallback(RwsplitProperties.Fallback fallback) {
+		if (fallback.getWaitTimeout() == null || fallback.getWaitTimeout().isNegative()) {
+			throw new RwsplitConfigurationException("rwsplit.fallback.wait-timeout",
+					"wait timeout " + fallback.getWaitTimeout() + " is negative", "Use a duration of 0 or more, such as 1s.");
+		}
+		if (fallback.getMaxPrimaryReads() != null && fallback.getMaxPrimaryReads() < 1) {
+			throw new RwsplitConfigurationException("rwsplit.fallback.max-primary-reads",
+					"max-primary-reads " + fallback.getMaxPrimaryReads() + " is less than 1",
+					"Use 1 or more, or the policy fail to keep reads off the primary entirely.");
+		}
+		if (fallback.getCheckoutRetries() < 0) {
+			throw new RwsplitConfigurationException("rwsplit.fallback.checkout-retries",
+					"checkout-retries " + fallback.getCheckoutRetries() + " is negative", "Use 0 or more.");
+		}
+	}
+
+	private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]{1,64}(\\.[A-Za-z0-9_$]{1,64})?");
+
+	static void validateMonitor(RwsplitProperties.Monitor monitor) {
+		if (!positive(monitor.getInterval())) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.interval",
+					"interval " + monitor.getInterval() + " is not positive", "Use a duration such as 1s.");
+		}
+		if (!positive(monitor.getCheckTimeout()) || monitor.getCheckTimeout().compareTo(monitor.getInterval()) >= 0) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.check-timeout",
+					"check timeout " + monitor.getCheckTimeout() + " is not shorter than the interval "
+							+ monitor.getInterval(),
+					"Make rwsplit.monitor.check-timeout positive and shorter than rwsplit.monitor.interval, so that a "
+							+ "hung check never overlaps the next.");
+		}
+		if (!positive(monitor.getPrimaryInterval())) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.primary-interval",
+					"primary interval " + monitor.getPrimaryInterval() + " is not positive", "Use a duration such as 250ms.");
+		}
+		if (!positive(monitor.getMaxLag())) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.max-lag",
+					"max-lag " + monitor.getMaxLag() + " is not positive", "Use a duration such as 1s.");
+		}
+		if (monitor.getRecoveryLag() != null && (monitor.getRecoveryLag().isNegative()
+				|| monitor.getRecoveryLag().compareTo(monitor.getMaxLag()) > 0)) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.recovery-lag",
+					"recovery lag " + monitor.getRecoveryLag() + " is not between 0 and max-lag " + monitor.getMaxLag(),
+					"Use a duration below rwsplit.monitor.max-lag, or leave it unset for half of it.");
+		}
+		if (monitor.getRecoveryChecks() < 1) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.recovery-checks",
+					"recovery-checks " + monitor.getRecoveryChecks() + " is less than 1", "Use 1 or more.");
+		}
+		if (monitor.getHeartbeatTable() == null || !TABLE.matcher(monitor.getHeartbeatTable()).matches()) {
+			throw new RwsplitConfigurationException("rwsplit.monitor.heartbeat-table",
+					"'" + monitor.getHeartbeatTable() + "' is not a table name",
+					"Use a plain table name, optionally schema-qualified, such as rwsplit_heartbeat or ops.rwsplit_heartbeat.");
+		}
+	}
+
+	private static boolean positive(java.time.Duration duration) {
+		return duration != null && !duration.isNegative() && !duration.isZero();
 	}
 
 	static String groupOf(RwsplitProperties properties, RwsplitProperties.Replica replica) {

@@ -48,7 +48,7 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	@Lazy(false)
 	RoutingAnnotationVerifier rwsplitRoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory,
 			RwsplitDataSource dataSource) {
-		return new RoutingAnnotationVerifier(beanFactory, dataSource.getRouter().getTopology().groups());
+		return new RoutingAnnotationVerifier(beanFactory, dataSource.getRouter().getConfiguredGroups());
 	}
 
 }

@@ -19,7 +19,10 @@ public enum LoadBalancing {
 	WEIGHTED(WeightedReplicaSelector::new),
 
 	/** The replica whose pool has the fewest connections in use; ties broken at random. */
-	LEAST_CONNECTIONS(LeastConnectionsReplicaSelector::new);
+	LEAST_CONNECTIONS(LeastConnectionsReplicaSelector::new),
+
+	/** The replica least far behind the primary (needs the lag monitor); ties broken at random. */
+	LEAST_LAG(LeastLagReplicaSelector::new);
 
 	private final Supplier<ReplicaSelector> factory;
 

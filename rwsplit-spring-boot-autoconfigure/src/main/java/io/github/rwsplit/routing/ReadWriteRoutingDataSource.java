@@ -1,12 +1,22 @@
 package io.github.rwsplit.routing;
 
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -21,15 +31,49 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * route are known. The proxy defers the real checkout to the first statement.
  *
  * <p>The decision reads only the current thread's state and an immutable {@link RoutingTopology}
- * snapshot: no locks, no logging, no allocation. It does not check replica health itself; the
- * topology contains only replicas in rotation. When the wanted group has none, the read goes to
- * the primary.
+ * snapshot: no locks, no logging, no allocation on the normal path. Beyond the lookup key it
+ * owns three things, each on a degraded path only:
+ * <ul>
+ * <li>when the wanted group has no replica that qualifies, the {@link ReplicaFallback} decides:
+ * the primary (at most {@code maxPrimaryReads} at once), a failure naming why each replica was
+ * excluded, or a bounded wait for the topology to change;</li>
+ * <li>while the topology says the primary is down, work routed there fails at once with the
+ * reason, instead of waiting out the pool's connection timeout;</li>
+ * <li>when a replica's pool cannot hand out a connection, the read is retried on another replica
+ * (up to {@code checkoutRetries} times) and the {@link CheckoutFailureListener} is told, so the
+ * replica leaves rotation at once.</li>
+ * </ul>
  */
 public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
+	private static final Object NO_REPLICA = new Object();
+
+	private static final Object PRIMARY_DOWN = new Object();
+
+	private static final Object GUARDED_PRIMARY = new Object();
+
 	private final ReplicaSelector selector;
 
+	private final List<ReplicaNode> replicas;
+
+	/** Our own copy of the targets: {@code getResolvedDataSources()} allocates a view per call. */
+	private final Map<Object, DataSource> targets;
+
+	private final DataSource noReplica = new FailingDataSource(this::noReplicaMessage);
+
+	private final DataSource primaryDown = new FailingDataSource(this::primaryDownMessage);
+
+	private final GuardedDataSource guardedPrimary;
+
+	private final Object topologyChanged = new Object();
+
 	private volatile RoutingTopology topology;
+
+	private volatile ReplicaFallback fallback = ReplicaFallback.unguardedPrimary();
+
+	private volatile CheckoutFailureListener checkoutFailures = CheckoutFailureListener.NONE;
+
+	private volatile int checkoutRetries = 2;
 
 	/**
 	 * Creates a router.
@@ -43,6 +87,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			RoutingTopology topology, ReplicaSelector selector) {
 		this.selector = Objects.requireNonNull(selector, "selector");
 		this.topology = Objects.requireNonNull(topology, "topology");
+		this.replicas = List.copyOf(replicas);
 		Map<Object, Object> targets = new LinkedHashMap<>();
 		targets.put(primary, primaryDataSource);
 		for (ReplicaNode replica : replicas) {
@@ -51,6 +96,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		setTargetDataSources(targets);
 		setLenientFallback(false);
 		afterPropertiesSet();
+		this.targets = new HashMap<>(getResolvedDataSources());
+		this.guardedPrimary = new GuardedDataSource(primaryDataSource);
 	}
 
 	@Override
@@ -61,10 +108,12 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		RoutingContext.TransactionRoute transaction = inTransaction ? RoutingContext.live(state.transaction) : null;
 		Route route;
 		String group;
+		long maxLagNanos;
 		RouteReason reason;
 		if (transaction != null) {
 			route = transaction.route;
 			group = transaction.group;
+			maxLagNanos = transaction.maxLagNanos;
 			reason = transaction.reason;
 		}
 		else {
@@ -77,55 +126,288 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				scope.tookEffect = true;
 				route = scope.route;
 				group = scope.group;
+				maxLagNanos = scope.maxLagNanos;
 				reason = RouteReason.ANNOTATION;
 			}
 			else if (inTransaction && TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
 				route = Route.REPLICA;
 				group = null;
+				maxLagNanos = -1;
 				reason = RouteReason.READ_ONLY_TRANSACTION;
 			}
 			else {
 				route = Route.PRIMARY;
 				group = null;
+				maxLagNanos = -1;
 				reason = RouteReason.DEFAULT;
 			}
 		}
-		String node = current.primary();
-		if (route == Route.REPLICA) {
-			List<ReplicaNode> candidates = current.replicas(group);
-			if (candidates.isEmpty()) {
-				reason = RouteReason.FALLBACK;
-			}
-			else {
-				node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
-			}
-		}
-		state.lastNode = node;
+		state.lastGroup = group;
+		state.lastMaxLagNanos = maxLagNanos;
+		state.lastReplica = false;
 		state.lastReason = reason;
-		return node;
+		if (route == Route.REPLICA) {
+			List<ReplicaNode> candidates = qualifying(current.replicas(group), maxLagNanos);
+			if (!candidates.isEmpty()) {
+				String node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
+				state.lastNode = node;
+				state.lastReplica = true;
+				return node;
+			}
+			state.lastReason = RouteReason.FALLBACK;
+			Object fallbackKey = fallback(current, group, maxLagNanos);
+			if (fallbackKey != null) {
+				state.lastNode = current.primary();
+				return fallbackKey;
+			}
+			current = this.topology;
+			candidates = qualifying(current.replicas(group), maxLagNanos);
+			if (candidates.isEmpty()) {
+				// The replica that ended the wait left rotation again already.
+				state.lastNode = current.primary();
+				return NO_REPLICA;
+			}
+			String node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
+			state.lastNode = node;
+			state.lastReplica = true;
+			return node;
+		}
+		state.lastNode = current.primary();
+		return (current.primaryDownReason() != null) ? PRIMARY_DOWN : current.primary();
 	}
 
 	/**
-	 * Publishes a new snapshot of the replicas in rotation; reads that start afterwards use it.
+	 * The candidates within a lag budget (a replica of unknown lag never qualifies). The same list
+	 * when all qualify, which is the usual case; a new one only when the budget excludes some.
+	 */
+	private static List<ReplicaNode> qualifying(List<ReplicaNode> candidates, long maxLagNanos) {
+		if (maxLagNanos < 0) {
+			return candidates;
+		}
+		int size = candidates.size();
+		int first = 0;
+		while (first < size && within(candidates.get(first), maxLagNanos)) {
+			first++;
+		}
+		if (first == size) {
+			return candidates;
+		}
+		List<ReplicaNode> qualifying = new java.util.ArrayList<>(size - 1);
+		for (int i = 0; i < size; i++) {
+			if (within(candidates.get(i), maxLagNanos)) {
+				qualifying.add(candidates.get(i));
+			}
+		}
+		return qualifying;
+	}
+
+	private static boolean within(ReplicaNode candidate, long maxLagNanos) {
+		long lag = candidate.lagNanos();
+		return lag >= 0 && lag <= maxLagNanos;
+	}
+
+	/**
+	 * Applies the fallback policy.
+	 * @return the lookup key to use, or {@code null} when a replica qualifies after waiting
+	 */
+	private Object fallback(RoutingTopology current, String group, long maxLagNanos) {
+		ReplicaFallback policy = this.fallback;
+		switch (policy.policy()) {
+			case PRIMARY:
+				if (current.primaryDownReason() != null) {
+					return NO_REPLICA;
+				}
+				return (policy.maxPrimaryReads() == Integer.MAX_VALUE) ? current.primary() : GUARDED_PRIMARY;
+			case WAIT:
+				return awaitReplica(group, maxLagNanos, policy.waitTimeout().toNanos()) ? null : NO_REPLICA;
+			default:
+				return NO_REPLICA;
+		}
+	}
+
+	private boolean awaitReplica(String group, long maxLagNanos, long timeoutNanos) {
+		long deadline = System.nanoTime() + timeoutNanos;
+		synchronized (this.topologyChanged) {
+			while (qualifying(this.topology.replicas(group), maxLagNanos).isEmpty()) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				try {
+					this.topologyChanged.wait(Math.max(1, left / 1_000_000));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+			return true;
+		}
+	}
+
+	@Override
+	protected DataSource determineTargetDataSource() {
+		Object key = determineCurrentLookupKey();
+		if (key == NO_REPLICA) {
+			return this.noReplica;
+		}
+		if (key == PRIMARY_DOWN) {
+			return this.primaryDown;
+		}
+		if (key == GUARDED_PRIMARY) {
+			return this.guardedPrimary;
+		}
+		DataSource target = this.targets.get(key);
+		if (target == null) {
+			throw new IllegalStateException("No node named '" + key + "'; nodes are " + this.targets.keySet());
+		}
+		return target;
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		SQLException failure = null;
+		int retries = this.checkoutRetries;
+		for (int attempt = 0;; attempt++) {
+			DataSource target = determineTargetDataSource();
+			try {
+				return target.getConnection();
+			}
+			catch (SQLException ex) {
+				RoutingContext.State state = RoutingContext.state();
+				if (target != this.noReplica && target != this.primaryDown) {
+					this.checkoutFailures.checkoutFailed(state.lastNode, ex);
+				}
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+				// Only a read that had found a replica may move: before its first statement, to another.
+				if (!state.lastReplica || attempt >= retries) {
+					throw failure;
+				}
+			}
+		}
+	}
+
+	private String noReplicaMessage() {
+		RoutingContext.State state = RoutingContext.state();
+		RoutingTopology current = this.topology;
+		String group = (state.lastGroup != null) ? state.lastGroup : current.defaultGroup();
+		StringBuilder message = new StringBuilder("rwsplit: no replica of group '").append(group)
+			.append("' can serve this read");
+		if (state.lastMaxLagNanos >= 0) {
+			message.append(" within its lag budget of ").append(state.lastMaxLagNanos / 1_000_000).append(" ms");
+		}
+		message.append(" (fallback policy ").append(this.fallback.policy().name().toLowerCase(java.util.Locale.ROOT));
+		if (this.fallback.policy() == ReplicaFallback.Policy.WAIT) {
+			message.append(", waited ").append(this.fallback.waitTimeout().toMillis()).append(" ms");
+		}
+		if (this.fallback.policy() == ReplicaFallback.Policy.PRIMARY && current.primaryDownReason() != null) {
+			message.append(", and the primary is down: ").append(current.primaryDownReason());
+		}
+		message.append(").");
+		boolean any = false;
+		for (ReplicaNode replica : this.replicas) {
+			if (replica.group().equals(group)) {
+				message.append(any ? ";" : "").append(' ').append(replica.name()).append(": ")
+					.append(describe(current, replica));
+				any = true;
+			}
+		}
+		if (!any) {
+			message.append(" The group has no replicas.");
+		}
+		return message.toString();
+	}
+
+	private static String describe(RoutingTopology current, ReplicaNode replica) {
+		for (RoutingTopology.Exclusion exclusion : current.exclusions()) {
+			if (exclusion.name().equals(replica.name())) {
+				return exclusion.state() + " (" + exclusion.reason() + ")";
+			}
+		}
+		for (ReplicaNode inRotation : current.replicas()) {
+			if (inRotation.name().equals(replica.name())) {
+				return (inRotation.lagNanos() < 0) ? "in rotation, lag unknown"
+						: "in rotation, lag " + inRotation.lagNanos() / 1_000_000 + " ms";
+			}
+		}
+		return "out of rotation";
+	}
+
+	private String primaryDownMessage() {
+		return "rwsplit: the primary '" + this.topology.primary() + "' is down (" + this.topology.primaryDownReason()
+				+ "); work that needs the primary fails at once until it answers again.";
+	}
+
+	/**
+	 * Publishes a new snapshot; connections routed afterwards use it. Wakes reads waiting for a
+	 * replica under the {@code wait} fallback.
 	 * @param topology the new snapshot
+	 * @throws IllegalArgumentException when it names a node this router does not have
 	 */
 	public void setTopology(RoutingTopology topology) {
 		Objects.requireNonNull(topology, "topology");
-		Map<Object, DataSource> targets = getResolvedDataSources();
-		if (!targets.containsKey(topology.primary())) {
-			throw new IllegalArgumentException("Unknown primary '" + topology.primary() + "'; nodes are " + targets.keySet());
+		if (!this.targets.containsKey(topology.primary())) {
+			throw new IllegalArgumentException("Unknown primary '" + topology.primary() + "'; nodes are " + this.targets.keySet());
 		}
 		for (ReplicaNode replica : topology.replicas()) {
-			if (!targets.containsKey(replica.name())) {
-				throw new IllegalArgumentException("Unknown replica '" + replica.name() + "'; nodes are " + targets.keySet());
+			if (!this.targets.containsKey(replica.name())) {
+				throw new IllegalArgumentException("Unknown replica '" + replica.name() + "'; nodes are " + this.targets.keySet());
 			}
 		}
-		this.topology = topology;
+		synchronized (this.topologyChanged) {
+			this.topology = topology;
+			this.topologyChanged.notifyAll();
+		}
 	}
 
 	/** @return the snapshot reads use now */
 	public RoutingTopology getTopology() {
 		return this.topology;
+	}
+
+	/** @return every configured replica, in rotation or not, without lag */
+	public List<ReplicaNode> getReplicas() {
+		return this.replicas;
+	}
+
+	/** @return the groups of the configured replicas */
+	public Set<String> getConfiguredGroups() {
+		Set<String> groups = new TreeSet<>();
+		this.replicas.forEach((replica) -> groups.add(replica.group()));
+		return groups;
+	}
+
+	/** @param fallback what reads do when no replica qualifies */
+	public void setFallback(ReplicaFallback fallback) {
+		this.fallback = Objects.requireNonNull(fallback, "fallback");
+	}
+
+	/** @return what reads do when no replica qualifies */
+	public ReplicaFallback getFallback() {
+		return this.fallback;
+	}
+
+	/** @param listener told when a node's pool refuses a connection */
+	public void setCheckoutFailureListener(CheckoutFailureListener listener) {
+		this.checkoutFailures = Objects.requireNonNull(listener, "listener");
+	}
+
+	/** @param checkoutRetries how many other replicas a read tries when a replica refuses a connection */
+	public void setCheckoutRetries(int checkoutRetries) {
+		if (checkoutRetries < 0) {
+			throw new IllegalArgumentException("checkoutRetries must not be negative, was " + checkoutRetries);
+		}
+		this.checkoutRetries = checkoutRetries;
+	}
+
+	/** @return the number of reads running on the primary now because no replica qualified */
+	public int getPrimaryFallbackReads() {
+		return this.guardedPrimary.inFlight.get();
 	}
 
 	/**
@@ -142,6 +424,95 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public static RouteReason lastRouteReason() {
 		return RoutingContext.state().lastReason;
+	}
+
+	/** A target that refuses every checkout with a message that explains why. */
+	private static final class FailingDataSource extends AbstractDataSource {
+
+		private final java.util.function.Supplier<String> message;
+
+		FailingDataSource(java.util.function.Supplier<String> message) {
+			this.message = message;
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			throw new SQLTransientConnectionException(this.message.get(), "08001");
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) throws SQLException {
+			return getConnection();
+		}
+
+	}
+
+	/**
+	 * The primary, for reads that fell back to it: counts them while their connections are open
+	 * and refuses beyond the fallback's cap.
+	 */
+	private final class GuardedDataSource extends AbstractDataSource {
+
+		private final DataSource primary;
+
+		private final AtomicInteger inFlight = new AtomicInteger();
+
+		GuardedDataSource(DataSource primary) {
+			this.primary = primary;
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			int cap = ReadWriteRoutingDataSource.this.fallback.maxPrimaryReads();
+			if (this.inFlight.incrementAndGet() > cap) {
+				this.inFlight.decrementAndGet();
+				throw new SQLTransientConnectionException(noReplicaMessage() + " The primary already serves " + cap
+						+ " fallback reads (rwsplit.fallback.max-primary-reads); failing fast to protect it.", "08001");
+			}
+			try {
+				return release(this.primary.getConnection());
+			}
+			catch (SQLException | RuntimeException ex) {
+				this.inFlight.decrementAndGet();
+				throw ex;
+			}
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) throws SQLException {
+			return getConnection();
+		}
+
+		private Connection release(Connection target) {
+			AtomicBoolean released = new AtomicBoolean();
+			return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] { Connection.class },
+					(proxy, method, args) -> {
+						switch (method.getName()) {
+							case "close":
+								if (released.compareAndSet(false, true)) {
+									this.inFlight.decrementAndGet();
+								}
+								break;
+							case "equals":
+								return proxy == args[0];
+							case "hashCode":
+								return System.identityHashCode(proxy);
+							case "unwrap":
+								if (((Class<?>) args[0]).isInstance(proxy)) {
+									return proxy;
+								}
+								break;
+							default:
+						}
+						try {
+							return method.invoke(target, args);
+						}
+						catch (java.lang.reflect.InvocationTargetException ex) {
+							throw ex.getTargetException();
+						}
+					});
+		}
+
 	}
 
 }

@@ -6,8 +6,9 @@ import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 
 /**
- * One replica as the router and the replica selectors see it: its name, group, weight, pool and
- * a cheap way to read how many of the pool's connections are in use. Immutable.
+ * One replica as the router and the replica selectors see it: its name, group, weight, pool, a
+ * cheap way to read how many of the pool's connections are in use, and its lag as of the
+ * snapshot it belongs to. Immutable: the lag monitor publishes copies with fresh lag.
  */
 public final class ReplicaNode {
 
@@ -21,6 +22,8 @@ public final class ReplicaNode {
 
 	private final IntSupplier activeConnections;
 
+	private final long lagNanos;
+
 	/**
 	 * Creates a replica node.
 	 * @param name the node's name, unique in the topology
@@ -30,6 +33,12 @@ public final class ReplicaNode {
 	 * @param activeConnections reads the pool's connections in use; must not block
 	 */
 	public ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections) {
+		this(name, group, weight, dataSource, activeConnections, -1);
+	}
+
+	private ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
+			long lagNanos) {
+		this.lagNanos = lagNanos;
 		this.name = Objects.requireNonNull(name, "name");
 		this.group = Objects.requireNonNull(group, "group");
 		if (weight < 0) {
@@ -61,6 +70,23 @@ public final class ReplicaNode {
 	 */
 	public int activeConnections() {
 		return this.activeConnections.getAsInt();
+	}
+
+	/**
+	 * @return the replica's lag when the snapshot was taken, in nanoseconds, or -1 when unknown
+	 * (no monitor, or not measured yet)
+	 */
+	public long lagNanos() {
+		return this.lagNanos;
+	}
+
+	/**
+	 * A copy of this node with a measured lag.
+	 * @param lagNanos the lag in nanoseconds, or -1 for unknown
+	 * @return the copy
+	 */
+	public ReplicaNode withLag(long lagNanos) {
+		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.github.rwsplit.routing;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 import org.springframework.transaction.TransactionExecution;
@@ -46,8 +47,23 @@ public final class RoutingContext {
 	 * @return the scope, to be closed when the work is done
 	 */
 	public static Scope enter(Route route, String group, Object site) {
+		return enter(route, group, null, site);
+	}
+
+	/**
+	 * Enters an explicit routing scope with a staleness budget.
+	 * @param route where work in the scope should go
+	 * @param group the replica group for {@link Route#REPLICA}, or {@code null} for the default
+	 * @param maxLag only replicas at most this far behind qualify, or {@code null} for any replica
+	 * in rotation
+	 * @param site what opened the scope (a method, usually), for diagnostics
+	 * @return the scope, to be closed when the work is done
+	 */
+	public static Scope enter(Route route, String group, Duration maxLag, Object site) {
 		State state = STATE.get();
-		Scope scope = new Scope(state, route, (route == Route.REPLICA) ? group : null, site);
+		boolean replica = route == Route.REPLICA;
+		Scope scope = new Scope(state, route, replica ? group : null,
+				(replica && maxLag != null) ? maxLag.toNanos() : -1, site);
 		state.scope = scope;
 		return scope;
 	}
@@ -94,14 +110,15 @@ public final class RoutingContext {
 		TransactionRoute route;
 		if (scope != null) {
 			scope.tookEffect = true;
-			route = new TransactionRoute(transaction, scope.route, scope.group, RouteReason.ANNOTATION, state.transaction);
+			route = new TransactionRoute(transaction, scope.route, scope.group, scope.maxLagNanos, RouteReason.ANNOTATION,
+					state.transaction);
 		}
 		else if (transaction.isReadOnly()) {
-			route = new TransactionRoute(transaction, Route.REPLICA, null, RouteReason.READ_ONLY_TRANSACTION,
+			route = new TransactionRoute(transaction, Route.REPLICA, null, -1, RouteReason.READ_ONLY_TRANSACTION,
 					state.transaction);
 		}
 		else {
-			route = new TransactionRoute(transaction, Route.PRIMARY, null, RouteReason.DEFAULT, state.transaction);
+			route = new TransactionRoute(transaction, Route.PRIMARY, null, -1, RouteReason.DEFAULT, state.transaction);
 		}
 		state.transaction = route;
 	}
@@ -141,10 +158,17 @@ public final class RoutingContext {
 
 		TransactionRoute transaction;
 
-		/** The node and reason of the last routing decision on this thread, for error messages. */
+		/** The last routing decision on this thread, for error messages and checkout retries. */
 		String lastNode;
 
 		RouteReason lastReason;
+
+		String lastGroup;
+
+		long lastMaxLagNanos = -1;
+
+		/** Whether the last decision chose a replica from its group (so a failed checkout may retry). */
+		boolean lastReplica;
 
 	}
 
@@ -157,15 +181,18 @@ public final class RoutingContext {
 
 		final String group;
 
+		final long maxLagNanos;
+
 		final RouteReason reason;
 
 		final TransactionRoute outer;
 
-		TransactionRoute(TransactionExecution execution, Route route, String group, RouteReason reason,
+		TransactionRoute(TransactionExecution execution, Route route, String group, long maxLagNanos, RouteReason reason,
 				TransactionRoute outer) {
 			this.execution = execution;
 			this.route = route;
 			this.group = group;
+			this.maxLagNanos = maxLagNanos;
 			this.reason = reason;
 			this.outer = outer;
 		}
@@ -183,6 +210,9 @@ public final class RoutingContext {
 
 		final String group;
 
+		/** Staleness budget in nanoseconds, or -1 for none. */
+		final long maxLagNanos;
+
 		final Object site;
 
 		final Scope outer;
@@ -195,10 +225,11 @@ public final class RoutingContext {
 
 		private boolean closed;
 
-		Scope(State state, Route route, String group, Object site) {
+		Scope(State state, Route route, String group, long maxLagNanos, Object site) {
 			this.state = state;
 			this.route = route;
 			this.group = group;
+			this.maxLagNanos = maxLagNanos;
 			this.site = site;
 			this.outer = state.scope;
 			this.joined = TransactionSynchronizationManager.isActualTransactionActive() ? state.transaction : null;

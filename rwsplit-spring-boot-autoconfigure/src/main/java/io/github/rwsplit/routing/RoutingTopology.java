@@ -9,14 +9,29 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An immutable snapshot of the nodes reads may use: the primary's name and, per replica group,
- * the replicas currently in rotation. The router reads the latest snapshot through a volatile
- * field and never locks; whoever changes rotation (the lag monitor, an operator) publishes a new
- * snapshot instead of changing this one.
+ * An immutable snapshot of where work may go: the primary (and whether it is down), and per
+ * replica group the replicas in rotation with their lag, in configuration order (so that
+ * round-robin stays even as lags change). Replicas out of rotation are kept with the reason, for
+ * error messages. The router reads the latest snapshot
+ * through a volatile field and never locks; whoever changes rotation (the lag monitor, an
+ * operator) publishes a new snapshot.
  */
 public final class RoutingTopology {
 
+	/**
+	 * A replica out of rotation and why.
+	 *
+	 * @param name its node name
+	 * @param group its group
+	 * @param state its state, such as {@code LAGGING}
+	 * @param reason why, for people
+	 */
+	public record Exclusion(String name, String group, String state, String reason) {
+	}
+
 	private final String primary;
+
+	private final String primaryDownReason;
 
 	private final String defaultGroup;
 
@@ -24,14 +39,30 @@ public final class RoutingTopology {
 
 	private final List<ReplicaNode> replicas;
 
+	private final List<Exclusion> exclusions;
+
 	/**
-	 * Creates a snapshot.
+	 * A snapshot with every given replica in rotation and the primary up.
 	 * @param primary the primary's node name
 	 * @param defaultGroup the group read-only transactions use when no group is named
-	 * @param replicas the replicas in rotation, in the order selectors should see them
+	 * @param replicas the replicas in rotation
 	 */
 	public RoutingTopology(String primary, String defaultGroup, Collection<ReplicaNode> replicas) {
+		this(primary, null, defaultGroup, replicas, List.of());
+	}
+
+	/**
+	 * A snapshot.
+	 * @param primary the primary's node name
+	 * @param primaryDownReason why the primary is down, or {@code null} when it is up
+	 * @param defaultGroup the group read-only transactions use when no group is named
+	 * @param replicas the replicas in rotation
+	 * @param exclusions the replicas out of rotation, with reasons
+	 */
+	public RoutingTopology(String primary, String primaryDownReason, String defaultGroup,
+			Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions) {
 		this.primary = Objects.requireNonNull(primary, "primary");
+		this.primaryDownReason = primaryDownReason;
 		this.defaultGroup = Objects.requireNonNull(defaultGroup, "defaultGroup");
 		Map<String, List<ReplicaNode>> groups = new LinkedHashMap<>();
 		for (ReplicaNode replica : replicas) {
@@ -40,10 +71,16 @@ public final class RoutingTopology {
 		groups.replaceAll((group, members) -> List.copyOf(members));
 		this.groups = Map.copyOf(groups);
 		this.replicas = List.copyOf(replicas);
+		this.exclusions = List.copyOf(exclusions);
 	}
 
 	public String primary() {
 		return this.primary;
+	}
+
+	/** @return why the primary is down, or {@code null} when it is up */
+	public String primaryDownReason() {
+		return this.primaryDownReason;
 	}
 
 	public String defaultGroup() {
@@ -53,7 +90,7 @@ public final class RoutingTopology {
 	/**
 	 * The replicas of a group in rotation.
 	 * @param group a group name, or {@code null} for the default group
-	 * @return the group's replicas, empty when it has none
+	 * @return the group's replicas, empty when it has none in rotation
 	 */
 	public List<ReplicaNode> replicas(String group) {
 		List<ReplicaNode> members = this.groups.get((group != null) ? group : this.defaultGroup);
@@ -63,6 +100,11 @@ public final class RoutingTopology {
 	/** @return every replica in rotation */
 	public List<ReplicaNode> replicas() {
 		return this.replicas;
+	}
+
+	/** @return the replicas out of rotation, with reasons */
+	public List<Exclusion> exclusions() {
+		return this.exclusions;
 	}
 
 	/** @return the names of the groups that have replicas in rotation */

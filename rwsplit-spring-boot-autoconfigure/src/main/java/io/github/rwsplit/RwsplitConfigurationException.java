@@ -1,4 +1,4 @@
-package io.github.rwsplit.autoconfigure;
+package io.github.rwsplit;
 
 /**
  * rwsplit's configuration cannot work. Names the property, the offending value (with credentials

@@ -1,0 +1,66 @@
+package io.github.rwsplit.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+
+import io.github.rwsplit.monitor.HealthThresholds;
+import io.github.rwsplit.monitor.MonitorSettings;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.RwsplitDataSource;
+
+/**
+ * Starts the replica lag monitor for the routing DataSource: it checks every replica, takes stale
+ * or unreachable ones out of rotation, marks the primary down while it does not answer, and is told
+ * about connections a pool could not hand out.
+ */
+@AutoConfiguration(after = RwsplitDataSourceAutoConfiguration.class)
+@ConditionalOnBean(RwsplitDataSource.class)
+@ConditionalOnProperty(prefix = "rwsplit.monitor", name = "enabled", matchIfMissing = true)
+public final class RwsplitMonitorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaLagMonitor rwsplitReplicaLagMonitor(RwsplitDataSource dataSource, RwsplitProperties properties) {
+		RwsplitProperties.Monitor monitor = properties.getMonitor();
+		RwsplitPropertiesValidator.validateMonitor(monitor);
+		HealthThresholds thresholds = new HealthThresholds(monitor.getMaxLag(),
+				(monitor.getRecoveryLag() != null) ? monitor.getRecoveryLag() : monitor.getMaxLag().dividedBy(2),
+				monitor.getRecoveryChecks());
+		MonitorSettings settings = new MonitorSettings(monitor.getInterval(), monitor.getCheckTimeout(),
+				monitor.getPrimaryInterval(), thresholds, monitor.getLagSource(), monitor.getHeartbeatTable(),
+				monitor.isCreateHeartbeatTable());
+		List<ReplicaLagMonitor.Endpoint> replicas = new ArrayList<>();
+		properties.getReplicas().forEach((name, replica) -> replicas.add(endpoint(properties, name, replica)));
+		ReadWriteRoutingDataSource router = dataSource.getRouter();
+		ReplicaLagMonitor lagMonitor = new ReplicaLagMonitor(router,
+				endpoint(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary()), replicas, settings);
+		router.setCheckoutFailureListener(lagMonitor);
+		return lagMonitor;
+	}
+
+	private static ReplicaLagMonitor.Endpoint endpoint(RwsplitProperties properties, String name,
+			RwsplitProperties.Node node) {
+		RwsplitProperties.Monitor monitor = properties.getMonitor();
+		String username = first(monitor.getUsername(), node.getUsername(), properties.getUsername());
+		String password = (monitor.getUsername() != null) ? monitor.getPassword()
+				: first(node.getPassword(), properties.getPassword());
+		return new ReplicaLagMonitor.Endpoint(name, node.getUrl(), username, password);
+	}
+
+	private static String first(String... values) {
+		for (String value : values) {
+			if (value != null) {
+				return value;
+			}
+		}
+		return null;
+	}
+
+}

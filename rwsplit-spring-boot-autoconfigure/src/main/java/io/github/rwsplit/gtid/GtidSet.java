@@ -1,0 +1,241 @@
+package io.github.rwsplit.gtid;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An immutable MySQL GTID set, such as {@code 3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:11,
+ * 4e11fa47-...:1-3}, including MySQL 8.4's tagged form ({@code uuid:tag:1-5}). Parsing is strict
+ * and bounded, because sets may come from untrusted input later.
+ *
+ * <p>Only what rwsplit needs: parse, {@link #contains(GtidSet)}, {@link #union(GtidSet)} and
+ * MySQL's text form.
+ */
+public final class GtidSet {
+
+	/** The empty set. */
+	public static final GtidSet EMPTY = new GtidSet(Collections.emptyMap());
+
+	/** Longest text accepted by {@link #parse(String)}. */
+	public static final int MAX_TEXT_LENGTH = 64 * 1024;
+
+	/** Source (uuid, with ":tag" if tagged) to sorted, disjoint, non-adjacent closed intervals. */
+	private final Map<String, long[]> intervals;
+
+	private GtidSet(Map<String, long[]> intervals) {
+		this.intervals = intervals;
+	}
+
+	/**
+	 * Parses MySQL's text form. Whitespace and line breaks (as {@code gtid_executed} prints them)
+	 * are ignored; an empty text is the empty set.
+	 * @param text the set
+	 * @return the set
+	 * @throws IllegalArgumentException for anything that is not a well-formed GTID set, or longer
+	 * than {@link #MAX_TEXT_LENGTH}
+	 */
+	public static GtidSet parse(String text) {
+		if (text == null) {
+			throw new IllegalArgumentException("GTID set is null");
+		}
+		if (text.length() > MAX_TEXT_LENGTH) {
+			throw new IllegalArgumentException("GTID set longer than " + MAX_TEXT_LENGTH + " characters");
+		}
+		String compact = text.replaceAll("\\s", "");
+		if (compact.isEmpty()) {
+			return EMPTY;
+		}
+		Map<String, List<long[]>> parsed = new TreeMap<>();
+		for (String member : compact.split(",", -1)) {
+			String[] parts = member.split(":", -1);
+			if (parts.length < 2) {
+				throw invalid(text, "'" + member + "' has no interval");
+			}
+			String uuid = parseUuid(parts[0], text);
+			String source = uuid;
+			boolean sawInterval = false;
+			for (int i = 1; i < parts.length; i++) {
+				String part = parts[i];
+				if (!part.isEmpty() && Character.isDigit(part.charAt(0))) {
+					parsed.computeIfAbsent(source, (key) -> new ArrayList<>()).add(parseInterval(part, text));
+					sawInterval = true;
+				}
+				else if (part.matches("[a-z_][a-z0-9_]{0,31}")) {
+					source = uuid + ":" + part;
+				}
+				else {
+					throw invalid(text, "'" + part + "' is neither an interval nor a tag");
+				}
+			}
+			if (!sawInterval) {
+				throw invalid(text, "'" + member + "' has no interval");
+			}
+		}
+		Map<String, long[]> normalized = new TreeMap<>();
+		parsed.forEach((source, list) -> normalized.put(source, normalize(list)));
+		return new GtidSet(Collections.unmodifiableMap(normalized));
+	}
+
+	private static String parseUuid(String text, String whole) {
+		String lower = text.toLowerCase(Locale.ROOT);
+		if (!lower.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+			throw invalid(whole, "'" + text + "' is not a server UUID");
+		}
+		return lower;
+	}
+
+	private static long[] parseInterval(String text, String whole) {
+		int dash = text.indexOf('-');
+		try {
+			long start = Long.parseLong((dash < 0) ? text : text.substring(0, dash));
+			long end = (dash < 0) ? start : Long.parseLong(text.substring(dash + 1));
+			if (start < 1 || end < start) {
+				throw invalid(whole, "'" + text + "' is not an interval of positive numbers");
+			}
+			return new long[] { start, end };
+		}
+		catch (NumberFormatException ex) {
+			throw invalid(whole, "'" + text + "' is not an interval of numbers");
+		}
+	}
+
+	private static IllegalArgumentException invalid(String text, String why) {
+		String shown = (text.length() > 80) ? text.substring(0, 80) + "..." : text;
+		return new IllegalArgumentException("Invalid GTID set '" + shown + "': " + why);
+	}
+
+	/** Sorts and merges overlapping or adjacent intervals into a flat [start, end, start, end...] array. */
+	private static long[] normalize(List<long[]> list) {
+		list.sort((a, b) -> Long.compare(a[0], b[0]));
+		long[] flat = new long[list.size() * 2];
+		int n = 0;
+		for (long[] interval : list) {
+			if (n > 0 && interval[0] <= flat[n - 1] + 1) {
+				flat[n - 1] = Math.max(flat[n - 1], interval[1]);
+			}
+			else {
+				flat[n++] = interval[0];
+				flat[n++] = interval[1];
+			}
+		}
+		return Arrays.copyOf(flat, n);
+	}
+
+	/**
+	 * Whether every transaction of another set is in this one.
+	 * @param other another set
+	 * @return {@code true} when {@code other} is a subset of this set
+	 */
+	public boolean contains(GtidSet other) {
+		for (Map.Entry<String, long[]> entry : other.intervals.entrySet()) {
+			long[] mine = this.intervals.get(entry.getKey());
+			long[] theirs = entry.getValue();
+			if (mine == null) {
+				return false;
+			}
+			int i = 0;
+			for (int j = 0; j < theirs.length; j += 2) {
+				// Intervals are sorted and merged, so one covering interval must hold each of theirs.
+				while (i < mine.length && mine[i + 1] < theirs[j]) {
+					i += 2;
+				}
+				if (i >= mine.length || mine[i] > theirs[j] || mine[i + 1] < theirs[j + 1]) {
+					return false;
+				}
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The union of this set and another.
+	 * @param other another set
+	 * @return a set holding every transaction of both
+	 */
+	public GtidSet union(GtidSet other) {
+		if (other.isEmpty() || this.contains(other)) {
+			return this;
+		}
+		if (this.isEmpty() || other.contains(this)) {
+			return other;
+		}
+		Map<String, List<long[]>> merged = new TreeMap<>();
+		for (GtidSet set : List.of(this, other)) {
+			set.intervals.forEach((source, flat) -> {
+				List<long[]> list = merged.computeIfAbsent(source, (key) -> new ArrayList<>());
+				for (int i = 0; i < flat.length; i += 2) {
+					list.add(new long[] { flat[i], flat[i + 1] });
+				}
+			});
+		}
+		Map<String, long[]> normalized = new TreeMap<>();
+		merged.forEach((source, list) -> normalized.put(source, normalize(list)));
+		return new GtidSet(Collections.unmodifiableMap(normalized));
+	}
+
+	/** @return whether the set holds no transaction */
+	public boolean isEmpty() {
+		return this.intervals.isEmpty();
+	}
+
+	/** @return the number of transactions in the set */
+	public long size() {
+		long size = 0;
+		for (long[] flat : this.intervals.values()) {
+			for (int i = 0; i < flat.length; i += 2) {
+				size += flat[i + 1] - flat[i] + 1;
+			}
+		}
+		return size;
+	}
+
+	@Override
+	public boolean equals(Object obj) {
+		if (this == obj) {
+			return true;
+		}
+		if (!(obj instanceof GtidSet other) || !this.intervals.keySet().equals(other.intervals.keySet())) {
+			return false;
+		}
+		for (Map.Entry<String, long[]> entry : this.intervals.entrySet()) {
+			if (!Arrays.equals(entry.getValue(), other.intervals.get(entry.getKey()))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public int hashCode() {
+		int hash = 0;
+		for (Map.Entry<String, long[]> entry : this.intervals.entrySet()) {
+			hash += entry.getKey().hashCode() ^ Arrays.hashCode(entry.getValue());
+		}
+		return hash;
+	}
+
+	/** @return MySQL's text form, sources in order, without line breaks */
+	@Override
+	public String toString() {
+		StringBuilder text = new StringBuilder();
+		this.intervals.forEach((source, flat) -> {
+			if (!text.isEmpty()) {
+				text.append(',');
+			}
+			text.append(source);
+			for (int i = 0; i < flat.length; i += 2) {
+				text.append(':').append(flat[i]);
+				if (flat[i + 1] != flat[i]) {
+					text.append('-').append(flat[i + 1]);
+				}
+			}
+		});
+		return text.toString();
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.github.rwsplit.monitor;
+
+import io.github.rwsplit.gtid.GtidSet;
+
+/**
+ * What one check of a replica found.
+ *
+ * @param reachable whether the replica answered
+ * @param broken whether its replication reports an error
+ * @param lagNanos how far behind it is, or -1 when that cannot be told
+ * @param detail why it is unreachable, broken or of unknown lag; empty otherwise
+ * @param gtidExecuted the replica's executed GTID set, when the check read it
+ */
+public record CheckResult(boolean reachable, boolean broken, long lagNanos, String detail, GtidSet gtidExecuted) {
+
+	static CheckResult lag(long lagNanos, GtidSet gtidExecuted) {
+		return new CheckResult(true, false, lagNanos, "", gtidExecuted);
+	}
+
+	static CheckResult unknownLag(String why) {
+		return new CheckResult(true, false, -1, why, null);
+	}
+
+	static CheckResult unreachable(String why) {
+		return new CheckResult(false, false, -1, why, null);
+	}
+
+	static CheckResult broken(String why) {
+		return new CheckResult(true, true, -1, why, null);
+	}
+
+}

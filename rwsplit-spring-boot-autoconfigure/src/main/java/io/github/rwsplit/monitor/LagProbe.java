@@ -1,0 +1,41 @@
+package io.github.rwsplit.monitor;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * One way of measuring lag: what the primary task does at each tick, and what a replica check
+ * does. Implementations are called from the monitor's threads only: {@link #recordPrimary} from
+ * the primary's, {@link #check} from each replica's, concurrently.
+ */
+interface LagProbe {
+
+	/**
+	 * Prepares the primary once, when it is first reachable (for example, creates a table).
+	 * @param primary a connection to the primary
+	 * @throws SQLException when it cannot
+	 */
+	default void prepare(Connection primary) throws SQLException {
+	}
+
+	/**
+	 * Records where the primary is now, and so proves it reachable.
+	 * @param primary a connection to the primary
+	 * @param nanos the monotonic clock now
+	 * @throws SQLException when the primary fails
+	 */
+	void recordPrimary(Connection primary, long nanos) throws SQLException;
+
+	/**
+	 * Measures a replica.
+	 * @param replica a connection to the replica
+	 * @param nanos the monotonic clock now
+	 * @return what the check found
+	 * @throws SQLException when the replica fails
+	 */
+	CheckResult check(Connection replica, long nanos) throws SQLException;
+
+	/** @return the source this probe implements */
+	LagSource source();
+
+}

@@ -1,0 +1,40 @@
+package io.github.rwsplit.monitor;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.rwsplit.gtid.GtidSet;
+
+/**
+ * What the monitor knows about one replica after its latest check. Immutable.
+ *
+ * @param name the replica's node name
+ * @param state whether it is in rotation
+ * @param reason why it is in its state, for people: empty when healthy
+ * @param lagNanos its lag, or -1 when unknown (never 0 for unknown)
+ * @param lastCheck when it was last checked, or {@code null} before the first check
+ * @param goodChecks consecutive checks within the recovery lag, counted while out of rotation
+ * @param gtidExecuted its executed GTID set when known, else {@code null}
+ */
+public record ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, Instant lastCheck,
+		int goodChecks, GtidSet gtidExecuted) {
+
+	/**
+	 * The health of a replica never checked: in rotation, lag unknown.
+	 * @param name the replica's name
+	 * @return its initial health
+	 */
+	public static ReplicaHealth unchecked(String name) {
+		return new ReplicaHealth(name, ReplicaState.HEALTHY, "", -1, null, 0, null);
+	}
+
+	/** @return the lag, or {@code null} when unknown */
+	public Duration lag() {
+		return (this.lagNanos < 0) ? null : Duration.ofNanos(this.lagNanos);
+	}
+
+	ReplicaHealth withState(ReplicaState state, String reason) {
+		return new ReplicaHealth(this.name, state, reason, this.lagNanos, this.lastCheck, 0, this.gtidExecuted);
+	}
+
+}

@@ -1,0 +1,459 @@
+package io.github.rwsplit.monitor;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+import io.github.rwsplit.RwsplitConfigurationException;
+import io.github.rwsplit.routing.CheckoutFailureListener;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.RoutingTopology;
+
+/**
+ * Watches the primary and every replica, keeps each replica's {@link ReplicaHealth}, and publishes
+ * a new {@link RoutingTopology} to the router whenever it learns something: replicas that are
+ * healthy are in rotation with their lag, the others are listed with their reason, and the
+ * primary is marked down while it does not answer.
+ *
+ * <p>Each node has its own thread and its own connection (not the application's pools), and every
+ * check is bounded by {@code checkTimeout}, shorter than the interval: a hung replica delays only
+ * its own checks. The router never waits for the monitor; it reads the last published snapshot.
+ *
+ * <p>Not responsible for routing decisions, metrics or endpoints; those read
+ * {@link #snapshot()}.
+ */
+public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListener {
+
+	/** Starts before the web server takes traffic and stops after it has drained. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final Log logger = LogFactory.getLog(ReplicaLagMonitor.class);
+
+	private static final int ER_TABLEACCESS_DENIED_ERROR = 1142;
+
+	private static final int ER_SPECIFIC_ACCESS_DENIED_ERROR = 1227;
+
+	private final ReadWriteRoutingDataSource router;
+
+	private final MonitoredNode primary;
+
+	private final Map<String, MonitoredNode> replicas = new LinkedHashMap<>();
+
+	private final MonitorSettings settings;
+
+	private final ReplicaStateMachine stateMachine;
+
+	private final Map<String, ReplicaHealth> health = new LinkedHashMap<>();
+
+	private volatile MonitorSnapshot snapshot;
+
+	private volatile LagProbe probe;
+
+	private volatile String primaryDownReason;
+
+	private boolean primaryPrepared;
+
+	private ScheduledThreadPoolExecutor executor;
+
+	private volatile boolean running;
+
+	/** Guards start and stop; checks use the monitor's own lock, which start must not hold while it waits. */
+	private final Object lifecycle = new Object();
+
+	/**
+	 * Creates a monitor; {@link #start()} begins checking.
+	 * @param router the router to publish to
+	 * @param primary how to reach the primary
+	 * @param replicas how to reach each replica, by node name as the router knows them
+	 * @param settings how to monitor
+	 */
+	public ReplicaLagMonitor(ReadWriteRoutingDataSource router, Endpoint primary, List<Endpoint> replicas,
+			MonitorSettings settings) {
+		this.router = router;
+		this.settings = settings;
+		this.stateMachine = new ReplicaStateMachine(settings.thresholds());
+		this.primary = primary.toNode(settings);
+		for (Endpoint replica : replicas) {
+			this.replicas.put(replica.name(), replica.toNode(settings));
+			this.health.put(replica.name(), ReplicaHealth.unchecked(replica.name()));
+		}
+		this.snapshot = new MonitorSnapshot(settings.lagSource(), primary.name(), null, List.copyOf(this.health.values()));
+	}
+
+	/**
+	 * How the monitor reaches a node: its URL and credentials. {@link #toString()} hides the
+	 * password.
+	 *
+	 * @param name the node's name
+	 * @param url its JDBC URL
+	 * @param username the login user, or {@code null} to rely on the URL
+	 * @param password the login password, or {@code null}
+	 */
+	public record Endpoint(String name, String url, String username, String password) {
+
+		MonitoredNode toNode(MonitorSettings settings) {
+			return new MonitoredNode(this.name, this.url, this.username, this.password, settings.checkTimeout());
+		}
+
+		@Override
+		public String toString() {
+			return "Endpoint[" + this.name + ", " + io.github.rwsplit.routing.JdbcUrls.sanitize(this.url) + ", user="
+					+ this.username + "]";
+		}
+
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycle) {
+			if (!this.running) {
+				startChecks();
+			}
+		}
+	}
+
+	private void startChecks() {
+		this.probe = createProbe(resolveLagSource());
+		AtomicInteger threads = new AtomicInteger();
+		this.executor = new ScheduledThreadPoolExecutor(this.replicas.size() + 1, (task) -> {
+			Thread thread = new Thread(task, "rwsplit-monitor-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.executor.setRemoveOnCancelPolicy(true);
+		this.running = true;
+		// A first round before the application takes traffic, so that rotation is right from the start.
+		try {
+			checkPrimary(true);
+		}
+		catch (RuntimeException ex) {
+			stopChecks();
+			throw ex;
+		}
+		List<Future<?>> first = new ArrayList<>();
+		for (MonitoredNode replica : this.replicas.values()) {
+			first.add(this.executor.submit(() -> checkReplica(replica, true)));
+		}
+		for (Future<?> check : first) {
+			awaitFirstCheck(check);
+		}
+		long primaryPeriod = this.settings.primaryInterval().toNanos();
+		this.executor.scheduleAtFixedRate(() -> checkPrimary(false), primaryPeriod, primaryPeriod, TimeUnit.NANOSECONDS);
+		long period = this.settings.interval().toNanos();
+		for (MonitoredNode replica : this.replicas.values()) {
+			this.executor.scheduleAtFixedRate(() -> checkReplica(replica, false), period, period, TimeUnit.NANOSECONDS);
+		}
+		logger.info("rwsplit: lag monitor started (" + this.probe.source().name().toLowerCase(java.util.Locale.ROOT)
+				+ ", every " + this.settings.interval().toMillis() + " ms, max-lag "
+				+ this.settings.thresholds().maxLag().toMillis() + " ms): " + describeRotation());
+	}
+
+	private void awaitFirstCheck(Future<?> check) {
+		try {
+			check.get(this.settings.checkTimeout().toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RwsplitConfigurationException configuration) {
+				stopChecks();
+				throw configuration;
+			}
+		}
+		catch (TimeoutException ex) {
+			// The replica is slow to answer; its own checks go on.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.lifecycle) {
+			stopChecks();
+		}
+	}
+
+	private void stopChecks() {
+		this.running = false;
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+			try {
+				this.executor.awaitTermination(this.settings.checkTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.executor = null;
+		}
+		this.primary.reset();
+		this.replicas.values().forEach(MonitoredNode::reset);
+	}
+
+	/** @return what the monitor knows now */
+	public MonitorSnapshot snapshot() {
+		return this.snapshot;
+	}
+
+	/** @return the monitor's settings */
+	public MonitorSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Takes a replica out of rotation until {@link #undrain(String)}: reads already running finish,
+	 * new ones go elsewhere.
+	 * @param replica the replica's name
+	 */
+	public synchronized void drain(String replica) {
+		ReplicaHealth current = requireReplica(replica);
+		if (current.state() != ReplicaState.DRAINED) {
+			transition(current, current.withState(ReplicaState.DRAINED, "drained by an operator"));
+			publish();
+		}
+	}
+
+	/**
+	 * Puts a drained replica back under the monitor's judgement: it returns to rotation after the
+	 * usual number of good checks.
+	 * @param replica the replica's name
+	 */
+	public synchronized void undrain(String replica) {
+		ReplicaHealth current = requireReplica(replica);
+		if (current.state() == ReplicaState.DRAINED) {
+			transition(current, current.withState(ReplicaState.LAGGING, "undrained; returns after "
+					+ this.settings.thresholds().recoveryChecks() + " good checks"));
+			publish();
+		}
+	}
+
+	private ReplicaHealth requireReplica(String replica) {
+		ReplicaHealth current = this.health.get(replica);
+		if (current == null) {
+			throw new IllegalArgumentException("No replica named '" + replica + "'; replicas are " + this.health.keySet());
+		}
+		return current;
+	}
+
+	@Override
+	public void checkoutFailed(String node, SQLException failure) {
+		// A pool merely out of connections is busy, not broken; only a refused connection counts.
+		if (failure instanceof SQLTransientConnectionException && failure.getCause() == null) {
+			return;
+		}
+		String why = "connection refused at checkout: " + firstLine(failure);
+		if (node.equals(this.primary.name())) {
+			primaryState(why);
+		}
+		else if (this.replicas.containsKey(node)) {
+			update(node, CheckResult.unreachable(why));
+		}
+	}
+
+	private LagSource resolveLagSource() {
+		if (this.settings.lagSource() != LagSource.AUTO) {
+			return this.settings.lagSource();
+		}
+		List<MonitoredNode> nodes = new ArrayList<>();
+		nodes.add(this.primary);
+		nodes.addAll(this.replicas.values());
+		for (MonitoredNode node : nodes) {
+			try (Statement statement = node.connection().createStatement();
+					ResultSet rs = statement.executeQuery("SELECT @@global.gtid_mode")) {
+				rs.next();
+				return "ON".equalsIgnoreCase(rs.getString(1)) ? LagSource.GTID : LagSource.HEARTBEAT;
+			}
+			catch (SQLException ex) {
+				node.reset();
+			}
+		}
+		logger.warn("rwsplit: no node answered to choose the lag source; using heartbeat");
+		return LagSource.HEARTBEAT;
+	}
+
+	private LagProbe createProbe(LagSource source) {
+		int capacity = this.settings.markCapacity();
+		return switch (source) {
+			case GTID -> new GtidLagProbe(capacity);
+			case REPLICA_STATUS -> new ReplicaStatusLagProbe();
+			default -> new HeartbeatLagProbe(capacity, this.settings.heartbeatTable(), this.settings.createHeartbeatTable());
+		};
+	}
+
+	private void checkPrimary(boolean first) {
+		if (!this.running) {
+			return;
+		}
+		try {
+			Connection connection = this.primary.connection();
+			if (!this.primaryPrepared) {
+				prepare(connection, first);
+				this.primaryPrepared = true;
+			}
+			this.probe.recordPrimary(connection, System.nanoTime());
+			primaryState(null);
+		}
+		catch (SQLException ex) {
+			this.primary.reset();
+			primaryState((isConnectionFailure(ex) ? "unreachable: " : "check failed: ") + firstLine(ex));
+		}
+		catch (RuntimeException ex) {
+			if (first && ex instanceof RwsplitConfigurationException) {
+				throw ex;
+			}
+			primaryState("check failed: " + ex.getMessage());
+		}
+	}
+
+	private void prepare(Connection connection, boolean first) throws SQLException {
+		try {
+			this.probe.prepare(connection);
+		}
+		catch (SQLException ex) {
+			if (ex.getErrorCode() == ER_TABLEACCESS_DENIED_ERROR && first) {
+				throw new RwsplitConfigurationException("rwsplit.monitor.lag-source",
+						"the heartbeat lag source needs table " + this.settings.heartbeatTable() + " on the primary, and "
+								+ "the monitor's account may not create or write it: " + firstLine(ex),
+						"Create it once (" + HeartbeatLagProbe.ddl(this.settings.heartbeatTable()) + "), grant the "
+								+ "monitor's account INSERT, UPDATE, DELETE on it and set "
+								+ "rwsplit.monitor.create-heartbeat-table=false; or grant CREATE on the schema; or use "
+								+ "rwsplit.monitor.lag-source=gtid.");
+			}
+			throw ex;
+		}
+	}
+
+	private void checkReplica(MonitoredNode replica, boolean first) {
+		if (!this.running) {
+			return;
+		}
+		CheckResult result;
+		try {
+			result = this.probe.check(replica.connection(), System.nanoTime());
+		}
+		catch (SQLException ex) {
+			replica.reset();
+			if (ex.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED_ERROR && first) {
+				throw new RwsplitConfigurationException("rwsplit.monitor.lag-source",
+						"the replica-status lag source runs SHOW REPLICA STATUS, which the monitor's account may not: "
+								+ firstLine(ex),
+						"Grant it REPLICATION CLIENT, set rwsplit.monitor.username/password to an account that has it, "
+								+ "or use rwsplit.monitor.lag-source=gtid or heartbeat.");
+			}
+			result = isConnectionFailure(ex) ? CheckResult.unreachable(firstLine(ex))
+					: CheckResult.unknownLag("check failed: " + firstLine(ex));
+		}
+		catch (RuntimeException ex) {
+			result = CheckResult.unknownLag("check failed: " + ex.getMessage());
+		}
+		update(replica.name(), result);
+	}
+
+	private synchronized void update(String replica, CheckResult result) {
+		ReplicaHealth previous = this.health.get(replica);
+		ReplicaHealth next = this.stateMachine.next(previous, result, Instant.now());
+		transition(previous, next);
+		publish();
+	}
+
+	private synchronized void primaryState(String downReason) {
+		String previous = this.primaryDownReason;
+		if (java.util.Objects.equals(previous, downReason)) {
+			return;
+		}
+		this.primaryDownReason = downReason;
+		if (downReason != null && previous == null) {
+			logger.warn("rwsplit: primary '" + this.primary.name() + "' is down (" + downReason
+					+ "); work that needs it fails at once until it answers");
+		}
+		else if (downReason == null) {
+			logger.info("rwsplit: primary '" + this.primary.name() + "' answers again");
+		}
+		publish();
+	}
+
+	private void transition(ReplicaHealth previous, ReplicaHealth next) {
+		this.health.put(next.name(), next);
+		if (previous.state() != next.state()) {
+			if (next.state() == ReplicaState.HEALTHY) {
+				logger.info("rwsplit: replica '" + next.name() + "' back in rotation (was " + previous.state() + ")");
+			}
+			else {
+				logger.warn("rwsplit: replica '" + next.name() + "' out of rotation (" + next.state() + "): " + next.reason());
+			}
+		}
+	}
+
+	/** Publishes the current knowledge to the router and to {@link #snapshot()}. */
+	private synchronized void publish() {
+		List<ReplicaNode> inRotation = new ArrayList<>();
+		List<RoutingTopology.Exclusion> exclusions = new ArrayList<>();
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			ReplicaHealth replicaHealth = this.health.get(replica.name());
+			if (replicaHealth == null || replicaHealth.state().inRotation()) {
+				inRotation.add(replica.withLag((replicaHealth != null) ? replicaHealth.lagNanos() : -1));
+			}
+			else {
+				exclusions.add(new RoutingTopology.Exclusion(replica.name(), replica.group(),
+						replicaHealth.state().name(), replicaHealth.reason()));
+			}
+		}
+		RoutingTopology current = this.router.getTopology();
+		this.router.setTopology(new RoutingTopology(current.primary(), this.primaryDownReason, current.defaultGroup(),
+				inRotation, exclusions));
+		LagProbe activeProbe = this.probe;
+		this.snapshot = new MonitorSnapshot((activeProbe != null) ? activeProbe.source() : this.settings.lagSource(),
+				this.primary.name(), this.primaryDownReason, List.copyOf(this.health.values()));
+	}
+
+	private String describeRotation() {
+		StringBuilder text = new StringBuilder();
+		for (ReplicaHealth replicaHealth : this.snapshot.replicas()) {
+			text.append(text.isEmpty() ? "" : ", ").append(replicaHealth.name()).append(' ').append(replicaHealth.state());
+		}
+		if (this.primaryDownReason != null) {
+			text.append("; primary down: ").append(this.primaryDownReason);
+		}
+		return text.toString();
+	}
+
+	static boolean isConnectionFailure(SQLException ex) {
+		String state = ex.getSQLState();
+		return state != null && state.startsWith("08");
+	}
+
+	static String firstLine(Throwable ex) {
+		String message = String.valueOf(ex.getMessage());
+		int newline = message.indexOf('\n');
+		return (newline < 0) ? message : message.substring(0, newline);
+	}
+
+}

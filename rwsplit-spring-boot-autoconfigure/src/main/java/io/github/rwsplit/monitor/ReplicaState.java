@@ -1,0 +1,25 @@
+package io.github.rwsplit.monitor;
+
+/**
+ * Whether a replica serves reads, and if not, why not.
+ */
+public enum ReplicaState {
+
+	/** In rotation: reachable and within the lag limit. */
+	HEALTHY,
+
+	/** Out of rotation: further behind the primary than allowed, or lag unknown. */
+	LAGGING,
+
+	/** Out of rotation: unreachable, or its replication is broken. */
+	DOWN,
+
+	/** Out of rotation because an operator took it out; stays out until put back. */
+	DRAINED;
+
+	/** @return whether reads may go to a replica in this state */
+	public boolean inRotation() {
+		return this == HEALTHY;
+	}
+
+}

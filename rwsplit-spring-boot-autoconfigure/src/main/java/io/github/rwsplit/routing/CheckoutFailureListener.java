@@ -1,0 +1,23 @@
+package io.github.rwsplit.routing;
+
+import java.sql.SQLException;
+
+/**
+ * Told when a node's pool could not hand out a connection, so that the node can be taken out of
+ * rotation at once rather than at its next check. The lag monitor implements it.
+ */
+@FunctionalInterface
+public interface CheckoutFailureListener {
+
+	/** Does nothing: the router without a monitor. */
+	CheckoutFailureListener NONE = (node, failure) -> {
+	};
+
+	/**
+	 * A checkout failed. Called on the thread that tried; must not block for long.
+	 * @param node the node's name
+	 * @param failure what the pool threw
+	 */
+	void checkoutFailed(String node, SQLException failure);
+
+}

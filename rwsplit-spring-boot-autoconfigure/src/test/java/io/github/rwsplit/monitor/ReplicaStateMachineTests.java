@@ -1,0 +1,114 @@
+package io.github.rwsplit.monitor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplicaStateMachineTests {
+
+	private static final long MS = 1_000_000;
+
+	private final ReplicaStateMachine machine = new ReplicaStateMachine(
+			new HealthThresholds(Duration.ofMillis(1000), Duration.ofMillis(500), 3));
+
+	private ReplicaHealth run(ReplicaHealth start, List<CheckResult> results, List<ReplicaState> states) {
+		ReplicaHealth health = start;
+		for (CheckResult result : results) {
+			health = this.machine.next(health, result, Instant.now());
+			states.add(health.state());
+		}
+		return health;
+	}
+
+	private static List<CheckResult> lags(long... millis) {
+		List<CheckResult> results = new ArrayList<>();
+		for (long lag : millis) {
+			results.add(CheckResult.lag(lag * MS, null));
+		}
+		return results;
+	}
+
+	@Test
+	void leavesRotationAsSoonAsLagExceedsMaxLag() {
+		List<ReplicaState> states = new ArrayList<>();
+		ReplicaHealth health = run(ReplicaHealth.unchecked("r1"), lags(100, 900, 1001), states);
+		assertThat(states).containsExactly(ReplicaState.HEALTHY, ReplicaState.HEALTHY, ReplicaState.LAGGING);
+		assertThat(health.reason()).isEqualTo("lag 1.001s > max-lag 1.000s");
+		assertThat(health.lag()).isEqualTo(Duration.ofMillis(1001));
+	}
+
+	@Test
+	void returnsOnlyAfterEnoughConsecutiveChecksBelowTheRecoveryMark() {
+		List<ReplicaState> states = new ArrayList<>();
+		run(ReplicaHealth.unchecked("r1"), lags(2000, 400, 400, 600, 400, 400, 400), states);
+		assertThat(states).containsExactly(ReplicaState.LAGGING, ReplicaState.LAGGING, ReplicaState.LAGGING,
+				ReplicaState.LAGGING, ReplicaState.LAGGING, ReplicaState.LAGGING, ReplicaState.HEALTHY);
+	}
+
+	@Test
+	void lagOscillatingAroundMaxLagMovesTheReplicaOutOnceAndNeverBack() {
+		List<ReplicaState> states = new ArrayList<>();
+		run(ReplicaHealth.unchecked("r1"), lags(900, 1100, 950, 1050, 900, 1200, 980, 1020, 990, 1010), states);
+		long transitions = 0;
+		for (int i = 1; i < states.size(); i++) {
+			if (states.get(i) != states.get(i - 1)) {
+				transitions++;
+			}
+		}
+		assertThat(transitions).isEqualTo(1);
+		assertThat(states.get(states.size() - 1)).isEqualTo(ReplicaState.LAGGING);
+	}
+
+	@Test
+	void unknownLagIsStaleNeverFresh() {
+		ReplicaHealth health = this.machine.next(ReplicaHealth.unchecked("r1"),
+				CheckResult.unknownLag("replication SQL thread stopped"), Instant.now());
+		assertThat(health.state()).isEqualTo(ReplicaState.LAGGING);
+		assertThat(health.lag()).isNull();
+		assertThat(health.lagNanos()).isEqualTo(-1);
+		assertThat(health.reason()).isEqualTo("lag unknown: replication SQL thread stopped");
+	}
+
+	@Test
+	void unreachableOrBrokenIsDownAndRecoversLikeLagging() {
+		ReplicaHealth down = this.machine.next(ReplicaHealth.unchecked("r1"),
+				CheckResult.unreachable("Connection refused"), Instant.now());
+		assertThat(down.state()).isEqualTo(ReplicaState.DOWN);
+		assertThat(down.reason()).isEqualTo("unreachable: Connection refused");
+		assertThat(this.machine.next(down, CheckResult.broken("Error 1062"), Instant.now()).reason())
+			.isEqualTo("replication broken: Error 1062");
+		List<ReplicaState> states = new ArrayList<>();
+		run(down, lags(0, 0, 0), states);
+		assertThat(states).containsExactly(ReplicaState.DOWN, ReplicaState.DOWN, ReplicaState.HEALTHY);
+	}
+
+	@Test
+	void drainedStaysDrainedWhateverTheChecksSay() {
+		ReplicaHealth drained = ReplicaHealth.unchecked("r1").withState(ReplicaState.DRAINED, "drained by an operator");
+		List<ReplicaState> states = new ArrayList<>();
+		ReplicaHealth health = run(drained, lags(0, 0, 0, 0, 5000), states);
+		assertThat(states).containsOnly(ReplicaState.DRAINED);
+		assertThat(health.lag()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void positionMarksMeasureTheAgeOfTheOldestMissedPosition() {
+		PositionMarks<Long> marks = new PositionMarks<>(4);
+		assertThat(marks.lagNanos((seq) -> true, 0)).isEqualTo(-1);
+		marks.record(1L, 100);
+		marks.record(2L, 200);
+		marks.record(3L, 300);
+		assertThat(marks.lagNanos((seq) -> seq <= 3, 350)).isZero();
+		assertThat(marks.lagNanos((seq) -> seq <= 1, 350)).isEqualTo(150);
+		assertThat(marks.lagNanos((seq) -> false, 350)).isEqualTo(250);
+		marks.record(4L, 400);
+		marks.record(5L, 500);
+		assertThat(marks.lagNanos((seq) -> false, 550)).as("only the last 4 marks are kept").isEqualTo(350);
+	}
+
+}
