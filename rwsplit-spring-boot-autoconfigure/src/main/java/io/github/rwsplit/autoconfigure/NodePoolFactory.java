@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.github.rwsplit.RwsplitConfigurationException;
+import io.github.rwsplit.routing.ConnectionFailureSignals;
 import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaFallback;
@@ -36,28 +38,31 @@ final class NodePoolFactory {
 	static RwsplitDataSource create(RwsplitProperties properties, ReplicaSelector selector) {
 		RwsplitPropertiesValidator.validate(properties);
 		RwsplitPropertiesValidator.validateFallback(properties.getFallback());
+		validateIsolation(properties);
 		List<HikariDataSource> pools = new ArrayList<>();
+		String routerId = java.util.UUID.randomUUID().toString();
 		try {
 			HikariDataSource primary = pool(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary(),
-					false);
+					false, routerId);
 			pools.add(primary);
 			List<ReplicaNode> replicas = new ArrayList<>();
 			properties.getReplicas().forEach((name, replica) -> {
-				HikariDataSource pool = pool(properties, name, replica, true);
+				HikariDataSource pool = pool(properties, name, replica, true, routerId);
 				pools.add(pool);
 				replicas.add(new ReplicaNode(name, RwsplitPropertiesValidator.groupOf(properties, replica),
 						replica.getWeight(), pool, () -> activeConnections(pool)));
 			});
 			RoutingTopology topology = new RoutingTopology(RwsplitPropertiesValidator.PRIMARY_NAME,
 					properties.getDefaultGroup(), replicas);
-			ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource(RwsplitPropertiesValidator.PRIMARY_NAME,
-					primary, replicas, topology, selector);
+			ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource(routerId,
+					RwsplitPropertiesValidator.PRIMARY_NAME, primary, replicas, topology, selector);
 			RwsplitProperties.Fallback fallback = properties.getFallback();
 			int maxPrimaryReads = (fallback.getMaxPrimaryReads() != null) ? fallback.getMaxPrimaryReads()
 					: Math.max(1, primary.getMaximumPoolSize() / 2);
 			router.setFallback(new ReplicaFallback(fallback.getPolicy(), fallback.getWaitTimeout(), maxPrimaryReads));
 			router.setCheckoutRetries(fallback.getCheckoutRetries());
-			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close));
+			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close),
+					isolationLevel(primary.getTransactionIsolation()));
 		}
 		catch (RuntimeException ex) {
 			pools.forEach(HikariDataSource::close);
@@ -65,12 +70,55 @@ final class NodePoolFactory {
 		}
 	}
 
+	/**
+	 * The JDBC constant for a HikariCP isolation setting ({@code TRANSACTION_READ_COMMITTED} or a
+	 * number); MySQL's default, repeatable read, when unset.
+	 */
+	static int isolationLevel(String setting) {
+		if (setting == null || setting.isBlank()) {
+			return java.sql.Connection.TRANSACTION_REPEATABLE_READ;
+		}
+		return switch (setting.trim().toUpperCase(java.util.Locale.ROOT)) {
+			case "TRANSACTION_NONE", "0" -> java.sql.Connection.TRANSACTION_NONE;
+			case "TRANSACTION_READ_UNCOMMITTED", "1" -> java.sql.Connection.TRANSACTION_READ_UNCOMMITTED;
+			case "TRANSACTION_READ_COMMITTED", "2" -> java.sql.Connection.TRANSACTION_READ_COMMITTED;
+			case "TRANSACTION_REPEATABLE_READ", "4" -> java.sql.Connection.TRANSACTION_REPEATABLE_READ;
+			case "TRANSACTION_SERIALIZABLE", "8" -> java.sql.Connection.TRANSACTION_SERIALIZABLE;
+			default -> throw new RwsplitConfigurationException("rwsplit.pool.transaction-isolation",
+					"'" + setting + "' is not an isolation level",
+					"Use TRANSACTION_READ_UNCOMMITTED, TRANSACTION_READ_COMMITTED, TRANSACTION_REPEATABLE_READ or "
+							+ "TRANSACTION_SERIALIZABLE.");
+		};
+	}
+
 	private static int activeConnections(HikariDataSource pool) {
 		var bean = pool.getHikariPoolMXBean();
 		return (bean != null) ? bean.getActiveConnections() : 0;
 	}
 
-	static HikariConfig config(RwsplitProperties properties, String name, RwsplitProperties.Node node, boolean replica) {
+	/**
+	 * Every node must start its connections at one isolation level: a transaction's isolation is
+	 * applied by comparing it with that one level, before the node is known.
+	 */
+	private static void validateIsolation(RwsplitProperties properties) {
+		String shared = properties.getPool().getTransactionIsolation();
+		int primary = isolationLevel(effective(shared, properties.getPrimary().getPool().getTransactionIsolation()));
+		properties.getReplicas().forEach((name, replica) -> {
+			String own = replica.getPool().getTransactionIsolation();
+			if (isolationLevel(effective(shared, own)) != primary) {
+				throw new RwsplitConfigurationException("rwsplit.replicas." + name + ".pool.transaction-isolation",
+						"'" + own + "' differs from the primary's isolation level",
+						"Set transaction-isolation once, under rwsplit.pool, for every node.");
+			}
+		});
+	}
+
+	private static String effective(String shared, String own) {
+		return (own != null) ? own : shared;
+	}
+
+	static HikariConfig config(RwsplitProperties properties, String name, RwsplitProperties.Node node, boolean replica,
+			String routerId) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName("rwsplit-" + name);
 		config.setJdbcUrl(node.getUrl());
@@ -89,13 +137,14 @@ final class NodePoolFactory {
 			config.addDataSourceProperty("exceptionInterceptors",
 					(interceptors == null || interceptors.isBlank()) ? ours : interceptors + "," + ours);
 			config.addDataSourceProperty(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY, name);
+			config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		}
 		return config;
 	}
 
 	private static HikariDataSource pool(RwsplitProperties properties, String name, RwsplitProperties.Node node,
-			boolean replica) {
-		return new HikariDataSource(config(properties, name, node, replica));
+			boolean replica, String routerId) {
+		return new HikariDataSource(config(properties, name, node, replica, routerId));
 	}
 
 	private static void apply(RwsplitProperties.Pool pool, HikariConfig config) {

@@ -7,11 +7,17 @@ import com.mysql.cj.exceptions.ExceptionInterceptor;
 import com.mysql.cj.log.Log;
 
 /**
- * Rewrites MySQL's read-only errors on replica connections into a message that says what
- * happened: the work was routed to a read-only replica, which one, and why. Installed on replica
- * pools only, through Connector/J's {@code exceptionInterceptors}; it runs only when a statement
- * has already failed, so it costs nothing on the normal path. The error code and SQL state are
- * MySQL's own, so exception translation still sees a read-only violation.
+ * Watches failures on replica connections. Installed on replica pools only, through Connector/J's
+ * {@code exceptionInterceptors}; it runs only when a statement has already failed, so it costs
+ * nothing on the normal path.
+ * <ul>
+ * <li>MySQL's read-only errors become a message that says what happened: the work was routed to a
+ * read-only replica, which one, and why. The error code and SQL state stay MySQL's, so exception
+ * translation still sees a read-only violation.</li>
+ * <li>A lost connection (SQL state {@code 08...}) takes the replica out of rotation at once,
+ * through {@link ConnectionFailureSignals}, instead of at its next check: the pool may hold more
+ * connections to the dead server that it would hand out unchecked.</li>
+ * </ul>
  */
 public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
 
@@ -29,12 +35,15 @@ public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
 
 	private String node = "(unknown)";
 
+	private String router;
+
 	@Override
 	public ExceptionInterceptor init(Properties properties, Log log) {
 		String configured = properties.getProperty(NODE_PROPERTY);
 		if (configured != null) {
 			this.node = configured;
 		}
+		this.router = properties.getProperty(ConnectionFailureSignals.ROUTER_PROPERTY);
 		return this;
 	}
 
@@ -44,6 +53,10 @@ public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
 
 	@Override
 	public Exception interceptException(Exception exception) {
+		if (exception instanceof SQLException lost && lost.getSQLState() != null && lost.getSQLState().startsWith("08")) {
+			ConnectionFailureSignals.connectionLost(this.router, this.node, lost);
+			return exception;
+		}
 		if (exception instanceof SQLException sqlException && isReadOnlyViolation(sqlException)
 				&& !sqlException.getMessage().startsWith("rwsplit:")) {
 			RouteReason reason = ReadWriteRoutingDataSource.lastRouteReason();

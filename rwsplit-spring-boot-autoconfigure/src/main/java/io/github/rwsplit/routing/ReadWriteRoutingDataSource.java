@@ -75,8 +75,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile int checkoutRetries = 2;
 
+	private final String id;
+
 	/**
-	 * Creates a router.
+	 * Creates a router with a random id.
 	 * @param primary the primary's node name
 	 * @param primaryDataSource the primary's pool
 	 * @param replicas every configured replica, in rotation or not
@@ -85,6 +87,21 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public ReadWriteRoutingDataSource(String primary, DataSource primaryDataSource, List<ReplicaNode> replicas,
 			RoutingTopology topology, ReplicaSelector selector) {
+		this(java.util.UUID.randomUUID().toString(), primary, primaryDataSource, replicas, topology, selector);
+	}
+
+	/**
+	 * Creates a router.
+	 * @param id the id its replica pools pass to {@link ReadOnlyRouteExceptionInterceptor}
+	 * @param primary the primary's node name
+	 * @param primaryDataSource the primary's pool
+	 * @param replicas every configured replica, in rotation or not
+	 * @param topology the initial snapshot of replicas in rotation
+	 * @param selector the load-balancing strategy
+	 */
+	public ReadWriteRoutingDataSource(String id, String primary, DataSource primaryDataSource,
+			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector) {
+		this.id = Objects.requireNonNull(id, "id");
 		this.selector = Objects.requireNonNull(selector, "selector");
 		this.topology = Objects.requireNonNull(topology, "topology");
 		this.replicas = List.copyOf(replicas);
@@ -392,9 +409,27 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		return this.fallback;
 	}
 
-	/** @param listener told when a node's pool refuses a connection */
+	/**
+	 * Sets who is told when a node's pool refuses a connection, or a replica connection is lost
+	 * mid-statement (for replica pools that carry this router's {@link #getId() id}).
+	 * @param listener the listener
+	 */
 	public void setCheckoutFailureListener(CheckoutFailureListener listener) {
 		this.checkoutFailures = Objects.requireNonNull(listener, "listener");
+		ConnectionFailureSignals.register(this.id, listener);
+	}
+
+	/**
+	 * @return this router's id, which its replica pools pass to
+	 * {@link ReadOnlyRouteExceptionInterceptor} as {@value ConnectionFailureSignals#ROUTER_PROPERTY}
+	 */
+	public String getId() {
+		return this.id;
+	}
+
+	/** Stops forwarding connection failures; called when the DataSource closes. */
+	public void close() {
+		ConnectionFailureSignals.unregister(this.id);
 	}
 
 	/** @param checkoutRetries how many other replicas a read tries when a replica refuses a connection */

@@ -14,6 +14,11 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * that touches the connection earlier (for example a wrapper that calls {@code getMetaData()} on
  * checkout) forces an early, read-write decision.
  *
+ * <p>The proxy's connection defaults (auto-commit on, and the isolation level the pools use) are
+ * declared, not learned: Spring's proxy would otherwise check out a real connection to learn them,
+ * from whichever node that first checkout routes to, and could not begin any transaction while
+ * that node is down.
+ *
  * <p>Closing it closes every node's pool.
  */
 public class RwsplitDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
@@ -28,7 +33,21 @@ public class RwsplitDataSource extends LazyConnectionDataSourceProxy implements 
 	 * @param pools closes the node pools when this DataSource is closed
 	 */
 	public RwsplitDataSource(ReadWriteRoutingDataSource router, AutoCloseable pools) {
-		super(router);
+		this(router, pools, java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+	}
+
+	/**
+	 * Creates the application's DataSource.
+	 * @param router the router behind the lazy proxy
+	 * @param pools closes the node pools when this DataSource is closed
+	 * @param defaultIsolation the isolation level every node's connections start with (a
+	 * {@link java.sql.Connection} constant); MySQL's default is repeatable read
+	 */
+	public RwsplitDataSource(ReadWriteRoutingDataSource router, AutoCloseable pools, int defaultIsolation) {
+		setTargetDataSource(router);
+		setDefaultAutoCommit(true);
+		setDefaultTransactionIsolation(defaultIsolation);
+		afterPropertiesSet();
 		this.router = router;
 		this.pools = pools;
 	}
@@ -40,6 +59,7 @@ public class RwsplitDataSource extends LazyConnectionDataSourceProxy implements 
 
 	@Override
 	public void close() throws Exception {
+		this.router.close();
 		this.pools.close();
 	}
 

@@ -1,0 +1,41 @@
+package io.github.rwsplit.routing;
+
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Carries "this replica's connection just died" from Connector/J, which creates its exception
+ * interceptors itself and cannot be handed a Spring bean, to the router's
+ * {@link CheckoutFailureListener}. Each router registers under its own id, which its replica pools
+ * pass to the interceptor as a connection property. Used only when a statement has failed.
+ */
+public final class ConnectionFailureSignals {
+
+	/** Connection property carrying the router's id. */
+	public static final String ROUTER_PROPERTY = "rwsplitRouter";
+
+	private static final Map<String, CheckoutFailureListener> LISTENERS = new ConcurrentHashMap<>();
+
+	private ConnectionFailureSignals() {
+	}
+
+	static void register(String routerId, CheckoutFailureListener listener) {
+		LISTENERS.put(routerId, listener);
+	}
+
+	static void unregister(String routerId) {
+		LISTENERS.remove(routerId);
+	}
+
+	static void connectionLost(String routerId, String node, SQLException failure) {
+		if (routerId == null) {
+			return;
+		}
+		CheckoutFailureListener listener = LISTENERS.get(routerId);
+		if (listener != null) {
+			listener.checkoutFailed(node, failure);
+		}
+	}
+
+}
