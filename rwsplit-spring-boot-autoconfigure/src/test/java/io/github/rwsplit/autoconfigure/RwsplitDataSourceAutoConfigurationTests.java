@@ -11,7 +11,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +22,7 @@ import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
+import static io.github.rwsplit.autoconfigure.StartupFailures.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -206,12 +206,6 @@ class RwsplitDataSourceAutoConfigurationTests {
 		throw new AssertionError("no " + type.getSimpleName() + " in " + failure);
 	}
 
-	private static FailureAnalysis analysis(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		FailureAnalysis analysis = new RwsplitConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
-		assertThat(analysis).as("failure analysis of %s", context.getStartupFailure()).isNotNull();
-		return analysis;
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserDataSource {

@@ -3,8 +3,6 @@ package io.github.rwsplit.autoconfigure;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +13,7 @@ import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ReplicaFallback;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
+import static io.github.rwsplit.autoconfigure.StartupFailures.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -102,12 +101,6 @@ class RwsplitMonitorAutoConfigurationTests {
 			.toString()).doesNotContain("top-secret"));
 	}
 
-	private static FailureAnalysis analysis(AssertableApplicationContext context) {
-		assertThat(context).hasFailed();
-		FailureAnalysis analysis = new RwsplitConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
-		assertThat(analysis).as("failure analysis of %s", context.getStartupFailure()).isNotNull();
-		return analysis;
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserMonitor {

@@ -24,6 +24,7 @@ import io.github.rwsplit.annotation.RoutingAnnotationInterceptor;
 import io.github.rwsplit.routing.RoutingTransactionListener;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
+import static io.github.rwsplit.autoconfigure.StartupFailures.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -95,8 +96,7 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 	@Test
 	void readReplicaNamingAnUnknownGroupFailsStartUp() {
 		this.runner.withUserConfiguration(UnknownGroup.class).run((context) -> {
-			assertThat(context).hasFailed();
-			var analysis = new RwsplitConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			var analysis = analysis(context);
 			assertThat(analysis.getDescription()).contains("@ReadReplica(\"archive\")")
 				.contains("UnknownGroupReads.read()")
 				.contains("groups are [default, reporting]");
@@ -116,8 +116,7 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 	@Test
 	void customIsolationWhileHibernateReleasesConnectionsFailsStartUpWithBothRemedies() {
 		this.runner.withUserConfiguration(CustomIsolation.class).run((context) -> {
-			assertThat(context).hasFailed();
-			var analysis = new RwsplitConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			var analysis = analysis(context);
 			assertThat(analysis.getDescription()).contains("rwsplit.jpa.release-connection-after-transaction")
 				.contains("SerializableWork.run()");
 			assertThat(analysis.getAction()).contains("release-connection-after-transaction=false")
