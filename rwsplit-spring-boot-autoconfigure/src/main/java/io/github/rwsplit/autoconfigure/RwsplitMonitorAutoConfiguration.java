@@ -2,6 +2,7 @@ package io.github.rwsplit.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -51,7 +52,11 @@ public final class RwsplitMonitorAutoConfiguration {
 		String username = first(monitor.getUsername(), node.getUsername(), properties.getUsername());
 		String password = (monitor.getUsername() != null) ? monitor.getPassword()
 				: first(node.getPassword(), properties.getPassword());
-		return new ReplicaLagMonitor.Endpoint(name, node.getUrl(), username, password);
+		// The node's driver properties (TLS, authentication...), so the monitor connects as the pool does.
+		Properties driver = new Properties();
+		driver.putAll(properties.getPool().getDataSourceProperties());
+		driver.putAll(node.getPool().getDataSourceProperties());
+		return new ReplicaLagMonitor.Endpoint(name, node.getUrl(), username, password, driver);
 	}
 
 	private static String first(String... values) {

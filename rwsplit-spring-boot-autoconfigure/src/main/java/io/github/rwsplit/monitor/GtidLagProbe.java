@@ -16,8 +16,11 @@ final class GtidLagProbe implements LagProbe {
 
 	private final PositionMarks<GtidSet> marks;
 
-	GtidLagProbe(int capacity) {
+	private final long maxLagNanos;
+
+	GtidLagProbe(int capacity, long maxLagNanos) {
 		this.marks = new PositionMarks<>(capacity);
+		this.maxLagNanos = maxLagNanos;
 	}
 
 	static GtidSet gtidExecuted(Connection connection) throws SQLException {
@@ -30,16 +33,18 @@ final class GtidLagProbe implements LagProbe {
 	}
 
 	@Override
-	public void recordPrimary(Connection primary, long nanos) throws SQLException {
-		this.marks.record(gtidExecuted(primary), nanos);
+	public void recordPrimary(Connection primary) throws SQLException {
+		GtidSet executed = gtidExecuted(primary);
+		// Stamped once the set is read, so that lag is never overstated.
+		this.marks.record(executed, System.nanoTime());
 	}
 
 	@Override
-	public CheckResult check(Connection replica, long nanos) throws SQLException {
+	public CheckResult check(Connection replica) throws SQLException {
+		// Stamped before the replica is read, for the same reason.
+		long now = System.nanoTime();
 		GtidSet executed = gtidExecuted(replica);
-		long lag = this.marks.lagNanos(executed::contains, nanos);
-		return (lag < 0) ? new CheckResult(true, false, -1, "the primary's position is not known yet", executed)
-				: CheckResult.lag(lag, executed);
+		return PositionMarks.result(this.marks.lagNanos(executed::contains, now), this.maxLagNanos, executed);
 	}
 
 	@Override

@@ -26,8 +26,11 @@ final class HeartbeatLagProbe implements LagProbe {
 
 	private long sequence;
 
-	HeartbeatLagProbe(int capacity, String table, boolean createTable) {
+	private final long maxLagNanos;
+
+	HeartbeatLagProbe(int capacity, long maxLagNanos, String table, boolean createTable) {
 		this.marks = new PositionMarks<>(capacity);
+		this.maxLagNanos = maxLagNanos;
 		this.table = table;
 		this.createTable = createTable;
 		this.instance = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
@@ -50,7 +53,7 @@ final class HeartbeatLagProbe implements LagProbe {
 	}
 
 	@Override
-	public void recordPrimary(Connection primary, long nanos) throws SQLException {
+	public void recordPrimary(Connection primary) throws SQLException {
 		long next = this.sequence + 1;
 		try (PreparedStatement statement = primary
 			.prepareStatement("REPLACE INTO " + this.table + " (instance, seq, written_at) VALUES (?, ?, NOW(6))")) {
@@ -59,11 +62,13 @@ final class HeartbeatLagProbe implements LagProbe {
 			statement.executeUpdate();
 		}
 		this.sequence = next;
-		this.marks.record(next, nanos);
+		// Stamped once the write has committed, so that lag is never overstated.
+		this.marks.record(next, System.nanoTime());
 	}
 
 	@Override
-	public CheckResult check(Connection replica, long nanos) throws SQLException {
+	public CheckResult check(Connection replica) throws SQLException {
+		long now = System.nanoTime();
 		long applied = 0;
 		try (PreparedStatement statement = replica.prepareStatement("SELECT seq FROM " + this.table + " WHERE instance = ?")) {
 			statement.setString(1, this.instance);
@@ -74,8 +79,7 @@ final class HeartbeatLagProbe implements LagProbe {
 			}
 		}
 		long reached = applied;
-		long lag = this.marks.lagNanos((seq) -> seq <= reached, nanos);
-		return (lag < 0) ? CheckResult.unknownLag("no heartbeat written yet") : CheckResult.lag(lag, null);
+		return PositionMarks.result(this.marks.lagNanos((seq) -> seq <= reached, now), this.maxLagNanos, null);
 	}
 
 	@Override

@@ -19,21 +19,20 @@ interface LagProbe {
 	}
 
 	/**
-	 * Records where the primary is now, and so proves it reachable.
+	 * Records where the primary is now, and so proves it reachable. Positions are stamped with
+	 * the monotonic clock once read, so that lag is never overstated.
 	 * @param primary a connection to the primary
-	 * @param nanos the monotonic clock now
 	 * @throws SQLException when the primary fails
 	 */
-	void recordPrimary(Connection primary, long nanos) throws SQLException;
+	void recordPrimary(Connection primary) throws SQLException;
 
 	/**
 	 * Measures a replica.
 	 * @param replica a connection to the replica
-	 * @param nanos the monotonic clock now
 	 * @return what the check found
 	 * @throws SQLException when the replica fails
 	 */
-	CheckResult check(Connection replica, long nanos) throws SQLException;
+	CheckResult check(Connection replica) throws SQLException;
 
 	/** @return the source this probe implements */
 	LagSource source();

@@ -31,12 +31,19 @@ public record MonitorSettings(Duration interval, Duration checkTimeout, Duration
 		if (primaryInterval.isNegative() || primaryInterval.isZero()) {
 			throw new IllegalArgumentException("primaryInterval must be positive, was " + primaryInterval);
 		}
+		if (primaryInterval.multipliedBy(MAX_MARKS).compareTo(thresholds.maxLag().multipliedBy(2)) < 0) {
+			throw new IllegalArgumentException("primaryInterval " + primaryInterval + " is too short to measure lags up to "
+					+ "twice maxLag (" + thresholds.maxLag() + ") with " + MAX_MARKS + " recorded positions");
+		}
 	}
+
+	/** The most primary positions kept. */
+	static final int MAX_MARKS = 4096;
 
 	/** How many primary positions to keep: enough to measure lags well past max-lag. */
 	int markCapacity() {
 		long window = Math.max(Duration.ofSeconds(30).toNanos(), this.thresholds.maxLag().toNanos() * 4);
-		return (int) Math.min(4096, Math.max(16, window / this.primaryInterval.toNanos()));
+		return (int) Math.min(MAX_MARKS, Math.max(16, window / this.primaryInterval.toNanos()));
 	}
 
 }

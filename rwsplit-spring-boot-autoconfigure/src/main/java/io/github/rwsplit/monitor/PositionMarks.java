@@ -45,14 +45,18 @@ final class PositionMarks<P> {
 	/**
 	 * The lag of a replica: now minus the time of the oldest mark it has not reached, or zero
 	 * when it has reached the newest. Positions only grow, so the scan stops at the newest reached.
+	 * A replica that has not reached even the oldest mark is at least that far behind, and
+	 * possibly much further: that is returned as {@code -(age + 1)} (so always negative), for the
+	 * caller to treat as a lower bound.
 	 * @param reached whether the replica has reached a position
 	 * @param now the monotonic clock now
-	 * @return the lag in nanoseconds, or -1 when nothing has been recorded yet
+	 * @return the lag in nanoseconds; {@link Long#MIN_VALUE} when nothing has been recorded yet;
+	 * {@code -(lowerBound + 1)} when the replica is behind every recorded position
 	 */
 	long lagNanos(Predicate<P> reached, long now) {
 		Mark<P>[] current = this.marks;
 		if (current.length == 0) {
-			return -1;
+			return Long.MIN_VALUE;
 		}
 		int oldestMissing = -1;
 		for (int i = current.length - 1; i >= 0; i--) {
@@ -61,7 +65,30 @@ final class PositionMarks<P> {
 			}
 			oldestMissing = i;
 		}
-		return (oldestMissing < 0) ? 0 : Math.max(0, now - current[oldestMissing].nanos());
+		if (oldestMissing < 0) {
+			return 0;
+		}
+		long age = Math.max(0, now - current[oldestMissing].nanos());
+		return (oldestMissing == 0) ? -(age + 1) : age;
+	}
+
+	/**
+	 * Turns {@link #lagNanos} into a check result: a lower bound counts only when it already
+	 * exceeds {@code maxLag}; below that, the lag is unknown (the replica may be hours behind).
+	 */
+	static CheckResult result(long lag, long maxLagNanos, io.github.rwsplit.gtid.GtidSet gtidExecuted) {
+		if (lag == Long.MIN_VALUE) {
+			return new CheckResult(true, false, -1, "the primary's position is not known yet", gtidExecuted);
+		}
+		if (lag < 0) {
+			long atLeast = -lag - 1;
+			return (atLeast > maxLagNanos) ? new CheckResult(true, false, atLeast, "", gtidExecuted)
+					: new CheckResult(true, false, -1,
+							"behind every position recorded so far (the oldest is "
+									+ ReplicaStateMachine.seconds(atLeast) + " old)",
+							gtidExecuted);
+		}
+		return CheckResult.lag(lag, gtidExecuted);
 	}
 
 }

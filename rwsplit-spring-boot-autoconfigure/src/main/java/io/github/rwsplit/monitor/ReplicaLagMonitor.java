@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -52,6 +55,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private static final int ER_SPECIFIC_ACCESS_DENIED_ERROR = 1227;
 
+	private static final int ER_NO_SUCH_TABLE = 1146;
+
 	private final ReadWriteRoutingDataSource router;
 
 	private final MonitoredNode primary;
@@ -70,7 +75,18 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private volatile String primaryDownReason;
 
-	private boolean primaryPrepared;
+	/** When the primary was last reported down, on the monotonic clock. */
+	private long primaryDownSince;
+
+	/** Consecutive failures to reach the primary; touched only by the primary's check. */
+	private int primaryFailures;
+
+	private volatile boolean primaryPrepared;
+
+	private final java.util.concurrent.atomic.AtomicBoolean primaryStatementFailure = new java.util.concurrent.atomic.AtomicBoolean();
+
+	/** Replicas with an immediate recheck queued after a lost connection. */
+	private final Set<String> recheckPending = ConcurrentHashMap.newKeySet();
 
 	private ScheduledThreadPoolExecutor executor;
 
@@ -107,11 +123,25 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * @param url its JDBC URL
 	 * @param username the login user, or {@code null} to rely on the URL
 	 * @param password the login password, or {@code null}
+	 * @param driverProperties the driver properties the node's pool uses (TLS, authentication and
+	 * the like), so that the monitor connects the way the application does
 	 */
-	public record Endpoint(String name, String url, String username, String password) {
+	public record Endpoint(String name, String url, String username, String password, Properties driverProperties) {
+
+		/**
+		 * An endpoint with no extra driver properties.
+		 * @param name the node's name
+		 * @param url its JDBC URL
+		 * @param username the login user, or {@code null}
+		 * @param password the login password, or {@code null}
+		 */
+		public Endpoint(String name, String url, String username, String password) {
+			this(name, url, username, password, new Properties());
+		}
 
 		MonitoredNode toNode(MonitorSettings settings) {
-			return new MonitoredNode(this.name, this.url, this.username, this.password, settings.checkTimeout());
+			return new MonitoredNode(this.name, this.url, this.username, this.password, this.driverProperties,
+					settings.checkTimeout());
 		}
 
 		@Override
@@ -142,6 +172,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	}
 
 	private void startChecks() {
+		this.primaryPrepared = false;
+		this.primaryFailures = 0;
 		this.probe = createProbe(resolveLagSource());
 		AtomicInteger threads = new AtomicInteger();
 		this.executor = new ScheduledThreadPoolExecutor(this.replicas.size() + 1, (task) -> {
@@ -166,20 +198,37 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		for (Future<?> check : first) {
 			awaitFirstCheck(check);
 		}
+		// Fixed delays: a slow check postpones the next one instead of causing a burst of catch-up checks.
 		long primaryPeriod = this.settings.primaryInterval().toNanos();
-		this.executor.scheduleAtFixedRate(() -> checkPrimary(false), primaryPeriod, primaryPeriod, TimeUnit.NANOSECONDS);
+		this.executor.scheduleWithFixedDelay(guarded(() -> checkPrimary(false)), primaryPeriod, primaryPeriod,
+				TimeUnit.NANOSECONDS);
 		long period = this.settings.interval().toNanos();
 		for (MonitoredNode replica : this.replicas.values()) {
-			this.executor.scheduleAtFixedRate(() -> checkReplica(replica, false), period, period, TimeUnit.NANOSECONDS);
+			this.executor.scheduleWithFixedDelay(guarded(() -> checkReplica(replica, false)), period, period,
+					TimeUnit.NANOSECONDS);
 		}
 		logger.info("rwsplit: lag monitor started (" + this.probe.source().name().toLowerCase(java.util.Locale.ROOT)
 				+ ", every " + this.settings.interval().toMillis() + " ms, max-lag "
 				+ this.settings.thresholds().maxLag().toMillis() + " ms): " + describeRotation());
 	}
 
+	/** A periodic task that survives anything its run throws; an escaped error would cancel it silently. */
+	private Runnable guarded(Runnable task) {
+		return () -> {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				if (this.running) {
+					logger.error("rwsplit: a monitor check failed unexpectedly; it runs again at its next interval", ex);
+				}
+			}
+		};
+	}
+
 	private void awaitFirstCheck(Future<?> check) {
 		try {
-			check.get(this.settings.checkTimeout().toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
+			check.get(this.settings.checkTimeout().toMillis() * 4 + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RwsplitConfigurationException configuration) {
@@ -207,15 +256,15 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		if (this.executor != null) {
 			this.executor.shutdownNow();
 			try {
-				this.executor.awaitTermination(this.settings.checkTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+				this.executor.awaitTermination(this.settings.checkTimeout().toMillis() * 4 + 1000, TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 			this.executor = null;
 		}
-		this.primary.reset();
-		this.replicas.values().forEach(MonitoredNode::reset);
+		this.primary.close();
+		this.replicas.values().forEach(MonitoredNode::close);
 	}
 
 	/** @return what the monitor knows now */
@@ -263,18 +312,45 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		return current;
 	}
 
+	/**
+	 * A pool could not hand out a connection to a node: the node leaves rotation at once (a replica)
+	 * or is marked down (the primary). Ignored while the monitor is not running, when nothing would
+	 * ever bring the node back, and for a pool that was merely out of connections.
+	 */
 	@Override
 	public void checkoutFailed(String node, SQLException failure) {
-		// A pool merely out of connections is busy, not broken; only a refused connection counts.
-		if (failure instanceof SQLTransientConnectionException && failure.getCause() == null) {
+		if (!this.running || (failure instanceof SQLTransientConnectionException && failure.getCause() == null)) {
 			return;
 		}
-		String why = "connection refused at checkout: " + firstLine(failure);
 		if (node.equals(this.primary.name())) {
-			primaryState(why);
+			primaryDown("connection refused at checkout: " + this.primary.describe(failure), System.nanoTime());
+			return;
 		}
-		else if (this.replicas.containsKey(node)) {
-			update(node, CheckResult.unreachable(why));
+		MonitoredNode replica = this.replicas.get(node);
+		if (replica != null) {
+			update(node, CheckResult.unreachable("connection refused at checkout: " + replica.describe(failure)));
+		}
+	}
+
+	/**
+	 * A replica connection was lost mid-statement. That may be the server dying or just one stale
+	 * connection, so the replica is checked again at once, on its own thread, rather than taken out.
+	 */
+	@Override
+	public void connectionLost(String node, SQLException failure) {
+		MonitoredNode replica = this.replicas.get(node);
+		ScheduledThreadPoolExecutor current = this.executor;
+		if (!this.running || replica == null || current == null || !this.recheckPending.add(node)) {
+			return;
+		}
+		try {
+			current.execute(guarded(() -> {
+				this.recheckPending.remove(node);
+				checkReplica(replica, false);
+			}));
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			this.recheckPending.remove(node);
 		}
 	}
 
@@ -301,35 +377,63 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private LagProbe createProbe(LagSource source) {
 		int capacity = this.settings.markCapacity();
+		long maxLag = this.settings.thresholds().maxLag().toNanos();
 		return switch (source) {
-			case GTID -> new GtidLagProbe(capacity);
+			case GTID -> new GtidLagProbe(capacity, maxLag);
 			case REPLICA_STATUS -> new ReplicaStatusLagProbe();
-			default -> new HeartbeatLagProbe(capacity, this.settings.heartbeatTable(), this.settings.createHeartbeatTable());
+			default -> new HeartbeatLagProbe(capacity, maxLag, this.settings.heartbeatTable(),
+					this.settings.createHeartbeatTable());
 		};
 	}
 
+	/**
+	 * Records the primary's position. Only failing to reach it, twice running (or once, when the
+	 * application's own pool reports it), marks it down; a statement that fails on a primary that
+	 * answers (a dropped heartbeat table, a GTID set too long to parse) stops recording positions
+	 * and is reported once, but never stops writes.
+	 */
 	private void checkPrimary(boolean first) {
 		if (!this.running) {
 			return;
 		}
-		try {
-			Connection connection = this.primary.connection();
-			if (!this.primaryPrepared) {
-				prepare(connection, first);
-				this.primaryPrepared = true;
+		long started = System.nanoTime();
+		synchronized (this.primary) {
+			try {
+				Connection connection = this.primary.connection();
+				if (!this.primaryPrepared) {
+					prepare(connection, first);
+					this.primaryPrepared = true;
+				}
+				this.probe.recordPrimary(connection);
+				this.primaryFailures = 0;
+				primaryUp(started);
+				this.primaryStatementFailure.set(false);
 			}
-			this.probe.recordPrimary(connection, System.nanoTime());
-			primaryState(null);
-		}
-		catch (SQLException ex) {
-			this.primary.reset();
-			primaryState((isConnectionFailure(ex) ? "unreachable: " : "check failed: ") + firstLine(ex));
-		}
-		catch (RuntimeException ex) {
-			if (first && ex instanceof RwsplitConfigurationException) {
-				throw ex;
+			catch (SQLException ex) {
+				if (isConnectionFailure(ex)) {
+					this.primary.reset();
+					if (++this.primaryFailures >= 2 || first) {
+						primaryDown("unreachable: " + this.primary.describe(ex), started);
+					}
+				}
+				else {
+					primaryStatementFailed(ex);
+				}
 			}
-			primaryState("check failed: " + ex.getMessage());
+			catch (IllegalArgumentException ex) {
+				primaryStatementFailed(ex);
+			}
+		}
+	}
+
+	private void primaryStatementFailed(Exception ex) {
+		if (ex instanceof SQLException sql && sql.getErrorCode() == ER_NO_SUCH_TABLE) {
+			// The heartbeat table went away: create it again at the next tick.
+			this.primaryPrepared = false;
+		}
+		if (this.primaryStatementFailure.compareAndSet(false, true)) {
+			logger.warn("rwsplit: the monitor could not record the primary's position (" + this.primary.describe(ex)
+					+ "); replica lag cannot be measured until it can");
 		}
 	}
 
@@ -338,14 +442,18 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			this.probe.prepare(connection);
 		}
 		catch (SQLException ex) {
-			if (ex.getErrorCode() == ER_TABLEACCESS_DENIED_ERROR && first) {
-				throw new RwsplitConfigurationException("rwsplit.monitor.lag-source",
+			if (ex.getErrorCode() == ER_TABLEACCESS_DENIED_ERROR) {
+				RwsplitConfigurationException problem = new RwsplitConfigurationException("rwsplit.monitor.lag-source",
 						"the heartbeat lag source needs table " + this.settings.heartbeatTable() + " on the primary, and "
-								+ "the monitor's account may not create or write it: " + firstLine(ex),
+								+ "the monitor's account may not create or write it: " + this.primary.describe(ex),
 						"Create it once (" + HeartbeatLagProbe.ddl(this.settings.heartbeatTable()) + "), grant the "
 								+ "monitor's account INSERT, UPDATE, DELETE on it and set "
 								+ "rwsplit.monitor.create-heartbeat-table=false; or grant CREATE on the schema; or use "
 								+ "rwsplit.monitor.lag-source=gtid.");
+				if (first) {
+					throw problem;
+				}
+				logger.warn(problem.getMessage() + " " + problem.getAction());
 			}
 			throw ex;
 		}
@@ -356,47 +464,78 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return;
 		}
 		CheckResult result;
+		synchronized (replica) {
+			result = measure(replica, first);
+			// At start-up a healthy replica may not have applied the very first recorded position yet:
+			// give it the length of one check to do so before judging it.
+			long deadline = System.nanoTime() + this.settings.checkTimeout().toNanos();
+			while (first && result.reachable() && result.lagNanos() < 0 && System.nanoTime() < deadline) {
+				sleepBriefly();
+				result = measure(replica, false);
+			}
+		}
+		update(replica.name(), result);
+	}
+
+	private CheckResult measure(MonitoredNode replica, boolean first) {
 		try {
-			result = this.probe.check(replica.connection(), System.nanoTime());
+			return this.probe.check(replica.connection());
 		}
 		catch (SQLException ex) {
 			replica.reset();
 			if (ex.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED_ERROR && first) {
 				throw new RwsplitConfigurationException("rwsplit.monitor.lag-source",
 						"the replica-status lag source runs SHOW REPLICA STATUS, which the monitor's account may not: "
-								+ firstLine(ex),
+								+ replica.describe(ex),
 						"Grant it REPLICATION CLIENT, set rwsplit.monitor.username/password to an account that has it, "
 								+ "or use rwsplit.monitor.lag-source=gtid or heartbeat.");
 			}
-			result = isConnectionFailure(ex) ? CheckResult.unreachable(firstLine(ex))
-					: CheckResult.unknownLag("check failed: " + firstLine(ex));
+			return isConnectionFailure(ex) ? CheckResult.unreachable(replica.describe(ex))
+					: CheckResult.unknownLag("check failed: " + replica.describe(ex));
 		}
 		catch (RuntimeException ex) {
-			result = CheckResult.unknownLag("check failed: " + ex.getMessage());
+			return CheckResult.unknownLag("check failed: " + replica.describe(ex));
 		}
-		update(replica.name(), result);
+	}
+
+	private static void sleepBriefly() {
+		try {
+			Thread.sleep(20);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private synchronized void update(String replica, CheckResult result) {
+		if (!this.running) {
+			return;
+		}
 		ReplicaHealth previous = this.health.get(replica);
 		ReplicaHealth next = this.stateMachine.next(previous, result, Instant.now());
 		transition(previous, next);
 		publish();
 	}
 
-	private synchronized void primaryState(String downReason) {
-		String previous = this.primaryDownReason;
-		if (java.util.Objects.equals(previous, downReason)) {
-			return;
+	/**
+	 * The primary answered a check that started at {@code checkStarted}. A check that began before
+	 * the latest "down" report says nothing about whether the primary came back since.
+	 */
+	private synchronized void primaryUp(long checkStarted) {
+		if (this.primaryDownReason != null && checkStarted - this.primaryDownSince > 0) {
+			this.primaryDownReason = null;
+			logger.info("rwsplit: primary '" + this.primary.name() + "' answers again");
+			publish();
 		}
-		this.primaryDownReason = downReason;
-		if (downReason != null && previous == null) {
-			logger.warn("rwsplit: primary '" + this.primary.name() + "' is down (" + downReason
+	}
+
+	private synchronized void primaryDown(String reason, long since) {
+		if (this.primaryDownReason == null) {
+			logger.warn("rwsplit: primary '" + this.primary.name() + "' is down (" + reason
 					+ "); work that needs it fails at once until it answers");
 		}
-		else if (downReason == null) {
-			logger.info("rwsplit: primary '" + this.primary.name() + "' answers again");
-		}
+		this.primaryDownReason = reason;
+		this.primaryDownSince = since;
 		publish();
 	}
 
@@ -450,10 +589,5 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		return state != null && state.startsWith("08");
 	}
 
-	static String firstLine(Throwable ex) {
-		String message = String.valueOf(ex.getMessage());
-		int newline = message.indexOf('\n');
-		return (newline < 0) ? message : message.substring(0, newline);
-	}
 
 }

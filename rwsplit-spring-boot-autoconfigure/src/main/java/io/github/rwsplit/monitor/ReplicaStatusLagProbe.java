@@ -13,14 +13,14 @@ import java.sql.Statement;
 final class ReplicaStatusLagProbe implements LagProbe {
 
 	@Override
-	public void recordPrimary(Connection primary, long nanos) throws SQLException {
+	public void recordPrimary(Connection primary) throws SQLException {
 		try (Statement statement = primary.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
 			rs.next();
 		}
 	}
 
 	@Override
-	public CheckResult check(Connection replica, long nanos) throws SQLException {
+	public CheckResult check(Connection replica) throws SQLException {
 		try (Statement statement = replica.createStatement();
 				ResultSet rs = statement.executeQuery("SHOW REPLICA STATUS")) {
 			if (!rs.next()) {

@@ -20,4 +20,14 @@ public interface CheckoutFailureListener {
 	 */
 	void checkoutFailed(String node, SQLException failure);
 
+	/**
+	 * A connection to a node was lost in the middle of a statement. That may be the server dying
+	 * or one stale connection; by default it is treated as a failed checkout.
+	 * @param node the node's name
+	 * @param failure what the driver threw
+	 */
+	default void connectionLost(String node, SQLException failure) {
+		checkoutFailed(node, failure);
+	}
+
 }

@@ -34,7 +34,7 @@ public final class ConnectionFailureSignals {
 		}
 		CheckoutFailureListener listener = LISTENERS.get(routerId);
 		if (listener != null) {
-			listener.checkoutFailed(node, failure);
+			listener.connectionLost(node, failure);
 		}
 	}
 

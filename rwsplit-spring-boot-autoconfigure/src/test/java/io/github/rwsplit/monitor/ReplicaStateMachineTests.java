@@ -99,16 +99,30 @@ class ReplicaStateMachineTests {
 	@Test
 	void positionMarksMeasureTheAgeOfTheOldestMissedPosition() {
 		PositionMarks<Long> marks = new PositionMarks<>(4);
-		assertThat(marks.lagNanos((seq) -> true, 0)).isEqualTo(-1);
+		assertThat(marks.lagNanos((seq) -> true, 0)).isEqualTo(Long.MIN_VALUE);
 		marks.record(1L, 100);
 		marks.record(2L, 200);
 		marks.record(3L, 300);
 		assertThat(marks.lagNanos((seq) -> seq <= 3, 350)).isZero();
 		assertThat(marks.lagNanos((seq) -> seq <= 1, 350)).isEqualTo(150);
-		assertThat(marks.lagNanos((seq) -> false, 350)).isEqualTo(250);
+		assertThat(marks.lagNanos((seq) -> false, 350)).as("behind every mark: a lower bound").isEqualTo(-251);
 		marks.record(4L, 400);
 		marks.record(5L, 500);
-		assertThat(marks.lagNanos((seq) -> false, 550)).as("only the last 4 marks are kept").isEqualTo(350);
+		assertThat(marks.lagNanos((seq) -> false, 550)).as("only the last 4 marks are kept").isEqualTo(-351);
+	}
+
+	@Test
+	void aReplicaBehindEveryRecordedPositionIsNeverReportedFresh() {
+		long maxLag = 1000 * MS;
+		CheckResult young = PositionMarks.result(-(5 * MS + 1), maxLag, null);
+		assertThat(young.lagNanos()).as("a lower bound below max-lag proves nothing").isEqualTo(-1);
+		assertThat(young.detail()).startsWith("behind every position recorded so far");
+		assertThat(this.machine.next(ReplicaHealth.unchecked("r1"), young, Instant.now()).state())
+			.isEqualTo(ReplicaState.LAGGING);
+		CheckResult old = PositionMarks.result(-(3000 * MS + 1), maxLag, null);
+		assertThat(old.lagNanos()).as("a lower bound above max-lag is enough").isEqualTo(3000 * MS);
+		assertThat(PositionMarks.result(Long.MIN_VALUE, maxLag, null).lagNanos()).isEqualTo(-1);
+		assertThat(PositionMarks.result(200 * MS, maxLag, null).lagNanos()).isEqualTo(200 * MS);
 	}
 
 }
