@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the lag monitor's reaction times on a local cluster it starts (default settings).
 #   benchmarks/lag-reaction.sh [cycles]     # default 10 cycles per lag source
+#   benchmarks/lag-reaction.sh overhead     # only the statements the monitor sends
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -DskipTests -pl benchmarks -am package

@@ -44,13 +44,22 @@ public final class LagReactionHarness {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int cycles = (args.length > 0) ? Integer.parseInt(args[0]) : 10;
+		boolean overheadOnly = args.length > 0 && args[0].equals("overhead");
+		int cycles = (args.length > 0 && !overheadOnly) ? Integer.parseInt(args[0]) : 10;
 		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
 			try (Connection connection = cluster.openAdminConnection("primary");
 					Statement statement = connection.createStatement()) {
 				statement.execute("CREATE TABLE harness (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
 			}
 			cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+			// Measured first, on a fresh application, before any fault makes pools refill.
+			try (ConfigurableApplicationContext app = start(cluster, "auto")) {
+				Thread.sleep(3000);
+				overhead(cluster);
+			}
+			if (overheadOnly) {
+				return;
+			}
 			for (String source : List.of("gtid", "heartbeat", "replica-status")) {
 				try (ConfigurableApplicationContext app = start(cluster, source)) {
 					reaction(app, cluster, source, cycles);
@@ -58,7 +67,6 @@ public final class LagReactionHarness {
 			}
 			try (ConfigurableApplicationContext app = start(cluster, "auto")) {
 				killUnderLoad(app, cluster, Math.max(3, cycles / 2));
-				overhead(cluster);
 			}
 		}
 	}
