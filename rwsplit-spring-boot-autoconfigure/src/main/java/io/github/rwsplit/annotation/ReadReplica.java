@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 
 import org.springframework.core.annotation.AliasFor;
 
+import io.github.rwsplit.consistency.ConsistencyMode;
+
 /**
  * Runs the annotated method's database work on a replica, in its own transactions and outside
  * them. On a class, applies to every public method; a method's own annotation wins over its
@@ -48,5 +50,12 @@ public @interface ReadReplica {
 	 * @return the budget
 	 */
 	String maxLag() default "";
+
+	/**
+	 * How this call sees the session's own recent writes; {@code DEFAULT} for
+	 * {@code rwsplit.consistency.mode}.
+	 * @return the consistency mode
+	 */
+	ConsistencyMode consistency() default ConsistencyMode.DEFAULT;
 
 }

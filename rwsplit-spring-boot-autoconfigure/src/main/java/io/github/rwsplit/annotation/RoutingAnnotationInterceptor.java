@@ -46,7 +46,8 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Method site = invocation.getMethod();
-		try (RoutingContext.Scope scope = RoutingContext.enter(request.route(), request.group(), request.maxLag(), site)) {
+		try (RoutingContext.Scope scope = RoutingContext.enter(request.route(), request.group(), request.maxLag(),
+				request.consistency(), site)) {
 			return invocation.proceed();
 		}
 	}
@@ -55,7 +56,8 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 		RoutingAnnotations.Request request = RoutingAnnotations.find(AopUtils.getMostSpecificMethod(method, targetClass),
 				targetClass);
 		if (request != null && request.group() != null && request.group().equals(this.defaultGroup)) {
-			return new RoutingAnnotations.Request(request.route(), null, request.maxLag(), request.element());
+			return new RoutingAnnotations.Request(request.route(), null, request.maxLag(), request.consistency(),
+					request.element());
 		}
 		return request;
 	}

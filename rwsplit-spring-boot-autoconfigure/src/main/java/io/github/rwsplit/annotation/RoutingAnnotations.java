@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
+import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.routing.Route;
 
 /**
@@ -24,9 +25,11 @@ public final class RoutingAnnotations {
 	 * @param route where to run
 	 * @param group the replica group, or {@code null} for the default
 	 * @param maxLag the staleness budget, or {@code null} for none
+	 * @param consistency the consistency mode, or {@code null} for the global one
 	 * @param element where the annotation was found
 	 */
-	public record Request(Route route, String group, Duration maxLag, AnnotatedElement element) {
+	public record Request(Route route, String group, Duration maxLag, ConsistencyMode consistency,
+			AnnotatedElement element) {
 	}
 
 	/**
@@ -54,10 +57,11 @@ public final class RoutingAnnotations {
 			throw new IllegalStateException(element + " carries both @ReadReplica and @Primary; keep one");
 		}
 		if (replica != null) {
+			ConsistencyMode consistency = (replica.consistency() == ConsistencyMode.DEFAULT) ? null : replica.consistency();
 			return new Request(Route.REPLICA, replica.value().isEmpty() ? null : replica.value(),
-					parseMaxLag(replica.maxLag(), element), element);
+					parseMaxLag(replica.maxLag(), element), consistency, element);
 		}
-		return primary ? new Request(Route.PRIMARY, null, null, element) : null;
+		return primary ? new Request(Route.PRIMARY, null, null, null, element) : null;
 	}
 
 	private static Duration parseMaxLag(String text, AnnotatedElement element) {

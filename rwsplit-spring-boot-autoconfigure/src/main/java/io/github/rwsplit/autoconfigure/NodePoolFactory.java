@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.rwsplit.RwsplitConfigurationException;
+import io.github.rwsplit.consistency.GtidCaptureInterceptor;
 import io.github.rwsplit.routing.ConnectionFailureSignals;
 import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
@@ -61,6 +62,7 @@ final class NodePoolFactory {
 					: Math.max(1, primary.getMaximumPoolSize() / 2);
 			router.setFallback(new ReplicaFallback(fallback.getPolicy(), fallback.getWaitTimeout(), maxPrimaryReads));
 			router.setCheckoutRetries(fallback.getCheckoutRetries());
+			router.setConsistency(ConsistencyModeResolver.settings(properties));
 			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close),
 					isolationLevel(primary.getTransactionIsolation()));
 		}
@@ -130,6 +132,14 @@ final class NodePoolFactory {
 		}
 		apply(properties.getPool(), config);
 		apply(node.getPool(), config);
+		if (!replica && capturesGtids(properties)) {
+			// GTID read-your-writes: MySQL reports each commit's GTID in the OK packet, and the
+			// interceptor passes it to the committing thread's session. No extra round trip.
+			config.addDataSourceProperty("trackSessionState", "true");
+			append(config, "sessionVariables", "session_track_gtids=OWN_GTID");
+			append(config, "connectionLifecycleInterceptors", GtidCaptureInterceptor.class.getName());
+			config.addDataSourceProperty(GtidCaptureInterceptor.ROUTER_PROPERTY, routerId);
+		}
 		if (replica) {
 			config.setReadOnly(true);
 			String interceptors = config.getDataSourceProperties().getProperty("exceptionInterceptors");
@@ -140,6 +150,17 @@ final class NodePoolFactory {
 			config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		}
 		return config;
+	}
+
+	static boolean capturesGtids(RwsplitProperties properties) {
+		RwsplitProperties.Consistency.Mode mode = properties.getConsistency().getMode();
+		return mode == RwsplitProperties.Consistency.Mode.AUTO || mode == RwsplitProperties.Consistency.Mode.GTID
+				|| mode == RwsplitProperties.Consistency.Mode.GLOBAL;
+	}
+
+	private static void append(HikariConfig config, String property, String value) {
+		String existing = config.getDataSourceProperties().getProperty(property);
+		config.addDataSourceProperty(property, (existing == null || existing.isBlank()) ? value : existing + "," + value);
 	}
 
 	private static HikariDataSource pool(RwsplitProperties properties, String name, RwsplitProperties.Node node,

@@ -75,6 +75,11 @@ public class RwsplitProperties {
 	 */
 	private final Fallback fallback = new Fallback();
 
+	/**
+	 * Read-your-writes.
+	 */
+	private final Consistency consistency = new Consistency();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -137,6 +142,172 @@ public class RwsplitProperties {
 
 	public Fallback getFallback() {
 		return this.fallback;
+	}
+
+	public Consistency getConsistency() {
+		return this.consistency;
+	}
+
+	/**
+	 * How a session's reads see its own writes.
+	 */
+	public static class Consistency {
+
+		/**
+		 * Read-your-writes mode: auto (gtid when the primary has GTIDs, else pin), eventual, pin, gtid or global.
+		 */
+		private Mode mode = Mode.AUTO;
+
+		/**
+		 * How long a session's reads stay on the primary after a write, in pin mode.
+		 */
+		private Duration pinDuration = Duration.ofSeconds(5);
+
+		/**
+		 * Longest a read waits on a replica for the session's writes before going to the primary.
+		 */
+		private Duration waitTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * How the token travels between web requests.
+		 */
+		private final Web web = new Web();
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getPinDuration() {
+			return this.pinDuration;
+		}
+
+		public void setPinDuration(Duration pinDuration) {
+			this.pinDuration = pinDuration;
+		}
+
+		public Duration getWaitTimeout() {
+			return this.waitTimeout;
+		}
+
+		public void setWaitTimeout(Duration waitTimeout) {
+			this.waitTimeout = waitTimeout;
+		}
+
+		public Web getWeb() {
+			return this.web;
+		}
+
+		/**
+		 * The consistency modes as configured.
+		 */
+		public enum Mode {
+
+			/** gtid when the primary reports gtid_mode=ON, otherwise pin (with a warning). */
+			AUTO,
+
+			/** No read-your-writes. */
+			EVENTUAL,
+
+			/** Reads go to the primary for a while after a write. */
+			PIN,
+
+			/** Reads go to a replica that has the session's GTIDs. */
+			GTID,
+
+			/** Reads wait for this instance's newest commit, whatever the session. */
+			GLOBAL
+
+		}
+
+		/**
+		 * The token in web requests.
+		 */
+		public static class Web {
+
+			/**
+			 * Whether a web filter carries the token between requests.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Where the token is kept between requests: client (a cookie and a response header) or http-session.
+			 */
+			private Store store = Store.CLIENT;
+
+			/**
+			 * Request and response header carrying the token; empty for none.
+			 */
+			private String header = "X-Rwsplit-Consistency";
+
+			/**
+			 * Cookie carrying the token; empty for none.
+			 */
+			private String cookie = "rwsplit-consistency";
+
+			/**
+			 * Most sessions whose tokens are kept on the server, when a key resolver is used.
+			 */
+			private int maxSessions = 10_000;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Store getStore() {
+				return this.store;
+			}
+
+			public void setStore(Store store) {
+				this.store = store;
+			}
+
+			public String getHeader() {
+				return this.header;
+			}
+
+			public void setHeader(String header) {
+				this.header = header;
+			}
+
+			public String getCookie() {
+				return this.cookie;
+			}
+
+			public void setCookie(String cookie) {
+				this.cookie = cookie;
+			}
+
+			public int getMaxSessions() {
+				return this.maxSessions;
+			}
+
+			public void setMaxSessions(int maxSessions) {
+				this.maxSessions = maxSessions;
+			}
+
+			/**
+			 * Where web tokens are kept.
+			 */
+			public enum Store {
+
+				/** With the client: a cookie and a response header it echoes. */
+				CLIENT,
+
+				/** In the HTTP session. */
+				HTTP_SESSION
+
+			}
+
+		}
+
 	}
 
 	/**

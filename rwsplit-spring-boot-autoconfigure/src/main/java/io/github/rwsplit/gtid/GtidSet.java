@@ -178,6 +178,29 @@ public final class GtidSet {
 		return new GtidSet(Collections.unmodifiableMap(normalized));
 	}
 
+	/**
+	 * This set widened to {@code 1-N} per source, where N is the source's highest transaction. On
+	 * one source GTIDs are numbered in commit order, so a server that has applied transaction N of
+	 * a source normally has the ones before it: the widened set is as easy to satisfy, and its
+	 * size stays one interval per source however many commits it records.
+	 * @return the compacted set
+	 */
+	public GtidSet compact() {
+		boolean compact = true;
+		for (long[] flat : this.intervals.values()) {
+			if (flat.length != 2 || flat[0] != 1) {
+				compact = false;
+				break;
+			}
+		}
+		if (compact) {
+			return this;
+		}
+		Map<String, long[]> widened = new TreeMap<>();
+		this.intervals.forEach((source, flat) -> widened.put(source, new long[] { 1, flat[flat.length - 1] }));
+		return new GtidSet(Collections.unmodifiableMap(widened));
+	}
+
 	/** @return whether the set holds no transaction */
 	public boolean isEmpty() {
 		return this.intervals.isEmpty();

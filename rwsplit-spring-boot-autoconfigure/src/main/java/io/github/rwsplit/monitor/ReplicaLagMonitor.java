@@ -328,7 +328,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 		MonitoredNode replica = this.replicas.get(node);
 		if (replica != null) {
-			update(node, CheckResult.unreachable("connection refused at checkout: " + replica.describe(failure)));
+			update(node, CheckResult.unreachable("connection refused at checkout: " + replica.describe(failure)),
+					Instant.now());
 		}
 	}
 
@@ -464,17 +465,20 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return;
 		}
 		CheckResult result;
+		Instant measuredAt;
 		synchronized (replica) {
+			measuredAt = Instant.now();
 			result = measure(replica, first);
 			// At start-up a healthy replica may not have applied the very first recorded position yet:
 			// give it the length of one check to do so before judging it.
 			long deadline = System.nanoTime() + this.settings.checkTimeout().toNanos();
 			while (first && result.reachable() && result.lagNanos() < 0 && System.nanoTime() < deadline) {
 				sleepBriefly();
+				measuredAt = Instant.now();
 				result = measure(replica, false);
 			}
 		}
-		update(replica.name(), result);
+		update(replica.name(), result, measuredAt);
 	}
 
 	private CheckResult measure(MonitoredNode replica, boolean first) {
@@ -507,12 +511,12 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
-	private synchronized void update(String replica, CheckResult result) {
+	private synchronized void update(String replica, CheckResult result, Instant measuredAt) {
 		if (!this.running) {
 			return;
 		}
 		ReplicaHealth previous = this.health.get(replica);
-		ReplicaHealth next = this.stateMachine.next(previous, result, Instant.now());
+		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt);
 		transition(previous, next);
 		publish();
 	}
@@ -558,7 +562,9 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		for (ReplicaNode replica : this.router.getReplicas()) {
 			ReplicaHealth replicaHealth = this.health.get(replica.name());
 			if (replicaHealth == null || replicaHealth.state().inRotation()) {
-				inRotation.add(replica.withLag((replicaHealth != null) ? replicaHealth.lagNanos() : -1));
+				inRotation.add((replicaHealth != null) ? replica.withHealth(replicaHealth.lagNanos(),
+						replicaHealth.gtidExecuted(),
+						(replicaHealth.lastCheck() != null) ? replicaHealth.lastCheck().toEpochMilli() : 0) : replica);
 			}
 			else {
 				exclusions.add(new RoutingTopology.Exclusion(replica.name(), replica.group(),

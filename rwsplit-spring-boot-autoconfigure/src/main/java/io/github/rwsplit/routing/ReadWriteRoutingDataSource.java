@@ -20,6 +20,12 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.consistency.ConsistencyToken;
+import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.gtid.GtidSet;
+
 /**
  * Routes each new connection to the primary or to one replica, by the rules of
  * {@link RoutingContext}: explicit scope (innermost wins) &gt; transaction read-only flag &gt;
@@ -75,6 +81,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile int checkoutRetries = 2;
 
+	private volatile ConsistencySettings consistency = ConsistencySettings.eventual();
+
+	private final ConsistencyTracker tracker;
+
 	private final String id;
 
 	/**
@@ -102,6 +112,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	public ReadWriteRoutingDataSource(String id, String primary, DataSource primaryDataSource,
 			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector) {
 		this.id = Objects.requireNonNull(id, "id");
+		this.tracker = ConsistencyTracker.of(id);
 		this.selector = Objects.requireNonNull(selector, "selector");
 		this.topology = Objects.requireNonNull(topology, "topology");
 		this.replicas = List.copyOf(replicas);
@@ -126,11 +137,13 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		Route route;
 		String group;
 		long maxLagNanos;
+		ConsistencyMode mode = null;
 		RouteReason reason;
 		if (transaction != null) {
 			route = transaction.route;
 			group = transaction.group;
 			maxLagNanos = transaction.maxLagNanos;
+			mode = transaction.consistency;
 			reason = transaction.reason;
 		}
 		else {
@@ -144,6 +157,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				route = scope.route;
 				group = scope.group;
 				maxLagNanos = scope.maxLagNanos;
+				mode = scope.consistency;
 				reason = RouteReason.ANNOTATION;
 			}
 			else if (inTransaction && TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
@@ -163,8 +177,20 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		state.lastMaxLagNanos = maxLagNanos;
 		state.lastReplica = false;
 		state.lastReason = reason;
+		state.waitFor = null;
+		ConsistencySettings settings = this.consistency;
+		if (mode == null) {
+			mode = settings.mode();
+		}
 		if (route == Route.REPLICA) {
 			List<ReplicaNode> candidates = qualifying(current.replicas(group), maxLagNanos);
+			if (mode != ConsistencyMode.EVENTUAL && !candidates.isEmpty()) {
+				candidates = readYourWrites(candidates, mode, settings, state);
+				if (candidates == null) {
+					state.lastNode = current.primary();
+					return (current.primaryDownReason() != null) ? PRIMARY_DOWN : current.primary();
+				}
+			}
 			if (!candidates.isEmpty()) {
 				String node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
 				state.lastNode = node;
@@ -189,8 +215,88 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			state.lastReplica = true;
 			return node;
 		}
+		if (mode == ConsistencyMode.PIN && transaction == null) {
+			// Work outside a transaction on the primary may write; pin mode cannot see its GTID.
+			ConsistencyContext.recordWrite();
+		}
 		state.lastNode = current.primary();
 		return (current.primaryDownReason() != null) ? PRIMARY_DOWN : current.primary();
+	}
+
+	/**
+	 * Narrows the candidates to those that can show the session its own writes.
+	 * @return the candidates to choose from (one, with {@code state.waitFor} set, when the read
+	 * must wait for the replica to catch up), or {@code null} to read from the primary
+	 */
+	private List<ReplicaNode> readYourWrites(List<ReplicaNode> candidates, ConsistencyMode mode,
+			ConsistencySettings settings, RoutingContext.State state) {
+		ConsistencyToken token = ConsistencyContext.currentToken();
+		if (mode == ConsistencyMode.PIN) {
+			long lastWrite = token.lastWriteMillis();
+			if (lastWrite == 0 || System.currentTimeMillis() - lastWrite >= settings.pinDuration().toMillis()) {
+				return candidates;
+			}
+			// Safe sooner when every candidate was measured, after the write, to have everything up to it:
+			// measured at t with lag L, a replica has all commits up to t - L. The margin covers write
+			// times recorded up to WRITE_COALESCING_MILLIS early.
+			long needed = lastWrite + 2 * ConsistencyContext.WRITE_COALESCING_MILLIS;
+			for (int i = 0; i < candidates.size(); i++) {
+				ReplicaNode candidate = candidates.get(i);
+				long lag = candidate.lagNanos();
+				if (lag < 0 || candidate.measuredAtMillis() - lag / 1_000_000 < needed) {
+					this.tracker.pinned.increment();
+					state.lastReason = RouteReason.PINNED;
+					return null;
+				}
+			}
+			return candidates;
+		}
+		GtidSet required = (mode == ConsistencyMode.GLOBAL) ? this.tracker.newest() : token.gtids();
+		if (required.isEmpty()) {
+			return candidates;
+		}
+		List<ReplicaNode> caughtUp = null;
+		int size = candidates.size();
+		int have = 0;
+		for (int i = 0; i < size; i++) {
+			GtidSet executed = candidates.get(i).gtidExecuted();
+			if (executed != null && executed.contains(required)) {
+				have++;
+			}
+		}
+		if (have == size) {
+			caughtUp = candidates;
+		}
+		else if (have > 0) {
+			caughtUp = new java.util.ArrayList<>(have);
+			for (int i = 0; i < size; i++) {
+				GtidSet executed = candidates.get(i).gtidExecuted();
+				if (executed != null && executed.contains(required)) {
+					caughtUp.add(candidates.get(i));
+				}
+			}
+		}
+		if (caughtUp != null) {
+			this.tracker.caughtUp.increment();
+			state.lastReason = RouteReason.GTID_CAUGHT_UP;
+			return caughtUp;
+		}
+		// None known to have it yet: wait on the replica least far behind, if it should catch up in time.
+		ReplicaNode closest = null;
+		for (int i = 0; i < size; i++) {
+			ReplicaNode candidate = candidates.get(i);
+			if (candidate.lagNanos() >= 0 && (closest == null || candidate.lagNanos() < closest.lagNanos())) {
+				closest = candidate;
+			}
+		}
+		if (closest == null || closest.lagNanos() > settings.waitTimeout().toNanos()) {
+			this.tracker.primary.increment();
+			state.lastReason = RouteReason.FALLBACK;
+			return null;
+		}
+		state.waitFor = required;
+		state.lastReason = RouteReason.GTID_WAIT;
+		return List.of(closest);
 	}
 
 	/**
@@ -288,7 +394,9 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		for (int attempt = 0;; attempt++) {
 			DataSource target = determineTargetDataSource();
 			try {
-				return target.getConnection();
+				Connection connection = target.getConnection();
+				GtidSet waitFor = RoutingContext.state().waitFor;
+				return (waitFor != null) ? awaitWritesOrPrimary(connection, waitFor) : connection;
 			}
 			catch (SQLException ex) {
 				RoutingContext.State state = RoutingContext.state();
@@ -307,6 +415,38 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Waits on a replica connection until the replica has applied the session's writes, bounded by
+	 * the wait timeout; on timeout (or any failure of the wait) the read goes to the primary. One
+	 * round trip on the replica, before the read's first statement.
+	 */
+	private Connection awaitWritesOrPrimary(Connection replica, GtidSet waitFor) throws SQLException {
+		RoutingContext.State state = RoutingContext.state();
+		state.waitFor = null;
+		long timeoutMillis = this.consistency.waitTimeout().toMillis();
+		try (java.sql.PreparedStatement wait = replica.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
+			wait.setString(1, waitFor.toString());
+			wait.setBigDecimal(2, java.math.BigDecimal.valueOf(timeoutMillis, 3));
+			try (java.sql.ResultSet rs = wait.executeQuery()) {
+				if (rs.next() && rs.getInt(1) == 0) {
+					this.tracker.waited.increment();
+					return replica;
+				}
+			}
+		}
+		catch (SQLException ex) {
+			// A wait that fails is a wait that did not succeed: read from the primary.
+		}
+		this.tracker.waitTimedOut.increment();
+		replica.close();
+		RoutingTopology current = this.topology;
+		state.lastNode = current.primary();
+		state.lastReplica = false;
+		state.lastReason = RouteReason.FALLBACK;
+		return ((current.primaryDownReason() != null) ? this.primaryDown : this.targets.get(current.primary()))
+			.getConnection();
 	}
 
 	private String noReplicaMessage() {
@@ -430,6 +570,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** Stops forwarding connection failures; called when the DataSource closes. */
 	public void close() {
 		ConnectionFailureSignals.unregister(this.id);
+		ConsistencyTracker.remove(this.id);
 	}
 
 	/** @param checkoutRetries how many other replicas a read tries when a replica refuses a connection */
@@ -438,6 +579,21 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			throw new IllegalArgumentException("checkoutRetries must not be negative, was " + checkoutRetries);
 		}
 		this.checkoutRetries = checkoutRetries;
+	}
+
+	/** @param consistency how reads see their session's writes */
+	public void setConsistency(ConsistencySettings consistency) {
+		this.consistency = Objects.requireNonNull(consistency, "consistency");
+	}
+
+	/** @return how reads see their session's writes */
+	public ConsistencySettings getConsistency() {
+		return this.consistency;
+	}
+
+	/** @return how reads with something to see were served */
+	public ConsistencyTracker getConsistencyTracker() {
+		return this.tracker;
 	}
 
 	/** @return the number of reads running on the primary now because no replica qualified */

@@ -5,6 +5,8 @@ import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
+import io.github.rwsplit.gtid.GtidSet;
+
 /**
  * One replica as the router and the replica selectors see it: its name, group, weight, pool, a
  * cheap way to read how many of the pool's connections are in use, and its lag as of the
@@ -24,6 +26,10 @@ public final class ReplicaNode {
 
 	private final long lagNanos;
 
+	private final GtidSet gtidExecuted;
+
+	private final long measuredAtMillis;
+
 	/**
 	 * Creates a replica node.
 	 * @param name the node's name, unique in the topology
@@ -33,12 +39,14 @@ public final class ReplicaNode {
 	 * @param activeConnections reads the pool's connections in use; must not block
 	 */
 	public ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections) {
-		this(name, group, weight, dataSource, activeConnections, -1);
+		this(name, group, weight, dataSource, activeConnections, -1, null, 0);
 	}
 
 	private ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
-			long lagNanos) {
+			long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
 		this.lagNanos = lagNanos;
+		this.gtidExecuted = gtidExecuted;
+		this.measuredAtMillis = measuredAtMillis;
 		this.name = Objects.requireNonNull(name, "name");
 		this.group = Objects.requireNonNull(group, "group");
 		if (weight < 0) {
@@ -86,7 +94,36 @@ public final class ReplicaNode {
 	 * @return the copy
 	 */
 	public ReplicaNode withLag(long lagNanos) {
-		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos);
+		return withHealth(lagNanos, this.gtidExecuted, this.measuredAtMillis);
+	}
+
+	/**
+	 * A copy of this node with what the monitor last measured.
+	 * @param lagNanos the lag in nanoseconds, or -1 for unknown
+	 * @param gtidExecuted its executed GTID set, or {@code null} when unknown
+	 * @param measuredAtMillis when that was measured (epoch milliseconds, taken before the replica
+	 * was read), or 0
+	 * @return the copy
+	 */
+	public ReplicaNode withHealth(long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
+		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos,
+				gtidExecuted, measuredAtMillis);
+	}
+
+	/**
+	 * @return when the lag was measured (epoch milliseconds, taken before the replica was read),
+	 * or 0 when never: the replica had everything committed up to this time minus its lag
+	 */
+	public long measuredAtMillis() {
+		return this.measuredAtMillis;
+	}
+
+	/**
+	 * @return the replica's executed GTID set when the snapshot was taken, or {@code null} when
+	 * unknown (the monitor reads it with the {@code gtid} lag source)
+	 */
+	public GtidSet gtidExecuted() {
+		return this.gtidExecuted;
 	}
 
 	@Override

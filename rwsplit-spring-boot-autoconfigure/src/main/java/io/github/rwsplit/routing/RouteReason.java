@@ -14,8 +14,17 @@ public enum RouteReason {
 	/** Neither: a read-write transaction or work outside a transaction goes to the primary. */
 	DEFAULT("default"),
 
-	/** A replica was wanted but its group had none eligible, so the primary served it. */
-	FALLBACK("fallback");
+	/** A replica was wanted but none could serve it (out of rotation, or behind the session's writes). */
+	FALLBACK("fallback"),
+
+	/** The session wrote recently (pin mode), so its read went to the primary. */
+	PINNED("pinned"),
+
+	/** A replica already known to have the session's writes. */
+	GTID_CAUGHT_UP("gtid-caught-up"),
+
+	/** A replica that was waited on until it had the session's writes. */
+	GTID_WAIT("gtid-wait");
 
 	private final String tag;
 

@@ -6,6 +6,10 @@ import java.util.function.Supplier;
 import org.springframework.transaction.TransactionExecution;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.gtid.GtidSet;
+
 /**
  * The current thread's routing state: the explicit routing scopes it is in ({@code @ReadReplica},
  * {@code @Primary}, or {@link #onReplica(String, Supplier)} and friends), and the route each
@@ -47,7 +51,7 @@ public final class RoutingContext {
 	 * @return the scope, to be closed when the work is done
 	 */
 	public static Scope enter(Route route, String group, Object site) {
-		return enter(route, group, null, site);
+		return enter(route, group, null, null, site);
 	}
 
 	/**
@@ -60,10 +64,23 @@ public final class RoutingContext {
 	 * @return the scope, to be closed when the work is done
 	 */
 	public static Scope enter(Route route, String group, Duration maxLag, Object site) {
+		return enter(route, group, maxLag, null, site);
+	}
+
+	/**
+	 * Enters an explicit routing scope with a staleness budget and a consistency mode.
+	 * @param route where work in the scope should go
+	 * @param group the replica group for {@link Route#REPLICA}, or {@code null} for the default
+	 * @param maxLag only replicas at most this far behind qualify, or {@code null}
+	 * @param consistency how reads see the session's writes, or {@code null} for the global mode
+	 * @param site what opened the scope (a method, usually), for diagnostics
+	 * @return the scope, to be closed when the work is done
+	 */
+	public static Scope enter(Route route, String group, Duration maxLag, ConsistencyMode consistency, Object site) {
 		State state = STATE.get();
 		boolean replica = route == Route.REPLICA;
 		Scope scope = new Scope(state, route, replica ? group : null,
-				(replica && maxLag != null) ? maxLag.toNanos() : -1, site);
+				(replica && maxLag != null) ? maxLag.toNanos() : -1, consistency, site);
 		state.scope = scope;
 		return scope;
 	}
@@ -110,15 +127,16 @@ public final class RoutingContext {
 		TransactionRoute route;
 		if (scope != null) {
 			scope.tookEffect = true;
-			route = new TransactionRoute(transaction, scope.route, scope.group, scope.maxLagNanos, RouteReason.ANNOTATION,
-					state.transaction);
+			route = new TransactionRoute(transaction, scope.route, scope.group, scope.maxLagNanos, scope.consistency,
+					RouteReason.ANNOTATION, state.transaction);
 		}
 		else if (transaction.isReadOnly()) {
-			route = new TransactionRoute(transaction, Route.REPLICA, null, -1, RouteReason.READ_ONLY_TRANSACTION,
+			route = new TransactionRoute(transaction, Route.REPLICA, null, -1, null, RouteReason.READ_ONLY_TRANSACTION,
 					state.transaction);
 		}
 		else {
-			route = new TransactionRoute(transaction, Route.PRIMARY, null, -1, RouteReason.DEFAULT, state.transaction);
+			route = new TransactionRoute(transaction, Route.PRIMARY, null, -1, null, RouteReason.DEFAULT,
+					state.transaction);
 		}
 		state.transaction = route;
 	}
@@ -132,6 +150,17 @@ public final class RoutingContext {
 				state.transaction = live(route.outer);
 				return;
 			}
+		}
+	}
+
+	/** A read-write transaction on the primary committed: the session has written. */
+	static void transactionCommitted(TransactionExecution transaction) {
+		TransactionRoute current = STATE.get().transaction;
+		if (current != null && current.execution == transaction && current.route == Route.PRIMARY
+				&& !transaction.isReadOnly() && System.currentTimeMillis()
+						- ConsistencyContext.currentToken().lastWriteMillis() > ConsistencyContext.WRITE_COALESCING_MILLIS) {
+			// Skipped when the commit's GTID was just captured: that already recorded the write's time.
+			ConsistencyContext.recordWrite();
 		}
 	}
 
@@ -170,6 +199,9 @@ public final class RoutingContext {
 		/** Whether the last decision chose a replica from its group (so a failed checkout may retry). */
 		boolean lastReplica;
 
+		/** Set when the chosen replica must first apply these GTIDs (read-your-writes); cleared at checkout. */
+		GtidSet waitFor;
+
 	}
 
 	/** The route a transaction was given when it began. */
@@ -183,16 +215,19 @@ public final class RoutingContext {
 
 		final long maxLagNanos;
 
+		final ConsistencyMode consistency;
+
 		final RouteReason reason;
 
 		final TransactionRoute outer;
 
-		TransactionRoute(TransactionExecution execution, Route route, String group, long maxLagNanos, RouteReason reason,
-				TransactionRoute outer) {
+		TransactionRoute(TransactionExecution execution, Route route, String group, long maxLagNanos,
+				ConsistencyMode consistency, RouteReason reason, TransactionRoute outer) {
 			this.execution = execution;
 			this.route = route;
 			this.group = group;
 			this.maxLagNanos = maxLagNanos;
+			this.consistency = consistency;
 			this.reason = reason;
 			this.outer = outer;
 		}
@@ -213,6 +248,9 @@ public final class RoutingContext {
 		/** Staleness budget in nanoseconds, or -1 for none. */
 		final long maxLagNanos;
 
+		/** Consistency mode, or {@code null} for the global one. */
+		final ConsistencyMode consistency;
+
 		final Object site;
 
 		final Scope outer;
@@ -225,11 +263,12 @@ public final class RoutingContext {
 
 		private boolean closed;
 
-		Scope(State state, Route route, String group, long maxLagNanos, Object site) {
+		Scope(State state, Route route, String group, long maxLagNanos, ConsistencyMode consistency, Object site) {
 			this.state = state;
 			this.route = route;
 			this.group = group;
 			this.maxLagNanos = maxLagNanos;
+			this.consistency = consistency;
 			this.site = site;
 			this.outer = state.scope;
 			this.joined = TransactionSynchronizationManager.isActualTransactionActive() ? state.transaction : null;

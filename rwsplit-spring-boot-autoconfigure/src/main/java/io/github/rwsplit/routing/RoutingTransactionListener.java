@@ -21,6 +21,9 @@ public final class RoutingTransactionListener implements TransactionExecutionLis
 
 	@Override
 	public void afterCommit(TransactionExecution transaction, Throwable commitFailure) {
+		if (commitFailure == null) {
+			RoutingContext.transactionCommitted(transaction);
+		}
 		RoutingContext.transactionEnded(transaction);
 	}
 

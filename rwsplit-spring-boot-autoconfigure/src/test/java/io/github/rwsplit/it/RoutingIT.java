@@ -56,9 +56,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * manager (JPA is switched off here; {@code JpaRoutingIT} covers it): which server answered is read
  * with {@code @@server_id} on the very connection that did the work.
  */
-@SpringBootTest(classes = RoutingIT.TestApplication.class, properties = "spring.autoconfigure.exclude="
-		+ "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-		+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration")
+@SpringBootTest(classes = RoutingIT.TestApplication.class, properties = {
+		"spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+				+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
+		// The routing rules alone; read-your-writes, which adds to them, is ConsistencyIT's.
+		"rwsplit.consistency.mode=eventual" })
 @ExtendWith(OutputCaptureExtension.class)
 class RoutingIT {
 

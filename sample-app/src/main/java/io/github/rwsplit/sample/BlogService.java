@@ -10,8 +10,9 @@ import org.springframework.transaction.annotation.Transactional;
  * runs them on a replica; writes are read-write transactions on the primary. Each result says
  * which server ran its transaction.
  *
- * <p>Replication is asynchronous: a comment read right after it was posted may not have reached
- * the replica yet.
+ * <p>Replication is asynchronous, but rwsplit's read-your-writes makes a client that sends back its
+ * consistency token (the cookie, or the {@code X-Rwsplit-Consistency} header) see its own comment
+ * on the very next read, still from a replica.
  */
 @Service
 class BlogService {

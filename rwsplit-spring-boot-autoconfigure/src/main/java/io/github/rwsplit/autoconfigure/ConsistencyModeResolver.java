@@ -1,0 +1,76 @@
+package io.github.rwsplit.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.routing.ConsistencySettings;
+
+/**
+ * Turns {@code rwsplit.consistency.*} into the router's settings, resolving {@code auto} by asking
+ * the primary whether it has GTIDs: {@code gtid} if so, {@code pin} (with one warning) if not, and
+ * {@code pin} when the primary cannot be asked within two seconds, since pin is always correct.
+ */
+final class ConsistencyModeResolver {
+
+	private static final Log logger = LogFactory.getLog(ConsistencyModeResolver.class);
+
+	private ConsistencyModeResolver() {
+	}
+
+	static ConsistencySettings settings(RwsplitProperties properties) {
+		RwsplitProperties.Consistency consistency = properties.getConsistency();
+		ConsistencyMode mode = switch (consistency.getMode()) {
+			case EVENTUAL -> ConsistencyMode.EVENTUAL;
+			case PIN -> ConsistencyMode.PIN;
+			case GTID -> ConsistencyMode.GTID;
+			case GLOBAL -> ConsistencyMode.GLOBAL;
+			case AUTO -> primaryHasGtids(properties) ? ConsistencyMode.GTID : ConsistencyMode.PIN;
+		};
+		return new ConsistencySettings(mode, consistency.getPinDuration(), consistency.getWaitTimeout());
+	}
+
+	private static boolean primaryHasGtids(RwsplitProperties properties) {
+		RwsplitProperties.Node primary = properties.getPrimary();
+		Properties connection = new Properties();
+		connection.putAll(properties.getPool().getDataSourceProperties());
+		connection.putAll(primary.getPool().getDataSourceProperties());
+		String username = (primary.getUsername() != null) ? primary.getUsername() : properties.getUsername();
+		String password = (primary.getPassword() != null) ? primary.getPassword() : properties.getPassword();
+		if (username != null) {
+			connection.setProperty("user", username);
+		}
+		if (password != null) {
+			connection.setProperty("password", password);
+		}
+		String timeout = Long.toString(Duration.ofSeconds(2).toMillis());
+		connection.setProperty("connectTimeout", timeout);
+		connection.setProperty("socketTimeout", timeout);
+		try (Connection con = DriverManager.getConnection(primary.getUrl(), connection);
+				Statement statement = con.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT @@global.gtid_mode")) {
+			rs.next();
+			if ("ON".equalsIgnoreCase(rs.getString(1))) {
+				return true;
+			}
+			logger.warn("rwsplit: the primary does not have GTIDs (gtid_mode=" + rs.getString(1) + "); read-your-writes "
+					+ "uses pin mode: after a write, a session reads from the primary for "
+					+ properties.getConsistency().getPinDuration().toMillis() + " ms");
+			return false;
+		}
+		catch (SQLException ex) {
+			logger.warn("rwsplit: could not ask the primary whether it has GTIDs; read-your-writes uses pin mode until "
+					+ "restart (set rwsplit.consistency.mode=gtid to choose)");
+			return false;
+		}
+	}
+
+}

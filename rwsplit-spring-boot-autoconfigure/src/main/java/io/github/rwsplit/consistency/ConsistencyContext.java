@@ -1,0 +1,125 @@
+package io.github.rwsplit.consistency;
+
+import io.github.rwsplit.gtid.GtidSet;
+
+/**
+ * The current session's consistency token, per thread. Outside web requests the session is the
+ * thread itself; the web filter opens a session per request from the token the client sent, and
+ * is told when the token changes so that it can send it back.
+ *
+ * <p>This is also the programmatic API: a message producer puts {@link #currentToken()} in a
+ * message header, and a consumer runs its work inside {@link #open(ConsistencyToken, TokenSink)}
+ * (or calls {@link #useToken(String)}) to read what the producer wrote.
+ */
+public final class ConsistencyContext {
+
+	private static final ThreadLocal<Session> CURRENT = ThreadLocal.withInitial(Session::new);
+
+	/**
+	 * A write recorded this recently is not recorded again at its transaction's commit, so that one
+	 * request changes its token (and sends a cookie) once. Pin mode allows for it with a margin.
+	 */
+	public static final long WRITE_COALESCING_MILLIS = 50;
+
+	private ConsistencyContext() {
+	}
+
+	/** Told when the current session's token changes, so it can be persisted or sent. */
+	@FunctionalInterface
+	public interface TokenSink {
+
+		/** Does nothing: the thread keeps the token. */
+		TokenSink NONE = (token) -> {
+		};
+
+		/**
+		 * The token changed.
+		 * @param token the new token
+		 */
+		void tokenChanged(ConsistencyToken token);
+
+	}
+
+	static final class Session {
+
+		ConsistencyToken token = ConsistencyToken.EMPTY;
+
+		TokenSink sink = TokenSink.NONE;
+
+	}
+
+	/** @return the current session's token; {@link ConsistencyToken#EMPTY} when it wrote nothing */
+	public static ConsistencyToken currentToken() {
+		return CURRENT.get().token;
+	}
+
+	/** @return the current session's token in text form, for a message header or similar */
+	public static String currentTokenText() {
+		return CURRENT.get().token.encode();
+	}
+
+	/**
+	 * Adds a token received from elsewhere (a message header, another service) to the current
+	 * session, so that its reads see those writes too. Malformed text is ignored.
+	 * @param text the token's text form
+	 * @return whether the text was a valid token
+	 */
+	public static boolean useToken(String text) {
+		ConsistencyToken token = ConsistencyToken.decode(text, System.currentTimeMillis());
+		if (token == null) {
+			return false;
+		}
+		update(CURRENT.get().token.merge(token));
+		return true;
+	}
+
+	/**
+	 * Opens a session with a token and a sink, for the length of a request or a message; closing
+	 * it restores the thread's previous session.
+	 * @param token the token the session starts with
+	 * @param sink told when the token changes
+	 * @return the scope to close
+	 */
+	public static Scope open(ConsistencyToken token, TokenSink sink) {
+		Session previous = CURRENT.get();
+		Session session = new Session();
+		session.token = (token != null) ? token : ConsistencyToken.EMPTY;
+		session.sink = (sink != null) ? sink : TokenSink.NONE;
+		CURRENT.set(session);
+		return () -> CURRENT.set(previous);
+	}
+
+	/** Forgets the current thread's token, for a pooled thread starting unrelated work. */
+	public static void clear() {
+		CURRENT.remove();
+	}
+
+	/** A session opened by {@link #open}; closing it restores the previous one. */
+	@FunctionalInterface
+	public interface Scope extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
+	static void recordCommit(GtidSet gtid) {
+		Session session = CURRENT.get();
+		update(session.token.afterCommit(gtid, System.currentTimeMillis()));
+	}
+
+	/** A write whose GTID is not known (pin mode): remembers its time. */
+	public static void recordWrite() {
+		Session session = CURRENT.get();
+		update(session.token.afterWrite(System.currentTimeMillis()));
+	}
+
+	private static void update(ConsistencyToken token) {
+		Session session = CURRENT.get();
+		if (!token.equals(session.token)) {
+			session.token = token;
+			session.sink.tokenChanged(token);
+		}
+	}
+
+}

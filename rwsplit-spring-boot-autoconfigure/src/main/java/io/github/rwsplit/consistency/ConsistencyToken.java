@@ -1,0 +1,150 @@
+package io.github.rwsplit.consistency;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+import io.github.rwsplit.gtid.GtidSet;
+
+/**
+ * What a session must see: the GTIDs it committed (compacted to {@code uuid:1-N} per source,
+ * which every replica that applied the session's last commit has) and the wall-clock time of its
+ * last write (for {@link ConsistencyMode#PIN}). Immutable.
+ *
+ * <p>Its text form travels through cookies, headers and messages, so {@link #decode(String)}
+ * treats it as untrusted: bounded length, strict syntax, and anything wrong yields {@code null}
+ * (no token), never an exception. A forged token can at worst make reads wait (bounded) or go to
+ * the primary.
+ */
+public final class ConsistencyToken {
+
+	/** No writes to see. */
+	public static final ConsistencyToken EMPTY = new ConsistencyToken(GtidSet.EMPTY, 0);
+
+	/** Longest text {@link #decode(String)} accepts. */
+	public static final int MAX_TEXT_LENGTH = 2048;
+
+	private static final String PREFIX = "r1.";
+
+	private static final Pattern TEXT = Pattern.compile("r1\\.([A-Za-z0-9_-]*)\\.([0-9]{1,15})");
+
+	private final GtidSet gtids;
+
+	private final long lastWriteMillis;
+
+	private ConsistencyToken(GtidSet gtids, long lastWriteMillis) {
+		this.gtids = gtids;
+		this.lastWriteMillis = lastWriteMillis;
+	}
+
+	/**
+	 * A token of the given commits, compacted.
+	 * @param gtids the commits
+	 * @param lastWriteMillis when the last write happened (epoch milliseconds), or 0
+	 * @return the token
+	 */
+	public static ConsistencyToken of(GtidSet gtids, long lastWriteMillis) {
+		return new ConsistencyToken(gtids.compact(), Math.max(0, lastWriteMillis));
+	}
+
+	/** @return the commits to see, as {@code uuid:1-N} per source */
+	public GtidSet gtids() {
+		return this.gtids;
+	}
+
+	/** @return when the session last wrote (epoch milliseconds), or 0 */
+	public long lastWriteMillis() {
+		return this.lastWriteMillis;
+	}
+
+	/** @return whether there is nothing to see */
+	public boolean isEmpty() {
+		return this.gtids.isEmpty() && this.lastWriteMillis == 0;
+	}
+
+	/**
+	 * This token after a commit.
+	 * @param gtid the commit's GTID (set), as MySQL reported it
+	 * @param nowMillis the wall clock now
+	 * @return the merged token
+	 */
+	public ConsistencyToken afterCommit(GtidSet gtid, long nowMillis) {
+		GtidSet merged = this.gtids.union(gtid).compact();
+		return new ConsistencyToken(merged, Math.max(this.lastWriteMillis, nowMillis));
+	}
+
+	/**
+	 * This token after a write whose GTID is unknown (servers without GTIDs).
+	 * @param nowMillis the wall clock now
+	 * @return the token
+	 */
+	public ConsistencyToken afterWrite(long nowMillis) {
+		return new ConsistencyToken(this.gtids, Math.max(this.lastWriteMillis, nowMillis));
+	}
+
+	/**
+	 * A token that must see what both must.
+	 * @param other another token
+	 * @return the merged token
+	 */
+	public ConsistencyToken merge(ConsistencyToken other) {
+		if (other.isEmpty()) {
+			return this;
+		}
+		if (isEmpty()) {
+			return other;
+		}
+		return new ConsistencyToken(this.gtids.union(other.gtids).compact(),
+				Math.max(this.lastWriteMillis, other.lastWriteMillis));
+	}
+
+	/** @return the text form, safe in cookies, headers and URLs */
+	public String encode() {
+		String gtidText = this.gtids.toString();
+		return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(gtidText.getBytes(StandardCharsets.US_ASCII))
+				+ "." + this.lastWriteMillis;
+	}
+
+	/**
+	 * Reads a token's text form, which may come from anyone.
+	 * @param text the text, may be {@code null}
+	 * @param nowMillis the wall clock now: a write time in the future is pulled back to now, so a
+	 * forged token cannot pin a session for longer than one pin period
+	 * @return the token, or {@code null} when the text is absent, too long or malformed
+	 */
+	public static ConsistencyToken decode(String text, long nowMillis) {
+		if (text == null || text.isEmpty() || text.length() > MAX_TEXT_LENGTH) {
+			return null;
+		}
+		var matcher = TEXT.matcher(text);
+		if (!matcher.matches()) {
+			return null;
+		}
+		try {
+			String gtidText = new String(Base64.getUrlDecoder().decode(matcher.group(1)), StandardCharsets.US_ASCII);
+			GtidSet gtids = GtidSet.parse(gtidText);
+			long lastWrite = Math.min(Long.parseLong(matcher.group(2)), nowMillis);
+			return of(gtids, lastWrite);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	@Override
+	public boolean equals(Object obj) {
+		return obj instanceof ConsistencyToken other && other.gtids.equals(this.gtids)
+				&& other.lastWriteMillis == this.lastWriteMillis;
+	}
+
+	@Override
+	public int hashCode() {
+		return this.gtids.hashCode() * 31 + Long.hashCode(this.lastWriteMillis);
+	}
+
+	@Override
+	public String toString() {
+		return "ConsistencyToken[" + this.gtids + ", lastWrite=" + this.lastWriteMillis + "]";
+	}
+
+}

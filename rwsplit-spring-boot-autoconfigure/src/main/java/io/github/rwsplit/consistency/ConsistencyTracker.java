@@ -1,0 +1,70 @@
+package io.github.rwsplit.consistency;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.rwsplit.gtid.GtidSet;
+
+/**
+ * Per router: the newest commit this application instance has made (for
+ * {@link ConsistencyMode#GLOBAL}) and how reads that had something to see were served. Found by
+ * the capture interceptor through the router's id, because Connector/J creates interceptors itself.
+ */
+public final class ConsistencyTracker {
+
+	private static final Map<String, ConsistencyTracker> TRACKERS = new ConcurrentHashMap<>();
+
+	private final AtomicReference<GtidSet> newest = new AtomicReference<>(GtidSet.EMPTY);
+
+	/** Reads served by a replica already known to have the session's writes. */
+	public final LongAdder caughtUp = new LongAdder();
+
+	/** Reads served by a replica after waiting for the session's writes. */
+	public final LongAdder waited = new LongAdder();
+
+	/** Reads that waited on a replica in vain and then went to the primary. */
+	public final LongAdder waitTimedOut = new LongAdder();
+
+	/** Reads sent to the primary because no replica could have the session's writes in time. */
+	public final LongAdder primary = new LongAdder();
+
+	/** Reads sent to the primary because the session wrote recently (pin mode). */
+	public final LongAdder pinned = new LongAdder();
+
+	/** Commits whose GTID was captured from the OK packet. */
+	public final LongAdder commitsCaptured = new LongAdder();
+
+	/**
+	 * The tracker of a router, created on first use.
+	 * @param routerId the router's id
+	 * @return its tracker
+	 */
+	public static ConsistencyTracker of(String routerId) {
+		return TRACKERS.computeIfAbsent(routerId, (id) -> new ConsistencyTracker());
+	}
+
+	/**
+	 * Forgets a router's tracker, when its DataSource closes.
+	 * @param routerId the router's id
+	 */
+	public static void remove(String routerId) {
+		TRACKERS.remove(routerId);
+	}
+
+	static ConsistencyTracker find(String routerId) {
+		return (routerId != null) ? TRACKERS.get(routerId) : null;
+	}
+
+	/** @return the newest commits this instance has made, compacted */
+	public GtidSet newest() {
+		return this.newest.get();
+	}
+
+	void recordCommit(GtidSet gtid) {
+		this.commitsCaptured.increment();
+		this.newest.accumulateAndGet(gtid, (current, added) -> current.union(added).compact());
+	}
+
+}
