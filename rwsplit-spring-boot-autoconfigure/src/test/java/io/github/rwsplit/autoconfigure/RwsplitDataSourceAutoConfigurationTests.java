@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Conditions, back-off, pools and validation of {@link RwsplitDataSourceAutoConfiguration}. No
  * database: pools start without connecting ({@code minimum-idle: 0}) to unreachable addresses.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class RwsplitDataSourceAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
@@ -137,6 +138,27 @@ class RwsplitDataSourceAutoConfigurationTests {
 				assertThat(topology.replicas(null)).extracting("name").containsExactly("replica-1", "replica-2");
 				assertThat(topology.replicas("reporting")).extracting("name").containsExactly("reporting");
 			});
+	}
+
+	@Test
+	void autoConsistencyFallsBackToPinWithAWarningWhenThePrimaryCannotBeAsked(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		withCluster().run((context) -> {
+			var router = context.getBean(RwsplitDataSource.class).getRouter();
+			assertThat(router.getConsistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.PIN);
+			assertThat(output).contains("could not ask the primary whether it has GTIDs; read-your-writes uses pin mode");
+			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
+			assertThat(primary.getDataSourceProperties()).containsEntry("trackSessionState", "true")
+				.containsEntry("sessionVariables", "session_track_gtids=OWN_GTID")
+				.containsEntry("connectionLifecycleInterceptors",
+						io.github.rwsplit.consistency.GtidCaptureInterceptor.class.getName());
+		});
+		withCluster("rwsplit.consistency.mode=eventual").run((context) -> {
+			var router = context.getBean(RwsplitDataSource.class).getRouter();
+			assertThat(router.getConsistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.EVENTUAL);
+			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
+			assertThat(primary.getDataSourceProperties()).doesNotContainKey("trackSessionState");
+		});
 	}
 
 	@Test

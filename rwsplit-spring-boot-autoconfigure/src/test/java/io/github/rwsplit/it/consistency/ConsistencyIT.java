@@ -135,6 +135,24 @@ class ConsistencyIT {
 	}
 
 	@Test
+	void aMethodCanOptOutOfReadYourWrites(MySqlReplicationCluster cluster) {
+		try (ConfigurableApplicationContext app = start(cluster, "gtid", false)) {
+			Rows rows = app.getBean(Rows.class);
+			ConsistencyContext.clear();
+			rows.insert("opt-out");
+			ConsistencyTracker tracker = tracker(app);
+			long before = tracker.waited.sum() + tracker.caughtUp.sum() + tracker.primary.sum();
+			for (int i = 0; i < 20; i++) {
+				rows.readEventual();
+			}
+			assertThat(tracker.waited.sum() + tracker.caughtUp.sum() + tracker.primary.sum()).isEqualTo(before);
+			rows.readAny();
+			assertThat(tracker.waited.sum() + tracker.caughtUp.sum() + tracker.primary.sum()).isEqualTo(before + 1);
+			ConsistencyContext.clear();
+		}
+	}
+
+	@Test
 	void pinModeAlwaysReadsItsWritesFromThePrimaryWithinTheWindow(MySqlReplicationCluster cluster) {
 		try (ConfigurableApplicationContext app = start(cluster, "pin", false)) {
 			Outcome outcome = trials(app);
@@ -300,6 +318,12 @@ class ConsistencyIT {
 			List<String> values = this.jdbc.queryForList("SELECT v FROM ryw WHERE id = ?", String.class, id);
 			long serverId = this.jdbc.queryForObject("SELECT @@server_id", Long.class);
 			return new Read(values.isEmpty() ? null : values.get(0), serverId);
+		}
+
+		@io.github.rwsplit.annotation.ReadReplica(consistency = io.github.rwsplit.consistency.ConsistencyMode.EVENTUAL)
+		@Transactional(readOnly = true)
+		public long readEventual() {
+			return this.jdbc.queryForObject("SELECT @@server_id", Long.class);
 		}
 
 		@Transactional(readOnly = true)
