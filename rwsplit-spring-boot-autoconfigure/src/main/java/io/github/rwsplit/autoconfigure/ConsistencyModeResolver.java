@@ -11,6 +11,8 @@ import java.util.Properties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.github.rwsplit.RwsplitConfigurationException;
+import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.routing.ConsistencySettings;
 
@@ -28,6 +30,15 @@ final class ConsistencyModeResolver {
 
 	static ConsistencySettings settings(RwsplitProperties properties) {
 		RwsplitProperties.Consistency consistency = properties.getConsistency();
+		if (consistency.getWaitTimeout() == null || consistency.getWaitTimeout().toMillis() < 1) {
+			throw new RwsplitConfigurationException("rwsplit.consistency.wait-timeout",
+					"wait timeout " + consistency.getWaitTimeout() + " is shorter than 1 ms",
+					"Use 1ms or more (MySQL's WAIT_FOR_EXECUTED_GTID_SET waits for ever on 0); 1s is the default.");
+		}
+		if (consistency.getPinDuration() == null || consistency.getPinDuration().isNegative()) {
+			throw new RwsplitConfigurationException("rwsplit.consistency.pin-duration",
+					"pin duration " + consistency.getPinDuration() + " is negative", "Use 0 or more, such as 5s.");
+		}
 		ConsistencyMode mode = switch (consistency.getMode()) {
 			case EVENTUAL -> ConsistencyMode.EVENTUAL;
 			case PIN -> ConsistencyMode.PIN;
@@ -35,7 +46,12 @@ final class ConsistencyModeResolver {
 			case GLOBAL -> ConsistencyMode.GLOBAL;
 			case AUTO -> primaryHasGtids(properties) ? ConsistencyMode.GTID : ConsistencyMode.PIN;
 		};
-		return new ConsistencySettings(mode, consistency.getPinDuration(), consistency.getWaitTimeout());
+		// Pin's early release must allow for the monitor understating lag by up to one primary
+		// interval, and for write times recorded up to the coalescing window early.
+		Duration margin = properties.getMonitor()
+			.getPrimaryInterval()
+			.plusMillis(2 * ConsistencyContext.WRITE_COALESCING_MILLIS);
+		return new ConsistencySettings(mode, consistency.getPinDuration(), consistency.getWaitTimeout(), margin);
 	}
 
 	private static boolean primaryHasGtids(RwsplitProperties properties) {

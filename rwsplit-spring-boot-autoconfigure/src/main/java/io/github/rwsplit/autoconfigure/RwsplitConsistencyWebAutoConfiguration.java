@@ -9,7 +9,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.github.rwsplit.routing.RwsplitDataSource;
@@ -27,6 +26,12 @@ import io.github.rwsplit.web.ConsistencyTokenFilter;
 @ConditionalOnProperty(prefix = "rwsplit.consistency.web", name = "enabled", matchIfMissing = true)
 public final class RwsplitConsistencyWebAutoConfiguration {
 
+	/**
+	 * Just after Spring Security's filter chain (order -100), so that a key resolver can use the
+	 * signed-in user, and before everything else.
+	 */
+	static final int FILTER_ORDER = -90;
+
 	@Bean
 	@ConditionalOnMissingBean(name = "rwsplitConsistencyTokenFilter")
 	FilterRegistrationBean<ConsistencyTokenFilter> rwsplitConsistencyTokenFilter(RwsplitProperties properties,
@@ -34,9 +39,9 @@ public final class RwsplitConsistencyWebAutoConfiguration {
 		RwsplitProperties.Consistency.Web web = properties.getConsistency().getWeb();
 		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(web.getHeader(), web.getCookie(),
 				web.getStore() == RwsplitProperties.Consistency.Web.Store.HTTP_SESSION, keyResolver.getIfAvailable(),
-				web.getMaxSessions());
+				web.getMaxSessions(), properties.getConsistency().getPinDuration());
 		FilterRegistrationBean<ConsistencyTokenFilter> registration = new FilterRegistrationBean<>(filter);
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+		registration.setOrder(FILTER_ORDER);
 		return registration;
 	}
 

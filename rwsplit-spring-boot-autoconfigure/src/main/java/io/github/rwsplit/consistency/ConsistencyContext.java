@@ -118,8 +118,34 @@ public final class ConsistencyContext {
 		Session session = CURRENT.get();
 		if (!token.equals(session.token)) {
 			session.token = token;
-			session.sink.tokenChanged(token);
+			try {
+				session.sink.tokenChanged(token);
+			}
+			catch (RuntimeException ex) {
+				// Called from inside a commit the database has made: a sink that fails must not fail it.
+				// The session keeps the token; only its delivery to the client is lost.
+			}
 		}
+	}
+
+	/**
+	 * Wraps work for another thread ({@code @Async}, an executor) so that it runs in the current
+	 * session: it sees the session's writes, and its own writes reach the session.
+	 * @param work the work
+	 * @return the wrapped work
+	 */
+	public static Runnable wrap(Runnable work) {
+		Session session = CURRENT.get();
+		return () -> {
+			Session previous = CURRENT.get();
+			CURRENT.set(session);
+			try {
+				work.run();
+			}
+			finally {
+				CURRENT.set(previous);
+			}
+		};
 	}
 
 }

@@ -34,9 +34,25 @@ public class GtidCaptureInterceptor implements ConnectionLifecycleInterceptor {
 
 	@Override
 	public ConnectionLifecycleInterceptor init(MysqlConnection connection, Properties properties, Log log) {
-		ConsistencyTracker tracker = ConsistencyTracker.find(properties.getProperty(ROUTER_PROPERTY));
+		String router = properties.getProperty(ROUTER_PROPERTY);
+		// Pools may open connections before their router exists: create its tracker if need be.
+		ConsistencyTracker tracker = (router != null) ? ConsistencyTracker.of(router) : null;
 		if (connection instanceof JdbcConnection jdbc) {
 			this.listener = (changes) -> {
+				try {
+					record(changes, tracker);
+				}
+				catch (RuntimeException ex) {
+					// Runs inside the driver's handling of a commit: never let it fail the commit.
+				}
+			};
+			jdbc.getServerSessionStateController().addSessionStateChangesListener(this.listener);
+		}
+		return this;
+	}
+
+	private static void record(ServerSessionStateController.ServerSessionStateChanges changes,
+			ConsistencyTracker tracker) {
 				for (ServerSessionStateController.SessionStateChange change : changes.getSessionStateChangesList()) {
 					if (change.getType() == ServerSessionStateController.SESSION_TRACK_GTIDS) {
 						GtidSet gtid = parse(change.getValues());
@@ -48,10 +64,6 @@ public class GtidCaptureInterceptor implements ConnectionLifecycleInterceptor {
 						}
 					}
 				}
-			};
-			jdbc.getServerSessionStateController().addSessionStateChangesListener(this.listener);
-		}
-		return this;
 	}
 
 	/** The change carries an encoding specification, then the GTID set; take what parses. */

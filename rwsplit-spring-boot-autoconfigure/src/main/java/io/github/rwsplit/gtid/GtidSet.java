@@ -24,6 +24,13 @@ public final class GtidSet {
 	/** Longest text accepted by {@link #parse(String)}. */
 	public static final int MAX_TEXT_LENGTH = 64 * 1024;
 
+	private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s");
+
+	private static final java.util.regex.Pattern UUID = java.util.regex.Pattern
+		.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+	private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,31}");
+
 	/** Source (uuid, with ":tag" if tagged) to sorted, disjoint, non-adjacent closed intervals. */
 	private final Map<String, long[]> intervals;
 
@@ -46,7 +53,7 @@ public final class GtidSet {
 		if (text.length() > MAX_TEXT_LENGTH) {
 			throw new IllegalArgumentException("GTID set longer than " + MAX_TEXT_LENGTH + " characters");
 		}
-		String compact = text.replaceAll("\\s", "");
+		String compact = WHITESPACE.matcher(text).replaceAll("");
 		if (compact.isEmpty()) {
 			return EMPTY;
 		}
@@ -65,7 +72,7 @@ public final class GtidSet {
 					parsed.computeIfAbsent(source, (key) -> new ArrayList<>()).add(parseInterval(part, text));
 					sawInterval = true;
 				}
-				else if (part.matches("[a-z_][a-z0-9_]{0,31}")) {
+				else if (TAG.matcher(part).matches()) {
 					source = uuid + ":" + part;
 				}
 				else {
@@ -83,7 +90,7 @@ public final class GtidSet {
 
 	private static String parseUuid(String text, String whole) {
 		String lower = text.toLowerCase(Locale.ROOT);
-		if (!lower.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+		if (!UUID.matcher(lower).matches()) {
 			throw invalid(whole, "'" + text + "' is not a server UUID");
 		}
 		return lower;

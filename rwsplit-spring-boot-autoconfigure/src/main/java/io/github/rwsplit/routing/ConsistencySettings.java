@@ -11,23 +11,31 @@ import io.github.rwsplit.consistency.ConsistencyMode;
  * @param mode the mode for reads that do not name one (never {@code DEFAULT})
  * @param pinDuration how long a session's reads stay on the primary after a write, in pin mode
  * @param waitTimeout how long a read waits on a replica for the session's writes before going to
- * the primary, in GTID modes; replicas further behind than this are not waited on
+ * the primary, in GTID modes; replicas further behind than this are not waited on. At least 1 ms:
+ * MySQL reads a zero timeout as "wait for ever"
+ * @param pinMargin how much earlier than recorded a write may have become invisible on a replica
+ * measured as current: the lag monitor's resolution plus write-time coalescing
  */
-public record ConsistencySettings(ConsistencyMode mode, Duration pinDuration, Duration waitTimeout) {
+public record ConsistencySettings(ConsistencyMode mode, Duration pinDuration, Duration waitTimeout,
+		Duration pinMargin) {
 
 	public ConsistencySettings {
 		Objects.requireNonNull(mode, "mode");
 		if (mode == ConsistencyMode.DEFAULT) {
 			throw new IllegalArgumentException("the router's mode must be a concrete one, not DEFAULT");
 		}
-		if (pinDuration.isNegative() || waitTimeout.isNegative()) {
-			throw new IllegalArgumentException("pinDuration and waitTimeout must not be negative");
+		if (pinDuration.isNegative() || pinMargin.isNegative()) {
+			throw new IllegalArgumentException("pinDuration and pinMargin must not be negative");
+		}
+		if (waitTimeout.toMillis() < 1) {
+			throw new IllegalArgumentException("waitTimeout must be at least 1 ms (MySQL waits for ever on 0), was "
+					+ waitTimeout);
 		}
 	}
 
 	/** @return reads may miss the session's writes: the router without read-your-writes */
 	public static ConsistencySettings eventual() {
-		return new ConsistencySettings(ConsistencyMode.EVENTUAL, Duration.ZERO, Duration.ZERO);
+		return new ConsistencySettings(ConsistencyMode.EVENTUAL, Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO);
 	}
 
 }

@@ -188,7 +188,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				candidates = readYourWrites(candidates, mode, settings, state);
 				if (candidates == null) {
 					state.lastNode = current.primary();
-					return (current.primaryDownReason() != null) ? PRIMARY_DOWN : current.primary();
+					return (current.primaryDownReason() != null) ? PRIMARY_DOWN : primaryForReadsKey(current);
 				}
 			}
 			if (!candidates.isEmpty()) {
@@ -223,6 +223,21 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		return (current.primaryDownReason() != null) ? PRIMARY_DOWN : current.primary();
 	}
 
+	/** Reads sent to the primary count against the fallback cap, whatever sent them there. */
+	private Object primaryForReadsKey(RoutingTopology current) {
+		ReplicaFallback policy = this.fallback;
+		return (policy.policy() == ReplicaFallback.Policy.PRIMARY && policy.maxPrimaryReads() != Integer.MAX_VALUE)
+				? GUARDED_PRIMARY : current.primary();
+	}
+
+	private DataSource primaryForReads(RoutingTopology current) {
+		if (current.primaryDownReason() != null) {
+			return this.primaryDown;
+		}
+		Object key = primaryForReadsKey(current);
+		return (key == GUARDED_PRIMARY) ? this.guardedPrimary : this.targets.get(key);
+	}
+
 	/**
 	 * Narrows the candidates to those that can show the session its own writes.
 	 * @return the candidates to choose from (one, with {@code state.waitFor} set, when the read
@@ -233,13 +248,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		ConsistencyToken token = ConsistencyContext.currentToken();
 		if (mode == ConsistencyMode.PIN) {
 			long lastWrite = token.lastWriteMillis();
-			if (lastWrite == 0 || System.currentTimeMillis() - lastWrite >= settings.pinDuration().toMillis()) {
+			long margin = settings.pinMargin().toMillis();
+			if (lastWrite == 0 || System.currentTimeMillis() - lastWrite >= settings.pinDuration().toMillis() + margin) {
 				return candidates;
 			}
 			// Safe sooner when every candidate was measured, after the write, to have everything up to it:
-			// measured at t with lag L, a replica has all commits up to t - L. The margin covers write
-			// times recorded up to WRITE_COALESCING_MILLIS early.
-			long needed = lastWrite + 2 * ConsistencyContext.WRITE_COALESCING_MILLIS;
+			// measured at t with lag L, a replica has all commits up to t - L. The margin covers the
+			// monitor understating lag (by up to one primary interval) and write times recorded early.
+			long needed = lastWrite + margin;
 			for (int i = 0; i < candidates.size(); i++) {
 				ReplicaNode candidate = candidates.get(i);
 				long lag = candidate.lagNanos();
@@ -251,9 +267,15 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			}
 			return candidates;
 		}
-		GtidSet required = (mode == ConsistencyMode.GLOBAL) ? this.tracker.newest() : token.gtids();
+		GtidSet required = (mode == ConsistencyMode.GLOBAL) ? this.tracker.newest().union(token.gtids()) : token.gtids();
 		if (required.isEmpty()) {
 			return candidates;
+		}
+		if (required == state.waitedInVain) {
+			// This session already waited in vain for exactly this: don't wait again at every checkout.
+			this.tracker.primary.increment();
+			state.lastReason = RouteReason.FALLBACK;
+			return null;
 		}
 		List<ReplicaNode> caughtUp = null;
 		int size = candidates.size();
@@ -430,7 +452,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			wait.setString(1, waitFor.toString());
 			wait.setBigDecimal(2, java.math.BigDecimal.valueOf(timeoutMillis, 3));
 			try (java.sql.ResultSet rs = wait.executeQuery()) {
-				if (rs.next() && rs.getInt(1) == 0) {
+				if (rs.next() && rs.getInt(1) == 0 && !rs.wasNull()) {
 					this.tracker.waited.increment();
 					return replica;
 				}
@@ -438,15 +460,18 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		}
 		catch (SQLException ex) {
 			// A wait that fails is a wait that did not succeed: read from the primary.
+			if (ex.getSQLState() != null && ex.getSQLState().startsWith("08")) {
+				this.checkoutFailures.connectionLost(state.lastNode, ex);
+			}
 		}
 		this.tracker.waitTimedOut.increment();
+		state.waitedInVain = waitFor;
 		replica.close();
 		RoutingTopology current = this.topology;
 		state.lastNode = current.primary();
 		state.lastReplica = false;
 		state.lastReason = RouteReason.FALLBACK;
-		return ((current.primaryDownReason() != null) ? this.primaryDown : this.targets.get(current.primary()))
-			.getConnection();
+		return primaryForReads(current).getConnection();
 	}
 
 	private String noReplicaMessage() {

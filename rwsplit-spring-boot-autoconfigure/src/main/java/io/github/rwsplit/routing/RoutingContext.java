@@ -202,6 +202,9 @@ public final class RoutingContext {
 		/** Set when the chosen replica must first apply these GTIDs (read-your-writes); cleared at checkout. */
 		GtidSet waitFor;
 
+		/** The last GTID set this thread waited for in vain; reads needing exactly it go to the primary. */
+		GtidSet waitedInVain;
+
 	}
 
 	/** The route a transaction was given when it began. */

@@ -44,11 +44,14 @@ final class BoundedTokenStore {
 		return entry.token();
 	}
 
+	/** Merges a token into a session's, so that concurrent requests of one session lose nothing. */
 	void put(String key, ConsistencyToken token) {
 		if (this.entries.size() >= this.maxEntries && !this.entries.containsKey(key)) {
 			evict();
 		}
-		this.entries.put(key, new Entry(token, System.nanoTime() + this.ttlNanos));
+		long expiresAt = System.nanoTime() + this.ttlNanos;
+		this.entries.merge(key, new Entry(token, expiresAt),
+				(current, added) -> new Entry(current.token().merge(added.token()), expiresAt));
 	}
 
 	int size() {

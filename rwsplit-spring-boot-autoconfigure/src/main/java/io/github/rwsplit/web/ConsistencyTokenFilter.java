@@ -33,8 +33,8 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 
 	static final String SESSION_ATTRIBUTE = ConsistencyTokenFilter.class.getName() + ".token";
 
-	/** How long a token is worth keeping: replicas in rotation have applied anything older. */
-	static final Duration TOKEN_LIFETIME = Duration.ofMinutes(1);
+	/** How long a token is worth keeping at least: replicas in rotation have applied anything older. */
+	static final Duration MIN_TOKEN_LIFETIME = Duration.ofMinutes(1);
 
 	private final String header;
 
@@ -46,6 +46,8 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 
 	private final BoundedTokenStore store;
 
+	private final Duration lifetime;
+
 	/**
 	 * Creates the filter.
 	 * @param header the header carrying the token, or {@code null}/empty for none
@@ -53,14 +55,17 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	 * @param httpSession whether to keep the token in the HTTP session instead of with the client
 	 * @param keyResolver names server-side sessions, or {@code null}
 	 * @param maxSessions most server-side sessions kept, with a key resolver
+	 * @param pinDuration the pin duration: tokens live at least twice as long, and at least a minute
 	 */
 	public ConsistencyTokenFilter(String header, String cookie, boolean httpSession,
-			ConsistencySessionKeyResolver keyResolver, int maxSessions) {
+			ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration) {
 		this.header = (header != null && !header.isBlank()) ? header : null;
 		this.cookie = (cookie != null && !cookie.isBlank()) ? cookie : null;
 		this.httpSession = httpSession;
 		this.keyResolver = keyResolver;
-		this.store = (keyResolver != null) ? new BoundedTokenStore(maxSessions, TOKEN_LIFETIME) : null;
+		Duration twicePin = pinDuration.multipliedBy(2);
+		this.lifetime = (twicePin.compareTo(MIN_TOKEN_LIFETIME) > 0) ? twicePin : MIN_TOKEN_LIFETIME;
+		this.store = (keyResolver != null) ? new BoundedTokenStore(maxSessions, this.lifetime) : null;
 	}
 
 	@Override
@@ -84,16 +89,23 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 			Object text = (session != null) ? session.getAttribute(SESSION_ATTRIBUTE) : null;
 			return (text instanceof String value) ? ConsistencyToken.decode(value, now) : null;
 		}
-		ConsistencyToken token = (this.header != null) ? ConsistencyToken.decode(request.getHeader(this.header), now) : null;
-		if (token == null && this.cookie != null && request.getCookies() != null) {
+		// Header and cookie may both come, from different moments: the session must see both.
+		ConsistencyToken token = ConsistencyToken.EMPTY;
+		if (this.header != null) {
+			token = merge(token, ConsistencyToken.decode(request.getHeader(this.header), now));
+		}
+		if (this.cookie != null && request.getCookies() != null) {
 			for (Cookie candidate : request.getCookies()) {
 				if (this.cookie.equals(candidate.getName())) {
-					token = ConsistencyToken.decode(candidate.getValue(), now);
-					break;
+					token = merge(token, ConsistencyToken.decode(candidate.getValue(), now));
 				}
 			}
 		}
 		return token;
+	}
+
+	private static ConsistencyToken merge(ConsistencyToken token, ConsistencyToken more) {
+		return (more != null) ? token.merge(more) : token;
 	}
 
 	private void write(HttpServletRequest request, HttpServletResponse response, String key, ConsistencyToken token) {
@@ -105,7 +117,12 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 		}
 		String text = token.encode();
 		if (this.httpSession) {
-			request.getSession(true).setAttribute(SESSION_ATTRIBUTE, text);
+			// Merged with what concurrent requests of the session stored meanwhile.
+			HttpSession session = request.getSession(true);
+			Object stored = session.getAttribute(SESSION_ATTRIBUTE);
+			ConsistencyToken current = (stored instanceof String value)
+					? ConsistencyToken.decode(value, System.currentTimeMillis()) : null;
+			session.setAttribute(SESSION_ATTRIBUTE, merge(token, current).encode());
 			return;
 		}
 		if (response.isCommitted()) {
@@ -120,7 +137,7 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 				.httpOnly(true)
 				.secure(request.isSecure())
 				.sameSite("Lax")
-				.maxAge(TOKEN_LIFETIME)
+				.maxAge(this.lifetime)
 				.build()
 				.toString());
 		}

@@ -46,7 +46,7 @@ class ConsistencyTokenFilterTests {
 
 	@Test
 	void clientStoreSendsTheTokenBackAndReadsItFromHeaderOrCookie() throws Exception {
-		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "rwsplit-consistency", false, null, 10);
+		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "rwsplit-consistency", false, null, 10, java.time.Duration.ofSeconds(5));
 		AtomicReference<ConsistencyToken> seen = new AtomicReference<>();
 		MockHttpServletResponse written = run(filter, new MockHttpServletRequest(), true, seen);
 		String token = written.getHeader(HEADER);
@@ -71,7 +71,7 @@ class ConsistencyTokenFilterTests {
 
 	@Test
 	void httpSessionStoreKeepsTheTokenInTheSession() throws Exception {
-		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "c", true, null, 10);
+		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "c", true, null, 10, java.time.Duration.ofSeconds(5));
 		AtomicReference<ConsistencyToken> seen = new AtomicReference<>();
 		MockHttpServletRequest first = new MockHttpServletRequest();
 		MockHttpServletResponse response = run(filter, first, true, seen);
@@ -85,7 +85,7 @@ class ConsistencyTokenFilterTests {
 	@Test
 	void keyedStoreSharesATokenAcrossRequestsOfOneKeyOnly() throws Exception {
 		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "c", false,
-				(request) -> request.getParameter("user"), 10);
+				(request) -> request.getParameter("user"), 10, java.time.Duration.ofSeconds(5));
 		AtomicReference<ConsistencyToken> seen = new AtomicReference<>();
 		MockHttpServletRequest ada = new MockHttpServletRequest();
 		ada.setParameter("user", "ada");
@@ -102,9 +102,32 @@ class ConsistencyTokenFilterTests {
 	}
 
 	@Test
+	void aSinkThatFailsNeverFailsTheCommitThatChangedTheToken() {
+		try (ConsistencyContext.Scope scope = ConsistencyContext.open(ConsistencyToken.EMPTY, (token) -> {
+			throw new IllegalStateException("response already committed");
+		})) {
+			assertThat(ConsistencyContext.useToken(ConsistencyToken.EMPTY.afterCommit(COMMIT, 1).encode())).isTrue();
+			assertThat(ConsistencyContext.currentToken().gtids().contains(COMMIT)).isTrue();
+		}
+	}
+
+	@Test
+	void workHandedToAnotherThreadRunsInTheSameSession() throws Exception {
+		ConsistencyContext.clear();
+		try (ConsistencyContext.Scope scope = ConsistencyContext.open(ConsistencyToken.EMPTY.afterCommit(COMMIT, 1),
+				ConsistencyContext.TokenSink.NONE)) {
+			AtomicReference<ConsistencyToken> seen = new AtomicReference<>();
+			Thread other = new Thread(ConsistencyContext.wrap(() -> seen.set(ConsistencyContext.currentToken())));
+			other.start();
+			other.join();
+			assertThat(seen.get().gtids().contains(COMMIT)).isTrue();
+		}
+	}
+
+	@Test
 	void theThreadGetsItsOwnSessionBackAfterTheRequest() throws Exception {
 		ConsistencyContext.clear();
-		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "c", false, null, 10);
+		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "c", false, null, 10, java.time.Duration.ofSeconds(5));
 		run(filter, new MockHttpServletRequest(), true, new AtomicReference<>());
 		assertThat(ConsistencyContext.currentToken().isEmpty()).isTrue();
 	}
