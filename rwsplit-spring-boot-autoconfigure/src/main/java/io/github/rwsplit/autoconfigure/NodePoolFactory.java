@@ -140,6 +140,13 @@ final class NodePoolFactory {
 			append(config, "connectionLifecycleInterceptors", GtidCaptureInterceptor.class.getName());
 			config.addDataSourceProperty(GtidCaptureInterceptor.ROUTER_PROPERTY, routerId);
 		}
+		if (properties.getSlowStatementThreshold() != null) {
+			// Connector/J times every statement anyway; this only turns on its log for slow ones.
+			config.addDataSourceProperty("logSlowQueries", "true");
+			config.addDataSourceProperty("slowQueryThresholdMillis",
+					Long.toString(properties.getSlowStatementThreshold().toMillis()));
+			config.addDataSourceProperty("logger", "Slf4JLogger");
+		}
 		if (replica) {
 			config.setReadOnly(true);
 			String interceptors = config.getDataSourceProperties().getProperty("exceptionInterceptors");

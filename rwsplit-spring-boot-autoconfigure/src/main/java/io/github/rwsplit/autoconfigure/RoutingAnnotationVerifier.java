@@ -102,6 +102,7 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 	}
 
 	private static void warnSpringPrimary(Method method) {
+		io.github.rwsplit.routing.RoutingDiagnostics.springPrimaryAnnotation();
 		logger.warn("rwsplit: " + method.getDeclaringClass().getName() + "." + method.getName() + "() carries Spring's "
 				+ "@org.springframework.context.annotation.Primary, which has no effect on a method that is not a @Bean "
 				+ "method. To run it on the primary database, import io.github.rwsplit.annotation.Primary instead.");

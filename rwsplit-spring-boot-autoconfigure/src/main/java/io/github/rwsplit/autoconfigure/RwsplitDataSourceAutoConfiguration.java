@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
@@ -44,6 +46,13 @@ public final class RwsplitDataSourceAutoConfiguration {
 	@Bean
 	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector) {
 		return NodePoolFactory.create(properties, replicaSelector);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RwsplitStartupReport rwsplitStartupReport(ObjectProvider<DataSource> dataSources, RwsplitProperties properties,
+			ObjectProvider<ReplicaLagMonitor> monitor) {
+		return new RwsplitStartupReport(RouterLookup.router(dataSources), properties, monitor);
 	}
 
 }

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -28,7 +31,7 @@ public final class RwsplitMonitorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicaLagMonitor rwsplitReplicaLagMonitor(RwsplitDataSource dataSource, RwsplitProperties properties) {
+	ReplicaLagMonitor rwsplitReplicaLagMonitor(ObjectProvider<DataSource> dataSources, RwsplitProperties properties) {
 		RwsplitProperties.Monitor monitor = properties.getMonitor();
 		RwsplitPropertiesValidator.validateMonitor(monitor);
 		HealthThresholds thresholds = new HealthThresholds(monitor.getMaxLag(),
@@ -39,7 +42,7 @@ public final class RwsplitMonitorAutoConfiguration {
 				monitor.isCreateHeartbeatTable());
 		List<ReplicaLagMonitor.Endpoint> replicas = new ArrayList<>();
 		properties.getReplicas().forEach((name, replica) -> replicas.add(endpoint(properties, name, replica)));
-		ReadWriteRoutingDataSource router = dataSource.getRouter();
+		ReadWriteRoutingDataSource router = RouterLookup.router(dataSources);
 		ReplicaLagMonitor lagMonitor = new ReplicaLagMonitor(router,
 				endpoint(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary()), replicas, settings);
 		router.setCheckoutFailureListener(lagMonitor);

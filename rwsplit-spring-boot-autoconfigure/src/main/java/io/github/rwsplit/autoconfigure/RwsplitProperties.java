@@ -80,6 +80,11 @@ public class RwsplitProperties {
 	 */
 	private final Consistency consistency = new Consistency();
 
+	/**
+	 * Statements slower than this are logged with their server (Connector/J's slow query log); unset to log none.
+	 */
+	private Duration slowStatementThreshold;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -146,6 +151,14 @@ public class RwsplitProperties {
 
 	public Consistency getConsistency() {
 		return this.consistency;
+	}
+
+	public Duration getSlowStatementThreshold() {
+		return this.slowStatementThreshold;
+	}
+
+	public void setSlowStatementThreshold(Duration slowStatementThreshold) {
+		this.slowStatementThreshold = slowStatementThreshold;
 	}
 
 	/**

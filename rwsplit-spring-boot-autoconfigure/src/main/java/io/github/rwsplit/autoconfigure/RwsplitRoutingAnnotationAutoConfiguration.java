@@ -1,5 +1,8 @@
 package io.github.rwsplit.autoconfigure;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -47,8 +50,8 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	@Bean
 	@Lazy(false)
 	RoutingAnnotationVerifier rwsplitRoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory,
-			RwsplitDataSource dataSource) {
-		return new RoutingAnnotationVerifier(beanFactory, dataSource.getRouter().getConfiguredGroups());
+			ObjectProvider<DataSource> dataSources) {
+		return new RoutingAnnotationVerifier(beanFactory, RouterLookup.router(dataSources).getConfiguredGroups());
 	}
 
 }

@@ -85,6 +85,16 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private final java.util.concurrent.atomic.AtomicBoolean primaryStatementFailure = new java.util.concurrent.atomic.AtomicBoolean();
 
+	/** Replicas taken out of rotation, by the state they went to. */
+	private final java.util.concurrent.atomic.LongAdder[] ejections = new java.util.concurrent.atomic.LongAdder[ReplicaState
+		.values().length];
+
+	{
+		for (int i = 0; i < this.ejections.length; i++) {
+			this.ejections[i] = new java.util.concurrent.atomic.LongAdder();
+		}
+	}
+
 	/** Replicas with an immediate recheck queued after a lost connection. */
 	private final Set<String> recheckPending = ConcurrentHashMap.newKeySet();
 
@@ -543,8 +553,19 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		publish();
 	}
 
+	/**
+	 * @param state a state out of rotation
+	 * @return how many times a replica in rotation was taken out into that state
+	 */
+	public java.util.concurrent.atomic.LongAdder ejections(ReplicaState state) {
+		return this.ejections[state.ordinal()];
+	}
+
 	private void transition(ReplicaHealth previous, ReplicaHealth next) {
 		this.health.put(next.name(), next);
+		if (previous.state().inRotation() && !next.state().inRotation()) {
+			this.ejections[next.state().ordinal()].increment();
+		}
 		if (previous.state() != next.state()) {
 			if (next.state() == ReplicaState.HEALTHY) {
 				logger.info("rwsplit: replica '" + next.name() + "' back in rotation (was " + previous.state() + ")");

@@ -59,6 +59,7 @@ public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
 		}
 		if (exception instanceof SQLException sqlException && isReadOnlyViolation(sqlException)
 				&& !sqlException.getMessage().startsWith("rwsplit:")) {
+			RoutingDiagnostics.writeOnReplica(this.node);
 			RouteReason reason = ReadWriteRoutingDataSource.lastRouteReason();
 			return new SQLException("rwsplit: write refused on replica '" + this.node + "': this work was routed to a "
 					+ "read-only replica (reason: " + ((reason != null) ? reason.tag() : "unknown") + "). Run writes in "

@@ -85,6 +85,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final ConsistencyTracker tracker;
 
+	private final RouteCounts counts;
+
+	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
+
 	private final String id;
 
 	/**
@@ -126,6 +130,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		afterPropertiesSet();
 		this.targets = new HashMap<>(getResolvedDataSources());
 		this.guardedPrimary = new GuardedDataSource(primaryDataSource);
+		List<String> nodes = new java.util.ArrayList<>();
+		nodes.add(primary);
+		replicas.forEach((replica) -> nodes.add(replica.name()));
+		this.counts = new RouteCounts(nodes);
 	}
 
 	@Override
@@ -178,6 +186,12 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		state.lastReplica = false;
 		state.lastReason = reason;
 		state.waitFor = null;
+		state.consistencyFallback = false;
+		if (state.beginning) {
+			// A connection is being fetched while a transaction begins: its read-only flag is not
+			// known yet, so the lazy proxy has been defeated (something touched the connection early).
+			RoutingDiagnostics.earlyCheckout();
+		}
 		ConsistencySettings settings = this.consistency;
 		if (mode == null) {
 			mode = settings.mode();
@@ -275,6 +289,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			// This session already waited in vain for exactly this: don't wait again at every checkout.
 			this.tracker.primary.increment();
 			state.lastReason = RouteReason.FALLBACK;
+			state.consistencyFallback = true;
 			return null;
 		}
 		List<ReplicaNode> caughtUp = null;
@@ -314,6 +329,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		if (closest == null || closest.lagNanos() > settings.waitTimeout().toNanos()) {
 			this.tracker.primary.increment();
 			state.lastReason = RouteReason.FALLBACK;
+			state.consistencyFallback = true;
 			return null;
 		}
 		state.waitFor = required;
@@ -417,13 +433,31 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			DataSource target = determineTargetDataSource();
 			try {
 				Connection connection = target.getConnection();
-				GtidSet waitFor = RoutingContext.state().waitFor;
-				return (waitFor != null) ? awaitWritesOrPrimary(connection, waitFor) : connection;
+				RoutingContext.State state = RoutingContext.state();
+				if (state.waitFor != null) {
+					connection = awaitWritesOrPrimary(connection, state.waitFor);
+				}
+				this.counts.routed(state.lastNode, state.lastReason);
+				if (state.lastReason == RouteReason.FALLBACK) {
+					this.counts.fellBack(state.consistencyFallback ? RouteCounts.FallbackCause.CONSISTENCY
+							: RouteCounts.FallbackCause.NO_REPLICA);
+				}
+				return connection;
 			}
 			catch (SQLException ex) {
 				RoutingContext.State state = RoutingContext.state();
-				if (target != this.noReplica && target != this.primaryDown) {
+				if (target == this.noReplica) {
+					this.counts.fellBack(RouteCounts.FallbackCause.FAILED);
+				}
+				else if (target == this.guardedPrimary && ex instanceof SQLTransientConnectionException
+						&& ex.getMessage() != null && ex.getMessage().contains("max-primary-reads")) {
+					this.counts.fellBack(RouteCounts.FallbackCause.GUARD_TRIPPED);
+				}
+				else if (target != this.primaryDown) {
 					this.checkoutFailures.checkoutFailed(state.lastNode, ex);
+					if (state.lastReplica && attempt < retries) {
+						this.counts.fellBack(RouteCounts.FallbackCause.CHECKOUT_RETRY);
+					}
 				}
 				if (failure == null) {
 					failure = ex;
@@ -448,12 +482,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		RoutingContext.State state = RoutingContext.state();
 		state.waitFor = null;
 		long timeoutMillis = this.consistency.waitTimeout().toMillis();
+		long started = System.nanoTime();
 		try (java.sql.PreparedStatement wait = replica.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
 			wait.setString(1, waitFor.toString());
 			wait.setBigDecimal(2, java.math.BigDecimal.valueOf(timeoutMillis, 3));
 			try (java.sql.ResultSet rs = wait.executeQuery()) {
 				if (rs.next() && rs.getInt(1) == 0 && !rs.wasNull()) {
 					this.tracker.waited.increment();
+					this.waitRecorder.waited(System.nanoTime() - started, true);
 					return replica;
 				}
 			}
@@ -465,7 +501,9 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			}
 		}
 		this.tracker.waitTimedOut.increment();
+		this.waitRecorder.waited(System.nanoTime() - started, false);
 		state.waitedInVain = waitFor;
+		state.consistencyFallback = true;
 		replica.close();
 		RoutingTopology current = this.topology;
 		state.lastNode = current.primary();
@@ -614,6 +652,16 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** @return how reads see their session's writes */
 	public ConsistencySettings getConsistency() {
 		return this.consistency;
+	}
+
+	/** @return connections handed out per node and reason, and fallbacks per cause */
+	public RouteCounts getRouteCounts() {
+		return this.counts;
+	}
+
+	/** @param recorder told how long each read-your-writes wait took */
+	public void setConsistencyWaitRecorder(ConsistencyWaitRecorder recorder) {
+		this.waitRecorder = Objects.requireNonNull(recorder, "recorder");
 	}
 
 	/** @return how reads with something to see were served */

@@ -120,8 +120,13 @@ public final class RoutingContext {
 		}
 	}
 
+	static void transactionBeginning() {
+		STATE.get().beginning = true;
+	}
+
 	static void transactionBegan(TransactionExecution transaction) {
 		State state = STATE.get();
+		state.beginning = false;
 		state.transaction = live(state.transaction);
 		Scope scope = state.scope;
 		TransactionRoute route;
@@ -204,6 +209,12 @@ public final class RoutingContext {
 
 		/** The last GTID set this thread waited for in vain; reads needing exactly it go to the primary. */
 		GtidSet waitedInVain;
+
+		/** Whether the last fallback to the primary was for read-your-writes rather than rotation. */
+		boolean consistencyFallback;
+
+		/** Whether a transaction is between beforeBegin and afterBegin on this thread. */
+		boolean beginning;
 
 	}
 

@@ -4,45 +4,112 @@ import java.lang.reflect.Method;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Reports routing requests that cannot take effect, once per site, instead of letting them fail
- * silently. Not called on the connection hot path's normal flow.
+ * Notices routing mistakes that would otherwise fail silently, counts every occurrence by
+ * {@link Kind}, and logs each kind once per site. Nothing here runs on the normal path of a
+ * connection: only when something is already wrong.
  */
 public final class RoutingDiagnostics {
 
+	/** The mistakes rwsplit notices. */
+	public enum Kind {
+
+		/**
+		 * A connection was fetched while a transaction was beginning, before its read-only flag was
+		 * known: something touched the connection early and defeated the lazy proxy.
+		 */
+		EARLY_CHECKOUT("early-checkout"),
+
+		/** {@code @ReadReplica} or {@code @Primary} joined a transaction already routed elsewhere. */
+		ANNOTATION_JOINED_TRANSACTION("annotation-joined-transaction"),
+
+		/** A write was attempted on a connection routed to a read-only replica. */
+		WRITE_ON_REPLICA("write-on-replica"),
+
+		/** Spring's {@code @Primary} on a method that is not a {@code @Bean} method. */
+		SPRING_PRIMARY_ANNOTATION("spring-primary-annotation"),
+
+		/** A connection was routed inside a transaction rwsplit did not see begin. */
+		TRANSACTION_NOT_SEEN("transaction-not-seen"),
+
+		/** A routing scope was closed while a scope opened inside it was still open. */
+		SCOPE_LEFT_OPEN("scope-left-open");
+
+		private final String tag;
+
+		Kind(String tag) {
+			this.tag = tag;
+		}
+
+		/** @return the kind as metrics tag it */
+		public String tag() {
+			return this.tag;
+		}
+
+	}
+
 	private static final Log logger = LogFactory.getLog(RoutingDiagnostics.class);
 
-	/** Sites (methods, usually) already reported as having joined a differently routed transaction. */
-	private static final Set<Object> JOINED_SITES = ConcurrentHashMap.newKeySet();
+	private static final LongAdder[] COUNTS = new LongAdder[Kind.values().length];
 
-	private static final AtomicBoolean listenerMissingReported = new AtomicBoolean();
+	static {
+		for (int i = 0; i < COUNTS.length; i++) {
+			COUNTS[i] = new LongAdder();
+		}
+	}
 
-	private static final AtomicBoolean scopeLeftOpenReported = new AtomicBoolean();
+	/** Enough for every site of an application; sites beyond it are counted but not logged. */
+	private static final int MAX_SITES = 1024;
+
+	private static final Set<Object> REPORTED_SITES = ConcurrentHashMap.newKeySet();
+
+	private static final AtomicBoolean[] REPORTED_KINDS = new AtomicBoolean[Kind.values().length];
+
+	static {
+		for (int i = 0; i < REPORTED_KINDS.length; i++) {
+			REPORTED_KINDS[i] = new AtomicBoolean();
+		}
+	}
 
 	private RoutingDiagnostics() {
 	}
 
-	/** Enough for every annotated method of an application; programmatic sites beyond it go unreported. */
-	private static final int MAX_SITES = 1024;
+	/**
+	 * @param kind a kind of mistake
+	 * @return how many times it happened in this JVM
+	 */
+	public static LongAdder count(Kind kind) {
+		return COUNTS[kind.ordinal()];
+	}
+
+	private static boolean firstAtSite(Object site) {
+		return REPORTED_SITES.size() < MAX_SITES && REPORTED_SITES.add(site);
+	}
+
+	private static boolean firstOfKind(Kind kind) {
+		AtomicBoolean reported = REPORTED_KINDS[kind.ordinal()];
+		return !reported.get() && reported.compareAndSet(false, true);
+	}
 
 	static void scopeJoinedRunningTransaction(Object site, Route wanted, String wantedGroup, Route actual,
 			String actualGroup) {
-		if (JOINED_SITES.size() < MAX_SITES && JOINED_SITES.add(site)) {
-			String where = describe(site);
-			logger.warn("rwsplit: " + where + " asks for " + describe(wanted, wantedGroup) + " but joined a transaction "
-					+ "already routed to " + describe(actual, actualGroup) + "; a running transaction never moves, so "
-					+ "its work stays there. Give the method its own transaction (propagation REQUIRES_NEW) or "
+		count(Kind.ANNOTATION_JOINED_TRANSACTION).increment();
+		if (firstAtSite(site)) {
+			logger.warn("rwsplit: " + describe(site) + " asks for " + describe(wanted, wantedGroup) + " but joined a "
+					+ "transaction already routed to " + describe(actual, actualGroup) + "; a running transaction never "
+					+ "moves, so its work stays there. Give the method its own transaction (propagation REQUIRES_NEW) or "
 					+ "annotate the caller that starts the transaction. (Reported once.)");
 		}
 	}
 
 	static void transactionWithoutListener() {
-		// Reached from the connection hot path: once reported, a plain volatile read.
-		if (!listenerMissingReported.get() && listenerMissingReported.compareAndSet(false, true)) {
+		count(Kind.TRANSACTION_NOT_SEEN).increment();
+		if (firstOfKind(Kind.TRANSACTION_NOT_SEEN)) {
 			logger.warn("rwsplit: a connection was routed inside a transaction that rwsplit did not see begin (a "
 					+ "transaction manager for another resource, JTA, or one without rwsplit's RoutingTransactionListener); "
 					+ "it is routed by the innermost @ReadReplica/@Primary, else the read-only flag, at its first "
@@ -51,11 +118,55 @@ public final class RoutingDiagnostics {
 	}
 
 	static void scopeLeftOpen(Object site) {
-		if (!scopeLeftOpenReported.get() && scopeLeftOpenReported.compareAndSet(false, true)) {
+		count(Kind.SCOPE_LEFT_OPEN).increment();
+		if (firstOfKind(Kind.SCOPE_LEFT_OPEN)) {
 			logger.warn("rwsplit: the routing scope of " + describe(site) + " was closed while a scope opened inside it "
 					+ "was still open; both are closed now. Close every RoutingContext.enter(...) scope, ideally with "
 					+ "try-with-resources. (Reported once.)");
 		}
+	}
+
+	static void earlyCheckout() {
+		count(Kind.EARLY_CHECKOUT).increment();
+		String site = callerOutsideFrameworks();
+		if (firstAtSite("early:" + site)) {
+			logger.warn("rwsplit: a connection was fetched while a transaction was beginning, before its read-only "
+					+ "flag was known, so it was routed as read-write (to the primary). Something touched the connection "
+					+ "early, defeating the lazy connection proxy; nearest application code: " + site + ". Typical "
+					+ "causes: a DataSource wrapper or listener calling getMetaData(), setSchema() or another method on "
+					+ "checkout. (Reported once per site.)");
+		}
+	}
+
+	/**
+	 * A write was refused on a replica route. Called by the replica pools' exception interceptor.
+	 * @param node the replica
+	 */
+	static void writeOnReplica(String node) {
+		count(Kind.WRITE_ON_REPLICA).increment();
+	}
+
+	/**
+	 * Spring's {@code @Primary} found where it does nothing; the caller logs the site.
+	 */
+	public static void springPrimaryAnnotation() {
+		count(Kind.SPRING_PRIMARY_ANNOTATION).increment();
+	}
+
+	/** The first stack frame that is not Spring's, rwsplit's, the JDK's or a driver's or pool's. */
+	private static String callerOutsideFrameworks() {
+		return StackWalker.getInstance().walk((frames) -> frames.map(StackWalker.StackFrame::toStackTraceElement)
+			.filter((frame) -> !isInfrastructure(frame.getClassName()))
+			.findFirst()
+			.map(StackTraceElement::toString)
+			.orElse("(no application frame on the stack)"));
+	}
+
+	private static boolean isInfrastructure(String className) {
+		return className.startsWith("io.github.rwsplit.routing.") || className.startsWith("org.springframework.")
+				|| className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
+				|| className.startsWith("com.zaxxer.") || className.startsWith("com.mysql.")
+				|| className.startsWith("jakarta.") || className.startsWith("org.apache.");
 	}
 
 	private static String describe(Route route, String group) {
@@ -72,9 +183,10 @@ public final class RoutingDiagnostics {
 
 	/** Forgets what was reported; for tests. */
 	static void reset() {
-		JOINED_SITES.clear();
-		listenerMissingReported.set(false);
-		scopeLeftOpenReported.set(false);
+		REPORTED_SITES.clear();
+		for (AtomicBoolean reported : REPORTED_KINDS) {
+			reported.set(false);
+		}
 	}
 
 }

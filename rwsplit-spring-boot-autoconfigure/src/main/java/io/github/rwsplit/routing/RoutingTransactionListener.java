@@ -13,9 +13,17 @@ import org.springframework.transaction.TransactionExecutionListener;
 public final class RoutingTransactionListener implements TransactionExecutionListener {
 
 	@Override
+	public void beforeBegin(TransactionExecution transaction) {
+		RoutingContext.transactionBeginning();
+	}
+
+	@Override
 	public void afterBegin(TransactionExecution transaction, Throwable beginFailure) {
 		if (beginFailure == null && transaction.isNewTransaction()) {
 			RoutingContext.transactionBegan(transaction);
+		}
+		else {
+			RoutingContext.state().beginning = false;
 		}
 	}
 

@@ -1,0 +1,216 @@
+package io.github.rwsplit.actuate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.monitor.MonitorSnapshot;
+import io.github.rwsplit.monitor.ReplicaHealth;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.JdbcUrls;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+
+/**
+ * The {@code rwsplit} endpoint: what every node is doing and why, and the operator's controls.
+ * {@code GET /actuator/rwsplit} lists every node; {@code GET /actuator/rwsplit/{node}} one node;
+ * {@code POST /actuator/rwsplit/{node}} with {@code {"action": "drain"}} or {@code "undrain"} takes
+ * a replica out of rotation (reads already running finish; no new ones are routed to it) or puts it
+ * back under the lag monitor's judgement.
+ */
+@Endpoint(id = "rwsplit")
+public class RwsplitEndpoint {
+
+	private final ReadWriteRoutingDataSource router;
+
+	private final ReplicaLagMonitor monitor;
+
+	/**
+	 * Creates the endpoint.
+	 * @param router the router
+	 * @param monitor the lag monitor, or {@code null} when it is off (then drain is unavailable)
+	 */
+	public RwsplitEndpoint(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor) {
+		this.router = router;
+		this.monitor = monitor;
+	}
+
+	@ReadOperation
+	public RwsplitDescriptor rwsplit() {
+		MonitorSnapshot snapshot = (this.monitor != null) ? this.monitor.snapshot() : null;
+		List<NodeDescriptor> nodes = new ArrayList<>();
+		nodes.add(primary(snapshot));
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			nodes.add(replica(replica, snapshot));
+		}
+		ConsistencyTracker tracker = this.router.getConsistencyTracker();
+		var consistency = this.router.getConsistency();
+		var fallback = this.router.getFallback();
+		return new RwsplitDescriptor(nodes,
+				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.pinDuration().toMillis(),
+						consistency.waitTimeout().toMillis(), tracker.caughtUp.sum(), tracker.waited.sum(),
+						tracker.waitTimedOut.sum(), tracker.primary.sum(), tracker.pinned.sum(), tracker.commitsCaptured.sum()),
+				new FallbackDescriptor(lower(fallback.policy().name()), fallback.waitTimeout().toMillis(),
+						(fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? null : fallback.maxPrimaryReads(),
+						this.router.getPrimaryFallbackReads()),
+				(snapshot != null) ? lower(snapshot.lagSource().name()) : "off");
+	}
+
+	@ReadOperation
+	public NodeDescriptor node(@Selector String node) {
+		for (NodeDescriptor descriptor : rwsplit().nodes()) {
+			if (descriptor.name().equals(node)) {
+				return descriptor;
+			}
+		}
+		return null;
+	}
+
+	@WriteOperation
+	public NodeDescriptor changeRotation(@Selector String node, String action) {
+		if (this.monitor == null) {
+			throw new InvalidEndpointRequestException("Draining needs the lag monitor (rwsplit.monitor.enabled=true)",
+					"the lag monitor is off");
+		}
+		if (node.equals(this.router.getTopology().primary())) {
+			throw new InvalidEndpointRequestException("'" + node + "' is the primary; only replicas can be drained",
+					"not a replica");
+		}
+		try {
+			switch (String.valueOf(action)) {
+				case "drain" -> this.monitor.drain(node);
+				case "undrain" -> this.monitor.undrain(node);
+				default -> throw new InvalidEndpointRequestException(
+						"action must be 'drain' or 'undrain', was '" + action + "'", "unknown action");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "unknown replica");
+		}
+		return node(node);
+	}
+
+	private NodeDescriptor primary(MonitorSnapshot snapshot) {
+		String name = this.router.getTopology().primary();
+		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
+		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
+				null, null, null, url(name), pool(name), this.router.getRouteCounts().routes(name));
+	}
+
+	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
+		ReplicaHealth health = (snapshot != null) ? snapshot.replica(replica.name()) : null;
+		String state = (health != null) ? health.state().name() : "UNMONITORED";
+		Double lag = (health != null && health.lagNanos() >= 0) ? health.lagNanos() / 1e9 : null;
+		Instant lastCheck = (health != null) ? health.lastCheck() : null;
+		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
+				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), url(replica.name()),
+				pool(replica.name()), this.router.getRouteCounts().routes(replica.name()));
+	}
+
+	private String url(String node) {
+		DataSource dataSource = this.router.getResolvedDataSources().get(node);
+		return (dataSource instanceof HikariDataSource hikari) ? JdbcUrls.sanitize(hikari.getJdbcUrl()) : null;
+	}
+
+	private PoolDescriptor pool(String node) {
+		DataSource dataSource = this.router.getResolvedDataSources().get(node);
+		if (dataSource instanceof HikariDataSource hikari) {
+			HikariPoolMXBean bean = hikari.getHikariPoolMXBean();
+			if (bean != null) {
+				return new PoolDescriptor(bean.getActiveConnections(), bean.getIdleConnections(),
+						bean.getThreadsAwaitingConnection(), bean.getTotalConnections(), hikari.getMaximumPoolSize());
+			}
+		}
+		return null;
+	}
+
+	private static String lower(String name) {
+		return name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+	}
+
+	/**
+	 * Everything the endpoint shows.
+	 *
+	 * @param nodes the primary, then each replica
+	 * @param consistency read-your-writes settings and outcomes
+	 * @param fallback the fallback policy and how many reads run on the primary because of it
+	 * @param lagSource how lag is measured, or {@code off}
+	 */
+	public record RwsplitDescriptor(List<NodeDescriptor> nodes, ConsistencyDescriptor consistency,
+			FallbackDescriptor fallback, String lagSource) {
+	}
+
+	/**
+	 * One node.
+	 *
+	 * @param name its name
+	 * @param role primary or replica
+	 * @param group its replica group
+	 * @param state UP/DOWN for the primary; HEALTHY, LAGGING, DOWN or DRAINED for a replica
+	 * @param reason why it is in that state
+	 * @param lagSeconds its lag, or {@code null} when unknown
+	 * @param lastCheck when the monitor last checked it
+	 * @param weight its weight
+	 * @param url its JDBC URL without credentials
+	 * @param pool its pool's figures
+	 * @param routes connections handed out to it, by reason
+	 */
+	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
+			Instant lastCheck, Integer weight, String url, PoolDescriptor pool, Map<String, Long> routes) {
+	}
+
+	/**
+	 * A node's pool.
+	 *
+	 * @param active connections in use
+	 * @param idle connections idle
+	 * @param waiting threads waiting for a connection
+	 * @param total connections open
+	 * @param max the pool's maximum size
+	 */
+	public record PoolDescriptor(int active, int idle, int waiting, int total, int max) {
+	}
+
+	/**
+	 * Read-your-writes.
+	 *
+	 * @param mode the mode
+	 * @param pinDurationMillis pin mode's window
+	 * @param waitTimeoutMillis the longest wait on a replica
+	 * @param caughtUp reads served by a replica known to have the session's writes
+	 * @param waited reads served by a replica after waiting
+	 * @param waitTimedOut reads that waited in vain and went to the primary
+	 * @param primary reads sent to the primary for read-your-writes
+	 * @param pinned reads pinned to the primary
+	 * @param commitsCaptured commits whose GTID was captured
+	 */
+	public record ConsistencyDescriptor(String mode, long pinDurationMillis, long waitTimeoutMillis, long caughtUp,
+			long waited, long waitTimedOut, long primary, long pinned, long commitsCaptured) {
+	}
+
+	/**
+	 * What reads do when no replica qualifies.
+	 *
+	 * @param policy the policy
+	 * @param waitTimeoutMillis the wait policy's bound
+	 * @param maxPrimaryReads the cap on reads redirected to the primary, or {@code null} for none
+	 * @param primaryReadsNow reads running on the primary now because of the fallback
+	 */
+	public record FallbackDescriptor(String policy, long waitTimeoutMillis, Integer maxPrimaryReads,
+			int primaryReadsNow) {
+	}
+
+}

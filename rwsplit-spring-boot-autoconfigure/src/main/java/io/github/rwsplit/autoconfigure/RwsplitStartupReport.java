@@ -1,0 +1,94 @@
+package io.github.rwsplit.autoconfigure;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.JdbcUrls;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+
+/**
+ * Logs, once the application is ready, one INFO block saying how rwsplit is set up: nodes and
+ * their groups, load balancing, read-your-writes, lag source and thresholds, fallback. No secrets.
+ */
+class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent> {
+
+	private static final Log logger = LogFactory.getLog(RwsplitStartupReport.class);
+
+	private final ReadWriteRoutingDataSource router;
+
+	private final RwsplitProperties properties;
+
+	private final ObjectProvider<ReplicaLagMonitor> monitor;
+
+	RwsplitStartupReport(ReadWriteRoutingDataSource router, RwsplitProperties properties,
+			ObjectProvider<ReplicaLagMonitor> monitor) {
+		this.router = router;
+		this.properties = properties;
+		this.monitor = monitor;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		if (logger.isInfoEnabled()) {
+			logger.info(report());
+		}
+	}
+
+	String report() {
+		var router = this.router;
+		StringBuilder text = new StringBuilder("rwsplit is routing:\n");
+		text.append("  primary   ").append(JdbcUrls.sanitize(this.properties.getPrimary().getUrl())).append('\n');
+		this.properties.getReplicas()
+			.forEach((name, replica) -> text.append("  ")
+				.append(name)
+				.append(" (group ")
+				.append(RwsplitPropertiesValidator.groupOf(this.properties, replica))
+				.append(", weight ")
+				.append(replica.getWeight())
+				.append(")  ")
+				.append(JdbcUrls.sanitize(replica.getUrl()))
+				.append('\n'));
+		text.append("  load balancing: ")
+			.append(this.properties.getLoadBalancing().name().toLowerCase(java.util.Locale.ROOT))
+			.append("; default group: ")
+			.append(this.properties.getDefaultGroup())
+			.append('\n');
+		text.append("  read-your-writes: ")
+			.append(router.getConsistency().mode().name().toLowerCase(java.util.Locale.ROOT))
+			.append(" (wait up to ")
+			.append(router.getConsistency().waitTimeout().toMillis())
+			.append(" ms, pin ")
+			.append(router.getConsistency().pinDuration().toMillis())
+			.append(" ms)\n");
+		ReplicaLagMonitor lagMonitor = this.monitor.getIfAvailable();
+		if (lagMonitor != null) {
+			var settings = lagMonitor.getSettings();
+			text.append("  lag monitor: ")
+				.append(lagMonitor.snapshot().lagSource().name().toLowerCase(java.util.Locale.ROOT))
+				.append(", every ")
+				.append(settings.interval().toMillis())
+				.append(" ms, max-lag ")
+				.append(settings.thresholds().maxLag().toMillis())
+				.append(" ms, back after ")
+				.append(settings.thresholds().recoveryChecks())
+				.append(" checks within ")
+				.append(settings.thresholds().recoveryLag().toMillis())
+				.append(" ms\n");
+		}
+		else {
+			text.append("  lag monitor: off\n");
+		}
+		var fallback = router.getFallback();
+		text.append("  fallback: ")
+			.append(fallback.policy().name().toLowerCase(java.util.Locale.ROOT))
+			.append((fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? ""
+					: " (at most " + fallback.maxPrimaryReads() + " reads on the primary at once)");
+		return text.toString();
+	}
+
+}

@@ -1,0 +1,177 @@
+package io.github.rwsplit.metrics;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+import io.github.rwsplit.monitor.MonitorSnapshot;
+import io.github.rwsplit.monitor.ReplicaHealth;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.monitor.ReplicaState;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.RouteCounts;
+import io.github.rwsplit.routing.RouteReason;
+import io.github.rwsplit.routing.RoutingDiagnostics;
+
+/**
+ * Binds rwsplit's meters. Names are the constants below; every meter has a description, a base
+ * unit where it has one, and tags. Counters are function counters over the router's own
+ * {@code LongAdder}s, gauges read the monitor's last snapshot: scraping costs no SQL, and the hot
+ * path does no more than it does without metrics.
+ */
+public class RwsplitMetrics implements MeterBinder {
+
+	/** Connections handed out; tags {@code node}, {@code role}, {@code reason}. */
+	public static final String ROUTE = "rwsplit.route";
+
+	/** Reads that wanted a replica and did not get one; tag {@code reason}. */
+	public static final String FALLBACK = "rwsplit.fallback";
+
+	/** How far behind the primary a replica is, in seconds; NaN when unknown. Tag {@code replica}. */
+	public static final String REPLICA_LAG = "rwsplit.replica.lag";
+
+	/** A replica's state: 0 healthy, 1 lagging, 2 down, 3 drained. Tag {@code replica}. */
+	public static final String REPLICA_STATE = "rwsplit.replica.state";
+
+	/** Replicas taken out of rotation; tag {@code reason} (lagging, down, drained). */
+	public static final String REPLICA_EJECTIONS = "rwsplit.replica.ejections";
+
+	/** Read-your-writes waits on a replica; tag {@code outcome} (caught-up, timed-out). */
+	public static final String CONSISTENCY_WAIT = "rwsplit.consistency.wait";
+
+	/** Routing mistakes noticed; tag {@code kind}. */
+	public static final String DIAGNOSTICS = "rwsplit.diagnostics";
+
+	/** Whether the primary answers: 1 up, 0 down. */
+	public static final String PRIMARY_UP = "rwsplit.primary.up";
+
+	private static final String POOL_PREFIX = "rwsplit-";
+
+	private final ReadWriteRoutingDataSource router;
+
+	private final ReplicaLagMonitor monitor;
+
+	private final List<HikariDataSource> pools;
+
+	/**
+	 * Creates the binder.
+	 * @param router the router
+	 * @param monitor the lag monitor, or {@code null} when it is off
+	 * @param pools the node pools, to give HikariCP's own metrics
+	 */
+	public RwsplitMetrics(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor, List<HikariDataSource> pools) {
+		this.router = router;
+		this.monitor = monitor;
+		this.pools = pools;
+	}
+
+	/**
+	 * HikariCP tags its meters with the pool name ({@code rwsplit-replica-1}); this filter makes
+	 * the tag the node name ({@code replica-1}), as on every other rwsplit meter.
+	 * @return the filter
+	 */
+	public static MeterFilter poolTagIsNodeName() {
+		return MeterFilter.replaceTagValues("pool",
+				(pool) -> pool.startsWith(POOL_PREFIX) ? pool.substring(POOL_PREFIX.length()) : pool);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		RouteCounts counts = this.router.getRouteCounts();
+		String primary = this.router.getTopology().primary();
+		bindRoutes(registry, counts, primary, "primary");
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			bindRoutes(registry, counts, replica.name(), "replica");
+		}
+		for (RouteCounts.FallbackCause cause : RouteCounts.FallbackCause.values()) {
+			FunctionCounter.builder(FALLBACK, counts.fallback(cause), java.util.concurrent.atomic.LongAdder::sum)
+				.description("Reads that wanted a replica and did not get one")
+				.baseUnit("reads")
+				.tag("reason", cause.tag())
+				.register(registry);
+		}
+		for (RoutingDiagnostics.Kind kind : RoutingDiagnostics.Kind.values()) {
+			FunctionCounter.builder(DIAGNOSTICS, RoutingDiagnostics.count(kind), java.util.concurrent.atomic.LongAdder::sum)
+				.description("Routing mistakes rwsplit noticed")
+				.tag("kind", kind.tag())
+				.register(registry);
+		}
+		Timer caughtUp = waitTimer(registry, "caught-up");
+		Timer timedOut = waitTimer(registry, "timed-out");
+		this.router.setConsistencyWaitRecorder(
+				(nanos, ok) -> (ok ? caughtUp : timedOut).record(nanos, TimeUnit.NANOSECONDS));
+		if (this.monitor != null) {
+			bindMonitor(registry);
+		}
+		for (HikariDataSource pool : this.pools) {
+			if (pool.getMetricsTrackerFactory() == null && pool.getMetricRegistry() == null) {
+				pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+			}
+		}
+	}
+
+	private static void bindRoutes(MeterRegistry registry, RouteCounts counts, String node, String role) {
+		for (RouteReason reason : RouteReason.values()) {
+			FunctionCounter.builder(ROUTE, counts.route(node, reason), java.util.concurrent.atomic.LongAdder::sum)
+				.description("Connections rwsplit handed out, by node and why")
+				.baseUnit("connections")
+				.tags(Tags.of("node", node, "role", role, "reason", reason.tag()))
+				.register(registry);
+		}
+	}
+
+	private static Timer waitTimer(MeterRegistry registry, String outcome) {
+		return Timer.builder(CONSISTENCY_WAIT)
+			.description("Read-your-writes waits for a replica to apply the session's writes")
+			.tag("outcome", outcome)
+			.publishPercentileHistogram()
+			.register(registry);
+	}
+
+	private void bindMonitor(MeterRegistry registry) {
+		ReplicaLagMonitor lagMonitor = this.monitor;
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			String name = replica.name();
+			Gauge.builder(REPLICA_LAG, lagMonitor, (m) -> lagSeconds(m.snapshot(), name))
+				.description("How far behind the primary the replica is; NaN when unknown")
+				.baseUnit("seconds")
+				.tag("replica", name)
+				.register(registry);
+			Gauge.builder(REPLICA_STATE, lagMonitor, (m) -> stateCode(m.snapshot(), name))
+				.description("Replica state: 0 healthy, 1 lagging, 2 down, 3 drained")
+				.tag("replica", name)
+				.register(registry);
+		}
+		for (ReplicaState state : List.of(ReplicaState.LAGGING, ReplicaState.DOWN, ReplicaState.DRAINED)) {
+			FunctionCounter.builder(REPLICA_EJECTIONS, lagMonitor.ejections(state), java.util.concurrent.atomic.LongAdder::sum)
+				.description("Replicas taken out of rotation, by the state they went to")
+				.baseUnit("ejections")
+				.tag("reason", state.name().toLowerCase(java.util.Locale.ROOT))
+				.register(registry);
+		}
+		Gauge.builder(PRIMARY_UP, lagMonitor, (m) -> (m.snapshot().primaryDownReason() == null) ? 1 : 0)
+			.description("Whether the primary answers the monitor: 1 up, 0 down")
+			.register(registry);
+	}
+
+	static double lagSeconds(MonitorSnapshot snapshot, String replica) {
+		ReplicaHealth health = snapshot.replica(replica);
+		return (health == null || health.lagNanos() < 0) ? Double.NaN : health.lagNanos() / 1e9;
+	}
+
+	static double stateCode(MonitorSnapshot snapshot, String replica) {
+		ReplicaHealth health = snapshot.replica(replica);
+		return (health != null) ? health.state().ordinal() : Double.NaN;
+	}
+
+}
