@@ -31,6 +31,8 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	private static final int DEFAULT_EPHEMERAL_START = 32768;
+
 	private static final char[] PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 		.toCharArray();
 
@@ -119,12 +121,15 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 	}
 
 	private static int ephemeralRangeStart() {
-		try {
-			String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-			return Integer.parseInt(range.split("\\s+")[0]);
+		// Read as a stream: some kernels report a size for procfs files that cuts Files.readString
+		// short (it returned "3" for "32768 60999" on the CI machine, putting servers on ports 1 and 2).
+		try (java.io.InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+			String range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+			int start = Integer.parseInt(range.split("\\s+")[0]);
+			return (start >= 2048) ? start : DEFAULT_EPHEMERAL_START;
 		}
 		catch (IOException | RuntimeException ex) {
-			return 32768;
+			return DEFAULT_EPHEMERAL_START;
 		}
 	}
 
