@@ -54,7 +54,7 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 				.append(JdbcUrls.sanitize(replica.getUrl()))
 				.append('\n'));
 		text.append("  load balancing: ")
-			.append(this.properties.getLoadBalancing().name().toLowerCase(java.util.Locale.ROOT))
+			.append(this.properties.getLoadBalancing().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
 			.append("; default group: ")
 			.append(this.properties.getDefaultGroup())
 			.append('\n');

@@ -20,7 +20,8 @@ class StartupBanner {
 	void ready(ApplicationReadyEvent event) {
 		if (event.getApplicationContext() instanceof WebServerApplicationContext web) {
 			logger.info("rwsplit sample blog listening on http://localhost:" + web.getWebServer().getPort()
-					+ " (try: curl -s localhost:" + web.getWebServer().getPort() + "/posts)");
+					+ " (try: curl -s localhost:" + web.getWebServer().getPort() + "/posts; nodes and routes: curl -s localhost:"
+					+ web.getWebServer().getPort() + "/actuator/rwsplit)");
 		}
 	}
 

@@ -106,6 +106,47 @@ class BlogApplicationIT {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void drainingAReplicaThroughTheEndpointMovesItsReadsAndUndrainBringsThemBack() {
+		Map<String, Object> drained = client().post()
+			.uri("/actuator/rwsplit/{node}", "replica-1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("action", "drain"))
+			.retrieve()
+			.body(JSON);
+		assertThat(drained).containsEntry("name", "replica-1").containsEntry("state", "DRAINED");
+		try {
+			for (int i = 0; i < 20; i++) {
+				assertThat(servedBy("/posts")).isEqualTo("replica-2");
+			}
+			Map<String, Object> health = client().get().uri("/actuator/health").retrieve().body(JSON);
+			assertThat(health).containsEntry("status", "UP");
+			assertThat(((Map<String, Object>) health.get("components"))).containsKey("rwsplit");
+		}
+		finally {
+			client().post()
+				.uri("/actuator/rwsplit/{node}", "replica-1")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Map.of("action", "undrain"))
+				.retrieve()
+				.toBodilessEntity();
+		}
+		// Undrained, replica-1 rejoins once the monitor has checked it again.
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+		boolean back = false;
+		while (!back && System.nanoTime() < deadline) {
+			back = "replica-1".equals(servedBy("/posts"));
+		}
+		assertThat(back).as("reads return to replica-1 after undrain").isTrue();
+	}
+
+	@SuppressWarnings("unchecked")
+	private String servedBy(String uri) {
+		Map<String, Object> body = client().get().uri(uri).retrieve().body(JSON);
+		return (String) ((Map<String, Object>) body.get("servedBy")).get("node");
+	}
+
+	@Test
 	void nodeNamesComeFromTheCluster() {
 		assertThat(this.properties.nodeName(1)).isEqualTo("primary");
 		assertThat(this.properties.nodeName(2)).isEqualTo("replica-1");

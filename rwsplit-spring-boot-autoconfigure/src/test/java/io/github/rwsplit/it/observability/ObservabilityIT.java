@@ -293,6 +293,32 @@ class ObservabilityIT {
 	}
 
 	@Test
+	void slowStatementsAreLoggedWithTheirNodeAndTheStartupReportDescribesTheSetup(CapturedOutput output) {
+		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
+		try (ConfigurableApplicationContext slow = start(cluster,
+				Map.of("rwsplit.slow-statement-threshold", "50ms", "rwsplit.monitor.max-lag", "2s"))) {
+			assertThat(output).contains("rwsplit is routing:")
+				.contains("load balancing: round-robin")
+				.contains("replica-1 (group default, weight 1)")
+				.contains("lag monitor: ")
+				.contains("max-lag 2000 ms")
+				.contains("read-your-writes: eventual");
+			Probe probe = slow.getBean(Probe.class);
+			long server = probe.verySlowRead();
+			String node = cluster.nodes().stream().filter((n) -> n.serverId() == server).findFirst().orElseThrow().name();
+			assertThat(node).startsWith("replica-");
+			probe.read();
+			String log = output.getAll();
+			assertThat(log).containsPattern("rwsplit: slow statement on " + node + " \\("
+					+ java.util.regex.Pattern.quote(cluster.node(node).host() + ":" + cluster.node(node).port())
+					+ "\\): Slow query \\(exceeded 50 ms, duration: \\d+ ms\\): "
+					+ "SELECT @@server_id \\+ SLEEP\\(0\\.2\\)");
+			// Statements under the threshold are not logged.
+			assertThat(log).doesNotContainPattern("(?m)Slow query \\(exceeded 50 ms, duration: \\d+ ms\\): SELECT @@server_id$");
+		}
+	}
+
+	@Test
 	void noPasswordShowsInTheEndpointHealthLogsOrErrors(CapturedOutput output) {
 		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
 		String password = cluster.appUser().password();
@@ -335,6 +361,11 @@ class ObservabilityIT {
 		@Transactional(readOnly = true)
 		public long read() {
 			return this.jdbc.queryForObject("SELECT @@server_id", Long.class);
+		}
+
+		@Transactional(readOnly = true)
+		public long verySlowRead() {
+			return this.jdbc.queryForObject("SELECT @@server_id + SLEEP(0.2)", Long.class);
 		}
 
 		@Transactional(readOnly = true)

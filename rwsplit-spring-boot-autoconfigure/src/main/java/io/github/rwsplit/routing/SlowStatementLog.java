@@ -1,0 +1,56 @@
+package io.github.rwsplit.routing;
+
+import com.mysql.cj.Query;
+import com.mysql.cj.Session;
+import com.mysql.cj.conf.HostInfo;
+import com.mysql.cj.log.Log;
+import com.mysql.cj.log.ProfilerEvent;
+import com.mysql.cj.log.ProfilerEventHandler;
+import com.mysql.cj.protocol.Resultset;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Connector/J profiler event handler that logs its slow-statement events at WARN, naming the
+ * rwsplit node that ran the statement. Installed on every pool when
+ * {@code rwsplit.slow-statement-threshold} is set; Connector/J only raises an event for a statement
+ * over the threshold, so fast statements never reach this class.
+ */
+public class SlowStatementLog implements ProfilerEventHandler {
+
+	private static final org.apache.commons.logging.Log logger = LogFactory.getLog(SlowStatementLog.class);
+
+	@Override
+	public void init(Log log) {
+	}
+
+	@Override
+	public void destroy() {
+	}
+
+	@Override
+	public void consumeEvent(ProfilerEvent event) {
+		if (event.getEventType() == ProfilerEvent.TYPE_SLOW_QUERY && logger.isWarnEnabled()) {
+			logger.warn("rwsplit: slow statement on " + event.getHostName() + ": " + event.getMessage());
+		}
+	}
+
+	@Override
+	public void processEvent(byte eventType, Session session, Query query, Resultset resultSet, long eventDuration,
+			Throwable eventCreationPoint, String message) {
+		if (eventType == ProfilerEvent.TYPE_SLOW_QUERY && logger.isWarnEnabled()) {
+			logger.warn("rwsplit: slow statement on " + node(session) + ": " + message);
+		}
+	}
+
+	private static String node(Session session) {
+		HostInfo host = (session != null) ? session.getHostInfo() : null;
+		if (host == null) {
+			return "an unknown node";
+		}
+		// Host and port only: HostInfo's toString would include the password.
+		String name = host.getProperty(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY);
+		String address = host.getHost() + ":" + host.getPort();
+		return (name != null) ? name + " (" + address + ")" : address;
+	}
+
+}
