@@ -82,25 +82,27 @@ public class RwsplitEndpoint {
 	@WriteOperation
 	public NodeDescriptor changeRotation(@Selector String node, String action) {
 		if (this.monitor == null) {
-			throw new InvalidEndpointRequestException("Draining needs the lag monitor (rwsplit.monitor.enabled=true)",
-					"the lag monitor is off");
+			throw badRequest("Draining needs the lag monitor (rwsplit.monitor.enabled=true)");
 		}
 		if (node.equals(this.router.getTopology().primary())) {
-			throw new InvalidEndpointRequestException("'" + node + "' is the primary; only replicas can be drained",
-					"not a replica");
+			throw badRequest("'" + node + "' is the primary; only replicas can be drained");
 		}
 		try {
 			switch (String.valueOf(action)) {
 				case "drain" -> this.monitor.drain(node);
 				case "undrain" -> this.monitor.undrain(node);
-				default -> throw new InvalidEndpointRequestException(
-						"action must be 'drain' or 'undrain', was '" + action + "'", "unknown action");
+				default -> throw badRequest("action must be 'drain' or 'undrain', was '" + action + "'");
 			}
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), "unknown replica");
+			throw badRequest(ex.getMessage());
 		}
 		return node(node);
+	}
+
+	/** The reason is what Spring Boot puts in an HTTP error body, so it carries the whole message. */
+	private static InvalidEndpointRequestException badRequest(String message) {
+		return new InvalidEndpointRequestException(message, message);
 	}
 
 	private NodeDescriptor primary(MonitorSnapshot snapshot) {

@@ -20,7 +20,7 @@ import io.github.rwsplit.routing.RwsplitDataSource;
  * Spring Boot way: it is not exposed over the web unless the application says so).
  */
 @AutoConfiguration(after = { RwsplitDataSourceAutoConfiguration.class, RwsplitMonitorAutoConfiguration.class })
-@ConditionalOnClass(Endpoint.class)
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(RwsplitDataSource.class)
 @ConditionalOnAvailableEndpoint(endpoint = RwsplitEndpoint.class)
 public final class RwsplitEndpointAutoConfiguration {

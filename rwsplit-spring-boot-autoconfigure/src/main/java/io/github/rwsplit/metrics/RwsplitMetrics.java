@@ -55,6 +55,9 @@ public class RwsplitMetrics implements MeterBinder {
 	/** Whether the primary answers: 1 up, 0 down. */
 	public static final String PRIMARY_UP = "rwsplit.primary.up";
 
+	/** Reads moved to another replica after one refused a connection. */
+	public static final String CHECKOUT_RETRIES = "rwsplit.replica.checkout.retries";
+
 	private static final String POOL_PREFIX = "rwsplit-";
 
 	private final ReadWriteRoutingDataSource router;
@@ -100,6 +103,10 @@ public class RwsplitMetrics implements MeterBinder {
 				.tag("reason", cause.tag())
 				.register(registry);
 		}
+		FunctionCounter.builder(CHECKOUT_RETRIES, counts.checkoutRetries(), java.util.concurrent.atomic.LongAdder::sum)
+			.description("Reads moved to another replica after one refused a connection")
+			.baseUnit("reads")
+			.register(registry);
 		for (RoutingDiagnostics.Kind kind : RoutingDiagnostics.Kind.values()) {
 			FunctionCounter.builder(DIAGNOSTICS, RoutingDiagnostics.count(kind), java.util.concurrent.atomic.LongAdder::sum)
 				.description("Routing mistakes rwsplit noticed")

@@ -224,9 +224,11 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				state.lastNode = current.primary();
 				return NO_REPLICA;
 			}
+			// The wait policy found a replica: the read did not fall back.
 			String node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
 			state.lastNode = node;
 			state.lastReplica = true;
+			state.lastReason = reason;
 			return node;
 		}
 		if (mode == ConsistencyMode.PIN && transaction == null) {
@@ -285,13 +287,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		if (required.isEmpty()) {
 			return candidates;
 		}
-		if (required == state.waitedInVain) {
-			// This session already waited in vain for exactly this: don't wait again at every checkout.
-			this.tracker.primary.increment();
-			state.lastReason = RouteReason.FALLBACK;
-			state.consistencyFallback = true;
-			return null;
-		}
 		List<ReplicaNode> caughtUp = null;
 		int size = candidates.size();
 		int have = 0;
@@ -317,6 +312,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			this.tracker.caughtUp.increment();
 			state.lastReason = RouteReason.GTID_CAUGHT_UP;
 			return caughtUp;
+		}
+		if (required == state.waitedInVain) {
+			// None has it yet and this session already waited in vain for exactly this: don't wait
+			// again at every checkout (a replica known to have caught up is still used, above).
+			this.tracker.primary.increment();
+			state.lastReason = RouteReason.FALLBACK;
+			state.consistencyFallback = true;
+			return null;
 		}
 		// None known to have it yet: wait on the replica least far behind, if it should catch up in time.
 		ReplicaNode closest = null;
@@ -446,18 +449,16 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			}
 			catch (SQLException ex) {
 				RoutingContext.State state = RoutingContext.state();
-				if (target == this.noReplica) {
-					this.counts.fellBack(RouteCounts.FallbackCause.FAILED);
-				}
-				else if (target == this.guardedPrimary && ex instanceof SQLTransientConnectionException
-						&& ex.getMessage() != null && ex.getMessage().contains("max-primary-reads")) {
+				// The guard may trip here or after a read-your-writes wait that sent the read to the primary.
+				boolean guardTripped = ex instanceof PrimaryReadsCapReached;
+				if (guardTripped) {
 					this.counts.fellBack(RouteCounts.FallbackCause.GUARD_TRIPPED);
+				}
+				else if (target == this.noReplica) {
+					this.counts.fellBack(RouteCounts.FallbackCause.FAILED);
 				}
 				else if (target != this.primaryDown) {
 					this.checkoutFailures.checkoutFailed(state.lastNode, ex);
-					if (state.lastReplica && attempt < retries) {
-						this.counts.fellBack(RouteCounts.FallbackCause.CHECKOUT_RETRY);
-					}
 				}
 				if (failure == null) {
 					failure = ex;
@@ -466,9 +467,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 					failure.addSuppressed(ex);
 				}
 				// Only a read that had found a replica may move: before its first statement, to another.
-				if (!state.lastReplica || attempt >= retries) {
+				if (guardTripped || !state.lastReplica || attempt >= retries) {
+					if (!guardTripped && state.lastReplica) {
+						// Replicas qualified, but none gave a connection.
+						this.counts.fellBack(RouteCounts.FallbackCause.FAILED);
+					}
 					throw failure;
 				}
+				this.counts.retriedCheckout();
 			}
 		}
 	}
@@ -730,8 +736,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			int cap = ReadWriteRoutingDataSource.this.fallback.maxPrimaryReads();
 			if (this.inFlight.incrementAndGet() > cap) {
 				this.inFlight.decrementAndGet();
-				throw new SQLTransientConnectionException(noReplicaMessage() + " The primary already serves " + cap
-						+ " fallback reads (rwsplit.fallback.max-primary-reads); failing fast to protect it.", "08001");
+				throw new PrimaryReadsCapReached(noReplicaMessage() + " The primary already serves " + cap
+						+ " fallback reads (rwsplit.fallback.max-primary-reads); failing fast to protect it.");
 			}
 			try {
 				return release(this.primary.getConnection());
@@ -775,6 +781,17 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 							throw ex.getTargetException();
 						}
 					});
+		}
+
+	}
+
+	/** A fallback read refused because the primary already serves max-primary-reads of them. */
+	private static final class PrimaryReadsCapReached extends SQLTransientConnectionException {
+
+		private static final long serialVersionUID = 1L;
+
+		PrimaryReadsCapReached(String message) {
+			super(message, "08001");
 		}
 
 	}

@@ -25,10 +25,7 @@ public final class RouteCounts {
 		FAILED("failed"),
 
 		/** The read failed fast: the primary already served max-primary-reads fallback reads. */
-		GUARD_TRIPPED("guard-tripped"),
-
-		/** A replica refused a connection; the read was retried on another. */
-		CHECKOUT_RETRY("checkout-retry");
+		GUARD_TRIPPED("guard-tripped");
 
 		private final String tag;
 
@@ -46,6 +43,8 @@ public final class RouteCounts {
 	private final Map<String, LongAdder[]> routes = new LinkedHashMap<>();
 
 	private final LongAdder[] fallbacks = new LongAdder[FallbackCause.values().length];
+
+	private final LongAdder checkoutRetries = new LongAdder();
 
 	RouteCounts(List<String> nodes) {
 		for (String node : nodes) {
@@ -69,6 +68,15 @@ public final class RouteCounts {
 
 	void fellBack(FallbackCause cause) {
 		this.fallbacks[cause.ordinal()].increment();
+	}
+
+	void retriedCheckout() {
+		this.checkoutRetries.increment();
+	}
+
+	/** @return the adder counting reads moved to another replica after one refused a connection */
+	public LongAdder checkoutRetries() {
+		return this.checkoutRetries;
 	}
 
 	/**

@@ -127,9 +127,8 @@ public final class RoutingDiagnostics {
 	}
 
 	static void earlyCheckout() {
-		count(Kind.EARLY_CHECKOUT).increment();
-		String site = callerOutsideFrameworks();
-		if (firstAtSite("early:" + site)) {
+		String site = countAndFindNewSite(Kind.EARLY_CHECKOUT);
+		if (site != null) {
 			logger.warn("rwsplit: a connection was fetched while a transaction was beginning, before its read-only "
 					+ "flag was known, so it was routed as read-write (to the primary). Something touched the connection "
 					+ "early, defeating the lazy connection proxy; nearest application code: " + site + ". Typical "
@@ -143,7 +142,30 @@ public final class RoutingDiagnostics {
 	 * @param node the replica
 	 */
 	static void writeOnReplica(String node) {
-		count(Kind.WRITE_ON_REPLICA).increment();
+		String site = countAndFindNewSite(Kind.WRITE_ON_REPLICA);
+		if (site != null) {
+			logger.warn("rwsplit: a write was attempted on replica '" + node + "' and refused; the work was routed "
+					+ "to a replica by @Transactional(readOnly = true) or @ReadReplica but writes. Nearest application "
+					+ "code: " + site + ". Route it to the primary (a read-write transaction or rwsplit's @Primary) or "
+					+ "move the write out. (Reported once per site.)");
+		}
+	}
+
+	/**
+	 * Counts one occurrence and names its site if that site has not been reported for this kind.
+	 * Finding a site walks the stack, so it is done on the 1st, 2nd, 4th, 8th... occurrence of a
+	 * kind only: a mistake repeated in a hot loop costs a stack walk a handful of times, not each time.
+	 * @return the nearest application frame, or {@code null} when there is nothing new to report
+	 */
+	private static String countAndFindNewSite(Kind kind) {
+		LongAdder count = count(kind);
+		count.increment();
+		long n = count.sum();
+		if ((n & (n - 1)) != 0 || REPORTED_SITES.size() >= MAX_SITES) {
+			return null;
+		}
+		String site = callerOutsideFrameworks();
+		return firstAtSite(kind.tag() + ":" + site) ? site : null;
 	}
 
 	/**
@@ -155,7 +177,8 @@ public final class RoutingDiagnostics {
 
 	/** The first stack frame that is not Spring's, rwsplit's, the JDK's or a driver's or pool's. */
 	private static String callerOutsideFrameworks() {
-		return StackWalker.getInstance().walk((frames) -> frames.map(StackWalker.StackFrame::toStackTraceElement)
+		return StackWalker.getInstance().walk((frames) -> frames.limit(512)
+			.map(StackWalker.StackFrame::toStackTraceElement)
 			.filter((frame) -> !isInfrastructure(frame.getClassName()))
 			.findFirst()
 			.map(StackTraceElement::toString)

@@ -19,6 +19,9 @@ public class SlowStatementLog implements ProfilerEventHandler {
 
 	private static final org.apache.commons.logging.Log logger = LogFactory.getLog(SlowStatementLog.class);
 
+	/** How Connector/J's message for a statement over slowQueryThresholdMillis begins. */
+	private static final String SLOW_QUERY_PREFIX = "Slow query";
+
 	@Override
 	public void init(Log log) {
 	}
@@ -29,7 +32,8 @@ public class SlowStatementLog implements ProfilerEventHandler {
 
 	@Override
 	public void consumeEvent(ProfilerEvent event) {
-		if (event.getEventType() == ProfilerEvent.TYPE_SLOW_QUERY && logger.isWarnEnabled()) {
+		if (event.getEventType() == ProfilerEvent.TYPE_SLOW_QUERY && event.getMessage() != null
+				&& event.getMessage().startsWith(SLOW_QUERY_PREFIX) && logger.isWarnEnabled()) {
 			logger.warn("rwsplit: slow statement on " + event.getHostName() + ": " + event.getMessage());
 		}
 	}
@@ -37,7 +41,10 @@ public class SlowStatementLog implements ProfilerEventHandler {
 	@Override
 	public void processEvent(byte eventType, Session session, Query query, Resultset resultSet, long eventDuration,
 			Throwable eventCreationPoint, String message) {
-		if (eventType == ProfilerEvent.TYPE_SLOW_QUERY && logger.isWarnEnabled()) {
+		// Connector/J also raises this event type for "no index used" and server-flagged statements;
+		// only its own timing against the threshold is reported, once per statement.
+		if (eventType == ProfilerEvent.TYPE_SLOW_QUERY && message != null && message.startsWith(SLOW_QUERY_PREFIX)
+				&& logger.isWarnEnabled()) {
 			logger.warn("rwsplit: slow statement on " + node(session) + ": " + message);
 		}
 	}

@@ -140,6 +140,19 @@ class BlogApplicationIT {
 		assertThat(back).as("reads return to replica-1 after undrain").isTrue();
 	}
 
+	@Test
+	void aBadDrainRequestSaysWhatIsWrong() {
+		String body = client().post()
+			.uri("/actuator/rwsplit/{node}", "primary")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("action", "drain"))
+			.exchange((request, response) -> {
+				assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+				return new String(response.getBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			});
+		assertThat(body).contains("'primary' is the primary; only replicas can be drained");
+	}
+
 	@SuppressWarnings("unchecked")
 	private String servedBy(String uri) {
 		Map<String, Object> body = client().get().uri(uri).retrieve().body(JSON);
