@@ -66,6 +66,9 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private final List<HikariDataSource> pools;
 
+	/** Per bound registry: the caught-up and the timed-out wait timer. Replaced, never changed. */
+	private volatile Timer[][] waitTimers = new Timer[0][];
+
 	/**
 	 * Creates the binder.
 	 * @param router the router
@@ -113,10 +116,7 @@ public class RwsplitMetrics implements MeterBinder {
 				.tag("kind", kind.tag())
 				.register(registry);
 		}
-		Timer caughtUp = waitTimer(registry, "caught-up");
-		Timer timedOut = waitTimer(registry, "timed-out");
-		this.router.setConsistencyWaitRecorder(
-				(nanos, ok) -> (ok ? caughtUp : timedOut).record(nanos, TimeUnit.NANOSECONDS));
+		bindWaitTimers(registry);
 		if (this.monitor != null) {
 			bindMonitor(registry);
 		}
@@ -134,6 +134,21 @@ public class RwsplitMetrics implements MeterBinder {
 				.baseUnit("connections")
 				.tags(Tags.of("node", node, "role", role, "reason", reason.tag()))
 				.register(registry);
+		}
+	}
+
+	/** Every registry this binder is bound to gets the wait timings, not only the last one. */
+	private synchronized void bindWaitTimers(MeterRegistry registry) {
+		Timer[][] bound = java.util.Arrays.copyOf(this.waitTimers, this.waitTimers.length + 1);
+		bound[bound.length - 1] = new Timer[] { waitTimer(registry, "caught-up"), waitTimer(registry, "timed-out") };
+		this.waitTimers = bound;
+		this.router.setConsistencyWaitRecorder(this::recordWait);
+	}
+
+	private void recordWait(long nanos, boolean caughtUp) {
+		Timer[][] bound = this.waitTimers;
+		for (int i = 0; i < bound.length; i++) {
+			bound[i][caughtUp ? 0 : 1].record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,7 @@ import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.metrics.RwsplitMetrics;
 import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +81,32 @@ class ReadYourWritesRoutingTests {
 		assertThat(read()).isEqualTo("replica-1");
 		assertThat(counts.route("replica-1", RouteReason.GTID_CAUGHT_UP).sum()).isEqualTo(1);
 		assertThat(counts.fallback(RouteCounts.FallbackCause.CONSISTENCY).sum()).isEqualTo(2);
+	}
+
+	@Test
+	void aWaitInVainIsTimedInEveryRegistryTheMetricsAreBoundTo() throws SQLException {
+		this.router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
+				Duration.ofSeconds(1), Duration.ZERO));
+		RwsplitMetrics metrics = new RwsplitMetrics(this.router, null, List.of());
+		SimpleMeterRegistry first = new SimpleMeterRegistry();
+		SimpleMeterRegistry second = new SimpleMeterRegistry();
+		metrics.bindTo(first);
+		metrics.bindTo(second);
+		this.session = ConsistencyContext.open(ConsistencyToken.of(GtidSet.parse(UUID + ":1-10"), 0), null);
+
+		assertThat(read()).isEqualTo("primary");
+		for (SimpleMeterRegistry registry : List.of(first, second)) {
+			assertThat(registry.get(RwsplitMetrics.CONSISTENCY_WAIT).tag("outcome", "timed-out").timer().count())
+				.isEqualTo(1);
+			assertThat(registry.get(RwsplitMetrics.CONSISTENCY_WAIT).tag("outcome", "caught-up").timer().count())
+				.isZero();
+			assertThat(registry.get(RwsplitMetrics.FALLBACK).tag("reason", "consistency").functionCounter().count())
+				.isEqualTo(1);
+			assertThat(registry.get(RwsplitMetrics.ROUTE)
+				.tags("node", "primary", "role", "primary", "reason", "fallback")
+				.functionCounter()
+				.count()).isEqualTo(1);
+		}
 	}
 
 	@Test
