@@ -3,7 +3,6 @@ package io.github.rwsplit.benchmarks;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,11 +46,8 @@ public final class LagReactionHarness {
 		boolean overheadOnly = args.length > 0 && args[0].equals("overhead");
 		int cycles = (args.length > 0 && !overheadOnly) ? Integer.parseInt(args[0]) : 10;
 		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
-			try (Connection connection = cluster.openAdminConnection("primary");
-					Statement statement = connection.createStatement()) {
-				statement.execute("CREATE TABLE harness (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
-			}
-			cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+			cluster.executeOnPrimaryAndAwaitReplicas(
+					"CREATE TABLE harness (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
 			// Measured first, on a fresh application, before any fault makes pools refill.
 			try (ConfigurableApplicationContext app = start(cluster, "auto")) {
 				Thread.sleep(3000);

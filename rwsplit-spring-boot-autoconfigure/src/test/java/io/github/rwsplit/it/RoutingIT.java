@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -76,11 +75,8 @@ class RoutingIT {
 	@BeforeAll
 	static void createTable() throws SQLException {
 		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		try (Connection connection = cluster.openAdminConnection("primary");
-				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS routing_it (id VARCHAR(36) PRIMARY KEY, origin BIGINT)");
-		}
-		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		cluster.executeOnPrimaryAndAwaitReplicas(
+				"CREATE TABLE IF NOT EXISTS routing_it (id VARCHAR(36) PRIMARY KEY, origin BIGINT)");
 	}
 
 	@Autowired

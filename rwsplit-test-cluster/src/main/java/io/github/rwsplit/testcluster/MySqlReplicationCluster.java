@@ -1,6 +1,8 @@
 package io.github.rwsplit.testcluster;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -88,6 +90,23 @@ public interface MySqlReplicationCluster extends AutoCloseable {
 	 * @throws IllegalStateException naming a replica that did not catch up, with its status
 	 */
 	void awaitReplicasCaughtUp(Duration timeout);
+
+	/**
+	 * Runs statements on the primary as {@link #adminUser()} (typically DDL that the tests' data
+	 * needs), then waits up to 30 seconds until every replica has applied them.
+	 * @param statements SQL statements, run in order
+	 * @throws SQLException if a statement fails
+	 * @throws IllegalStateException naming a replica that did not catch up
+	 */
+	default void executeOnPrimaryAndAwaitReplicas(String... statements) throws SQLException {
+		try (Connection connection = openAdminConnection(primary().name());
+				Statement statement = connection.createStatement()) {
+			for (String sql : statements) {
+				statement.execute(sql);
+			}
+		}
+		awaitReplicasCaughtUp(Duration.ofSeconds(30));
+	}
 
 	/**
 	 * @param replica a replica's name

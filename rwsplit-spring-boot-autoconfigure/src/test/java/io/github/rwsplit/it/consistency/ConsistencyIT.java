@@ -1,6 +1,5 @@
 package io.github.rwsplit.it.consistency;
 
-import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,11 +57,8 @@ class ConsistencyIT {
 
 	@BeforeAll
 	static void delayOneReplica(MySqlReplicationCluster cluster) throws Exception {
-		try (Connection connection = cluster.openAdminConnection("primary");
-				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE ryw (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))");
-		}
-		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		cluster.executeOnPrimaryAndAwaitReplicas(
+				"CREATE TABLE ryw (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40))");
 		cluster.setReplicationDelay("replica-1", Duration.ofSeconds(2));
 	}
 

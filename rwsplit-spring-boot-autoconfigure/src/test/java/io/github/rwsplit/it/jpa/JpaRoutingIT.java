@@ -1,9 +1,6 @@
 package io.github.rwsplit.it.jpa;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 
@@ -52,11 +49,8 @@ class JpaRoutingIT {
 	@BeforeAll
 	static void createTable() throws SQLException {
 		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		try (Connection connection = cluster.openAdminConnection("primary");
-				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS jpa_note (id VARCHAR(36) PRIMARY KEY, text VARCHAR(200))");
-		}
-		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		cluster.executeOnPrimaryAndAwaitReplicas(
+				"CREATE TABLE IF NOT EXISTS jpa_note (id VARCHAR(36) PRIMARY KEY, text VARCHAR(200))");
 	}
 
 	@Autowired

@@ -1,7 +1,5 @@
 package io.github.rwsplit.it.monitor;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,11 +75,8 @@ final class MonitoredApp implements AutoCloseable {
 	}
 
 	static void createTable(MySqlReplicationCluster cluster) throws Exception {
-		try (Connection connection = cluster.openAdminConnection("primary");
-				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS monitor_it (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
-		}
-		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		cluster.executeOnPrimaryAndAwaitReplicas(
+				"CREATE TABLE IF NOT EXISTS monitor_it (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
 	}
 
 	/** Writes to the primary every 20 ms until {@link #stopWriting()}. */

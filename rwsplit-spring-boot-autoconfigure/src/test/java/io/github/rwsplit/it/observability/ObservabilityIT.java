@@ -1,7 +1,6 @@
 package io.github.rwsplit.it.observability;
 
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,11 +70,8 @@ class ObservabilityIT {
 	@BeforeAll
 	static void start() throws Exception {
 		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
-		try (Connection connection = cluster.openAdminConnection("primary");
-				Statement statement = connection.createStatement()) {
-			statement.execute("CREATE TABLE IF NOT EXISTS observability_it (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
-		}
-		cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+		cluster.executeOnPrimaryAndAwaitReplicas(
+				"CREATE TABLE IF NOT EXISTS observability_it (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
 		app = start(cluster, Map.of());
 		http = RestClient.create("http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort());
 	}
