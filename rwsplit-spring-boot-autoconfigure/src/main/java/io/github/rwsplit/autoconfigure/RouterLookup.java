@@ -1,6 +1,7 @@
 package io.github.rwsplit.autoconfigure;
 
 import java.sql.SQLException;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -22,7 +23,7 @@ final class RouterLookup {
 	static ReadWriteRoutingDataSource router(ObjectProvider<DataSource> dataSources) {
 		return dataSources.orderedStream()
 			.map(RouterLookup::unwrap)
-			.filter(java.util.Objects::nonNull)
+			.filter(Objects::nonNull)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("No DataSource bean is or wraps a "
 					+ RwsplitDataSource.class.getSimpleName()

@@ -1,5 +1,7 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.util.Locale;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -54,12 +56,12 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 				.append(JdbcUrls.sanitize(replica.getUrl()))
 				.append('\n'));
 		text.append("  load balancing: ")
-			.append(this.properties.getLoadBalancing().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+			.append(lower(this.properties.getLoadBalancing()))
 			.append("; default group: ")
 			.append(this.properties.getDefaultGroup())
 			.append('\n');
 		text.append("  read-your-writes: ")
-			.append(router.getConsistency().mode().name().toLowerCase(java.util.Locale.ROOT))
+			.append(lower(router.getConsistency().mode()))
 			.append(" (wait up to ")
 			.append(router.getConsistency().waitTimeout().toMillis())
 			.append(" ms, pin ")
@@ -69,7 +71,7 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 		if (lagMonitor != null) {
 			var settings = lagMonitor.getSettings();
 			text.append("  lag monitor: ")
-				.append(lagMonitor.snapshot().lagSource().name().toLowerCase(java.util.Locale.ROOT))
+				.append(lower(lagMonitor.snapshot().lagSource()))
 				.append(", every ")
 				.append(settings.interval().toMillis())
 				.append(" ms, max-lag ")
@@ -85,10 +87,15 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 		}
 		var fallback = router.getFallback();
 		text.append("  fallback: ")
-			.append(fallback.policy().name().toLowerCase(java.util.Locale.ROOT))
+			.append(lower(fallback.policy()))
 			.append((fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? ""
 					: " (at most " + fallback.maxPrimaryReads() + " reads on the primary at once)");
 		return text.toString();
+	}
+
+	/** An enum value as it is written in application.yml: {@code ROUND_ROBIN} is {@code round-robin}. */
+	private static String lower(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -1,7 +1,10 @@
 package io.github.rwsplit.metrics;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
@@ -100,18 +103,18 @@ public class RwsplitMetrics implements MeterBinder {
 			bindRoutes(registry, counts, replica.name(), "replica");
 		}
 		for (RouteCounts.FallbackCause cause : RouteCounts.FallbackCause.values()) {
-			FunctionCounter.builder(FALLBACK, counts.fallback(cause), java.util.concurrent.atomic.LongAdder::sum)
+			FunctionCounter.builder(FALLBACK, counts.fallback(cause), LongAdder::sum)
 				.description("Reads that wanted a replica and did not get one")
 				.baseUnit("reads")
 				.tag("reason", cause.tag())
 				.register(registry);
 		}
-		FunctionCounter.builder(CHECKOUT_RETRIES, counts.checkoutRetries(), java.util.concurrent.atomic.LongAdder::sum)
+		FunctionCounter.builder(CHECKOUT_RETRIES, counts.checkoutRetries(), LongAdder::sum)
 			.description("Reads moved to another replica after one refused a connection")
 			.baseUnit("reads")
 			.register(registry);
 		for (RoutingDiagnostics.Kind kind : RoutingDiagnostics.Kind.values()) {
-			FunctionCounter.builder(DIAGNOSTICS, RoutingDiagnostics.count(kind), java.util.concurrent.atomic.LongAdder::sum)
+			FunctionCounter.builder(DIAGNOSTICS, RoutingDiagnostics.count(kind), LongAdder::sum)
 				.description("Routing mistakes rwsplit noticed")
 				.tag("kind", kind.tag())
 				.register(registry);
@@ -129,7 +132,7 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private static void bindRoutes(MeterRegistry registry, RouteCounts counts, String node, String role) {
 		for (RouteReason reason : RouteReason.values()) {
-			FunctionCounter.builder(ROUTE, counts.route(node, reason), java.util.concurrent.atomic.LongAdder::sum)
+			FunctionCounter.builder(ROUTE, counts.route(node, reason), LongAdder::sum)
 				.description("Connections rwsplit handed out, by node and why")
 				.baseUnit("connections")
 				.tags(Tags.of("node", node, "role", role, "reason", reason.tag()))
@@ -139,7 +142,7 @@ public class RwsplitMetrics implements MeterBinder {
 
 	/** Every registry this binder is bound to gets the wait timings, not only the last one. */
 	private synchronized void bindWaitTimers(MeterRegistry registry) {
-		Timer[][] bound = java.util.Arrays.copyOf(this.waitTimers, this.waitTimers.length + 1);
+		Timer[][] bound = Arrays.copyOf(this.waitTimers, this.waitTimers.length + 1);
 		bound[bound.length - 1] = new Timer[] { waitTimer(registry, "caught-up"), waitTimer(registry, "timed-out") };
 		this.waitTimers = bound;
 		this.router.setConsistencyWaitRecorder(this::recordWait);
@@ -175,10 +178,10 @@ public class RwsplitMetrics implements MeterBinder {
 				.register(registry);
 		}
 		for (ReplicaState state : List.of(ReplicaState.LAGGING, ReplicaState.DOWN, ReplicaState.DRAINED)) {
-			FunctionCounter.builder(REPLICA_EJECTIONS, lagMonitor.ejections(state), java.util.concurrent.atomic.LongAdder::sum)
+			FunctionCounter.builder(REPLICA_EJECTIONS, lagMonitor.ejections(state), LongAdder::sum)
 				.description("Replicas taken out of rotation, by the state they went to")
 				.baseUnit("ejections")
-				.tag("reason", state.name().toLowerCase(java.util.Locale.ROOT))
+				.tag("reason", state.name().toLowerCase(Locale.ROOT))
 				.register(registry);
 		}
 		Gauge.builder(PRIMARY_UP, lagMonitor, (m) -> (m.snapshot().primaryDownReason() == null) ? 1 : 0)
