@@ -2,6 +2,7 @@ package io.github.rwsplit.actuate;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,10 +17,13 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import io.github.rwsplit.barrier.BarrierResult;
+import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.monitor.MonitorSnapshot;
 import io.github.rwsplit.monitor.ReplicaHealth;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.BalancingCounts;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
@@ -38,14 +42,27 @@ public class RwsplitEndpoint {
 
 	private final ReplicaLagMonitor monitor;
 
+	private final WriteBarrier writeBarrier;
+
 	/**
 	 * Creates the endpoint.
 	 * @param router the router
 	 * @param monitor the lag monitor, or {@code null} when it is off (then drain is unavailable)
 	 */
 	public RwsplitEndpoint(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor) {
+		this(router, monitor, null);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param router the router
+	 * @param monitor the lag monitor, or {@code null} when it is off (then drain is unavailable)
+	 * @param writeBarrier the write barrier, or {@code null} when write barriers are off
+	 */
+	public RwsplitEndpoint(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor, WriteBarrier writeBarrier) {
 		this.router = router;
 		this.monitor = monitor;
+		this.writeBarrier = writeBarrier;
 	}
 
 	@ReadOperation
@@ -66,7 +83,26 @@ public class RwsplitEndpoint {
 				new FallbackDescriptor(lower(fallback.policy().name()), fallback.waitTimeout().toMillis(),
 						(fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? null : fallback.maxPrimaryReads(),
 						this.router.getPrimaryFallbackReads()),
-				(snapshot != null) ? lower(snapshot.lagSource().name()) : "off");
+				(snapshot != null) ? lower(snapshot.lagSource().name()) : "off", balancing(), writeBarrier());
+	}
+
+	private BalancingDescriptor balancing() {
+		BalancingCounts counts = this.router.getBalancingCounts();
+		return new BalancingDescriptor(this.router.isStickyReplicas(), this.router.getSlowStart().toMillis(),
+				counts.stickyHits.sum(), counts.stickyAssigned.sum(), counts.stickyMoved.sum(), counts.stickyPrimary.sum(),
+				counts.slowStartDeferred.sum());
+	}
+
+	private WriteBarrierDescriptor writeBarrier() {
+		if (this.writeBarrier == null) {
+			return null;
+		}
+		Map<String, Long> outcomes = new LinkedHashMap<>();
+		for (BarrierResult.Outcome outcome : BarrierResult.Outcome.values()) {
+			outcomes.put(outcome.tag(), this.writeBarrier.outcomes(outcome).sum());
+		}
+		return new WriteBarrierDescriptor(this.writeBarrier.getTimeout().toMillis(),
+				lower(this.writeBarrier.getOnTimeout().name()), outcomes);
 	}
 
 	@ReadOperation
@@ -109,7 +145,7 @@ public class RwsplitEndpoint {
 		String name = this.router.getTopology().primary();
 		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
 		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
-				null, null, null, url(name), pool(name), this.router.getRouteCounts().routes(name));
+				null, null, null, null, null, url(name), pool(name), this.router.getRouteCounts().routes(name));
 	}
 
 	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
@@ -117,9 +153,17 @@ public class RwsplitEndpoint {
 		String state = (health != null) ? health.state().name() : "UNMONITORED";
 		Double lag = (health != null && health.lagNanos() >= 0) ? health.lagNanos() / 1e9 : null;
 		Instant lastCheck = (health != null) ? health.lastCheck() : null;
+		long responseNanos = replica.responseTime().averageNanos(System.nanoTime());
+		Double responseMillis = (responseNanos < 0) ? null : responseNanos / 1e6;
+		Double share = null;
+		for (ReplicaNode inRotation : this.router.getTopology().replicas()) {
+			if (inRotation.name().equals(replica.name())) {
+				share = this.router.slowStartShare(inRotation);
+			}
+		}
 		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
-				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), url(replica.name()),
-				pool(replica.name()), this.router.getRouteCounts().routes(replica.name()));
+				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
+				url(replica.name()), pool(replica.name()), this.router.getRouteCounts().routes(replica.name()));
 	}
 
 	private String url(String node) {
@@ -150,9 +194,37 @@ public class RwsplitEndpoint {
 	 * @param consistency read-your-writes settings and outcomes
 	 * @param fallback the fallback policy and how many reads run on the primary because of it
 	 * @param lagSource how lag is measured, or {@code off}
+	 * @param balancing sticky replicas and slow start
+	 * @param writeBarrier write-barrier settings and outcomes, or {@code null} when they are off
 	 */
 	public record RwsplitDescriptor(List<NodeDescriptor> nodes, ConsistencyDescriptor consistency,
-			FallbackDescriptor fallback, String lagSource) {
+			FallbackDescriptor fallback, String lagSource, BalancingDescriptor balancing,
+			WriteBarrierDescriptor writeBarrier) {
+	}
+
+	/**
+	 * Sticky replicas and slow start.
+	 *
+	 * @param stickyReplicas whether each session's reads stay on one replica
+	 * @param slowStartMillis how long a replica returning to rotation ramps up, 0 for no ramp
+	 * @param stickyHits reads served by their session's replica
+	 * @param stickyAssigned sessions given a replica at their first read
+	 * @param stickyMoved sessions moved to a replica at least as far along as theirs
+	 * @param stickyPrimary reads sent to the primary because no replica was known to be as far along
+	 * @param slowStartDeferred reads slow start sent away from a ramping replica
+	 */
+	public record BalancingDescriptor(boolean stickyReplicas, long slowStartMillis, long stickyHits, long stickyAssigned,
+			long stickyMoved, long stickyPrimary, long slowStartDeferred) {
+	}
+
+	/**
+	 * Write barriers.
+	 *
+	 * @param timeoutMillis the default bound
+	 * @param onTimeout what a barrier not met does by default
+	 * @param outcomes how many barriers ended each way
+	 */
+	public record WriteBarrierDescriptor(long timeoutMillis, String onTimeout, Map<String, Long> outcomes) {
 	}
 
 	/**
@@ -166,12 +238,17 @@ public class RwsplitEndpoint {
 	 * @param lagSeconds its lag, or {@code null} when unknown
 	 * @param lastCheck when the monitor last checked it
 	 * @param weight its weight
+	 * @param responseTimeMillis moving average of its statements' response times, or {@code null}
+	 * when not measured lately
+	 * @param slowStartShare the share of its full portion of new reads it gets now (below 1 while it
+	 * ramps up, 0 out of rotation), or {@code null} for the primary
 	 * @param url its JDBC URL without credentials
 	 * @param pool its pool's figures
 	 * @param routes connections handed out to it, by reason
 	 */
 	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
-			Instant lastCheck, Integer weight, String url, PoolDescriptor pool, Map<String, Long> routes) {
+			Instant lastCheck, Integer weight, Double responseTimeMillis, Double slowStartShare, String url,
+			PoolDescriptor pool, Map<String, Long> routes) {
 	}
 
 	/**

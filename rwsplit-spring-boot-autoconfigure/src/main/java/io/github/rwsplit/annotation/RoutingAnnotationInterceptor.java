@@ -4,13 +4,19 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import io.github.rwsplit.barrier.WriteBarrier;
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.routing.RoutingContext;
 
 /**
@@ -25,13 +31,27 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 
 	private final String defaultGroup;
 
+	private final Supplier<WriteBarrier> barrier;
+
 	/**
-	 * Creates the interceptor.
+	 * Creates the interceptor, without write barriers.
 	 * @param defaultGroup the default replica group's name: {@code @ReadReplica} naming it means the
 	 * same as naming no group
 	 */
 	public RoutingAnnotationInterceptor(String defaultGroup) {
+		this(defaultGroup, () -> null);
+	}
+
+	/**
+	 * Creates the interceptor.
+	 * @param defaultGroup the default replica group's name: {@code @ReadReplica} naming it means the
+	 * same as naming no group
+	 * @param barrier supplies the write barrier for {@code @Primary(awaitReplicas = ...)}, or
+	 * {@code null} when there is none; asked on the first such call
+	 */
+	public RoutingAnnotationInterceptor(String defaultGroup, Supplier<WriteBarrier> barrier) {
 		this.defaultGroup = defaultGroup;
+		this.barrier = barrier;
 	}
 
 	@Override
@@ -46,10 +66,39 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Method site = invocation.getMethod();
+		RoutingAnnotations.Barrier barrier = request.barrier();
+		ConsistencyToken before = (barrier != null) ? ConsistencyContext.currentToken() : null;
+		Object result;
 		try (RoutingContext.Scope scope = RoutingContext.enter(request.route(), request.group(), request.maxLag(),
 				request.consistency(), site)) {
-			return invocation.proceed();
+			result = invocation.proceed();
 		}
+		if (barrier != null) {
+			awaitReplicas(barrier, before, site);
+		}
+		return result;
+	}
+
+	private void awaitReplicas(RoutingAnnotations.Barrier barrier, ConsistencyToken before, Method site) {
+		WriteBarrier writeBarrier = this.barrier.get();
+		if (writeBarrier == null) {
+			throw new IllegalStateException("@Primary(awaitReplicas) on " + site + " needs rwsplit's write barrier, "
+					+ "which is off (rwsplit.write-barrier.enabled=false)");
+		}
+		if (TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive()) {
+			// The method joined its caller's transaction: its writes exist on replicas only after that commits.
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					writeBarrier.awaitWritesBetween(before, ConsistencyContext.currentToken(), barrier.replicas(),
+							barrier.group(), barrier.timeout(), barrier.onTimeout());
+				}
+			});
+			return;
+		}
+		writeBarrier.awaitWritesBetween(before, ConsistencyContext.currentToken(), barrier.replicas(), barrier.group(),
+				barrier.timeout(), barrier.onTimeout());
 	}
 
 	private RoutingAnnotations.Request resolve(Method method, Class<?> targetClass) {
@@ -57,7 +106,7 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 				targetClass);
 		if (request != null && request.group() != null && request.group().equals(this.defaultGroup)) {
 			return new RoutingAnnotations.Request(request.route(), null, request.maxLag(), request.consistency(),
-					request.element());
+					request.element(), request.barrier());
 		}
 		return request;
 	}

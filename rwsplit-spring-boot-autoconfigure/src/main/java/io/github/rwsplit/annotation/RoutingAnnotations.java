@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
+import io.github.rwsplit.barrier.BarrierTimeoutPolicy;
 import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.routing.Route;
 
@@ -27,9 +28,35 @@ public final class RoutingAnnotations {
 	 * @param maxLag the staleness budget, or {@code null} for none
 	 * @param consistency the consistency mode, or {@code null} for the global one
 	 * @param element where the annotation was found
+	 * @param barrier the write barrier to hold after the work, or {@code null} for none
 	 */
 	public record Request(Route route, String group, Duration maxLag, ConsistencyMode consistency,
-			AnnotatedElement element) {
+			AnnotatedElement element, Barrier barrier) {
+
+		/**
+		 * A request without a write barrier.
+		 * @param route where to run
+		 * @param group the replica group, or {@code null} for the default
+		 * @param maxLag the staleness budget, or {@code null} for none
+		 * @param consistency the consistency mode, or {@code null} for the global one
+		 * @param element where the annotation was found
+		 */
+		public Request(Route route, String group, Duration maxLag, ConsistencyMode consistency,
+				AnnotatedElement element) {
+			this(route, group, maxLag, consistency, element, null);
+		}
+
+	}
+
+	/**
+	 * A write barrier an {@code @Primary} asks for.
+	 *
+	 * @param replicas how many replicas, or {@link Primary#ALL}
+	 * @param group the replica group, or {@code null} for the default
+	 * @param timeout the bound, or {@code null} for the configured one
+	 * @param onTimeout what happens when it passes
+	 */
+	public record Barrier(int replicas, String group, Duration timeout, BarrierTimeoutPolicy onTimeout) {
 	}
 
 	/**
@@ -61,25 +88,54 @@ public final class RoutingAnnotations {
 			return new Request(Route.REPLICA, replica.value().isEmpty() ? null : replica.value(),
 					parseMaxLag(replica.maxLag(), element), consistency, element);
 		}
-		return primary ? new Request(Route.PRIMARY, null, null, null, element) : null;
+		if (!primary) {
+			return null;
+		}
+		Primary annotation = AnnotatedElementUtils.findMergedAnnotation(element, Primary.class);
+		return new Request(Route.PRIMARY, null, null, null, element, barrier(annotation, element));
+	}
+
+	private static Barrier barrier(Primary annotation, AnnotatedElement element) {
+		if (annotation == null) {
+			return null;
+		}
+		int replicas = annotation.awaitReplicas();
+		String group = annotation.awaitGroup().isBlank() ? null : annotation.awaitGroup().trim();
+		if (replicas < Primary.ALL) {
+			throw new IllegalStateException("@Primary(awaitReplicas = " + replicas + ") on " + element
+					+ " is negative; use a number of replicas or Primary.ALL");
+		}
+		if (replicas == 0 && group == null) {
+			if (!annotation.awaitTimeout().isBlank() || annotation.onTimeout() != BarrierTimeoutPolicy.DEFAULT) {
+				throw new IllegalStateException("@Primary on " + element + " sets awaitTimeout or onTimeout without "
+						+ "awaitReplicas or awaitGroup, so there is no write barrier for them to apply to");
+			}
+			return null;
+		}
+		return new Barrier((replicas == 0) ? Primary.ALL : replicas, group,
+				parseDuration("@Primary(awaitTimeout", annotation.awaitTimeout(), element), annotation.onTimeout());
 	}
 
 	private static Duration parseMaxLag(String text, AnnotatedElement element) {
+		return parseDuration("@ReadReplica(maxLag", text, element);
+	}
+
+	private static Duration parseDuration(String attribute, String text, AnnotatedElement element) {
 		if (text.isBlank()) {
 			return null;
 		}
-		Duration maxLag;
+		Duration duration;
 		try {
-			maxLag = DurationFormatterUtils.detectAndParse(text.trim());
+			duration = DurationFormatterUtils.detectAndParse(text.trim());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("@ReadReplica(maxLag = \"" + text + "\") on " + element
+			throw new IllegalStateException(attribute + " = \"" + text + "\") on " + element
 					+ " is not a duration; write it like \"500ms\" or \"2s\"", ex);
 		}
-		if (maxLag.isNegative()) {
-			throw new IllegalStateException("@ReadReplica(maxLag = \"" + text + "\") on " + element + " is negative");
+		if (duration.isNegative()) {
+			throw new IllegalStateException(attribute + " = \"" + text + "\") on " + element + " is negative");
 		}
-		return maxLag;
+		return duration;
 	}
 
 }

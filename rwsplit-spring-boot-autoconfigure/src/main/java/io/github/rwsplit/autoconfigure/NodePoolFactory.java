@@ -17,6 +17,8 @@ import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaFallback;
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.ReplicaSelector;
+import io.github.rwsplit.routing.ResponseTime;
+import io.github.rwsplit.routing.ResponseTimeInterceptor;
 import io.github.rwsplit.routing.RoutingTopology;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.routing.SlowStatementLog;
@@ -41,6 +43,7 @@ final class NodePoolFactory {
 	static RwsplitDataSource create(RwsplitProperties properties, ReplicaSelector selector) {
 		RwsplitPropertiesValidator.validate(properties);
 		RwsplitPropertiesValidator.validateFallback(properties.getFallback());
+		RwsplitPropertiesValidator.validateBalancing(properties);
 		validateIsolation(properties);
 		List<HikariDataSource> pools = new ArrayList<>();
 		String routerId = java.util.UUID.randomUUID().toString();
@@ -52,8 +55,10 @@ final class NodePoolFactory {
 			properties.getReplicas().forEach((name, replica) -> {
 				HikariDataSource pool = pool(properties, name, replica, true, routerId);
 				pools.add(pool);
+				ResponseTime responseTime = ResponseTime.of(routerId, name);
+				responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
 				replicas.add(new ReplicaNode(name, RwsplitPropertiesValidator.groupOf(properties, replica),
-						replica.getWeight(), pool, () -> activeConnections(pool)));
+						replica.getWeight(), pool, () -> activeConnections(pool), responseTime));
 			});
 			RoutingTopology topology = new RoutingTopology(RwsplitPropertiesValidator.PRIMARY_NAME,
 					properties.getDefaultGroup(), replicas);
@@ -65,6 +70,8 @@ final class NodePoolFactory {
 			router.setFallback(new ReplicaFallback(fallback.getPolicy(), fallback.getWaitTimeout(), maxPrimaryReads));
 			router.setCheckoutRetries(fallback.getCheckoutRetries());
 			router.setConsistency(ConsistencyModeResolver.settings(properties));
+			router.setStickyReplicas(properties.getBalancing().isStickyReplicas());
+			router.setSlowStart(properties.getBalancing().getSlowStart());
 			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close),
 					isolationLevel(primary.getTransactionIsolation()));
 		}
@@ -160,18 +167,21 @@ final class NodePoolFactory {
 			String ours = ReadOnlyRouteExceptionInterceptor.class.getName();
 			config.addDataSourceProperty("exceptionInterceptors",
 					(interceptors == null || interceptors.isBlank()) ? ours : interceptors + "," + ours);
+			// Times statements for fastest-response balancing and the response-time metric.
+			append(config, "queryInterceptors", ResponseTimeInterceptor.class.getName());
 			config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		}
 		return config;
 	}
 
 	/**
-	 * Whether commits' GTIDs are captured: always, unless read-your-writes is off entirely, because
-	 * a single method may ask for GTID consistency whatever the global mode. Tracking costs the
-	 * server a few bytes in each OK packet and nothing else.
+	 * Whether commits' GTIDs are captured: always, unless read-your-writes is off entirely and so
+	 * are write barriers, because a single method may ask for GTID consistency or a barrier whatever
+	 * the global mode. Tracking costs the server a few bytes in each OK packet and nothing else.
 	 */
 	static boolean capturesGtids(RwsplitProperties properties) {
-		return properties.getConsistency().getMode() != RwsplitProperties.Consistency.Mode.EVENTUAL;
+		return properties.getConsistency().getMode() != RwsplitProperties.Consistency.Mode.EVENTUAL
+				|| properties.getWriteBarrier().isEnabled();
 	}
 
 	private static void append(HikariConfig config, String property, String value) {

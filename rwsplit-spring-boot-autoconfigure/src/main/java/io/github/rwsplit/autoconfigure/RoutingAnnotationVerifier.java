@@ -40,9 +40,17 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 
 	private final Set<String> groups;
 
+	private final boolean barrierAvailable;
+
 	RoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> groups) {
+		this(beanFactory, groups, true);
+	}
+
+	RoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> groups,
+			boolean barrierAvailable) {
 		this.beanFactory = beanFactory;
 		this.groups = new TreeSet<>(groups);
+		this.barrierAvailable = barrierAvailable;
 	}
 
 	@Override
@@ -98,6 +106,21 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 					"@ReadReplica(\"" + request.group() + "\") on " + site + " names a group with no replicas; groups are "
 							+ this.groups,
 					"Put a replica in group '" + request.group() + "' or use one of " + this.groups + ".");
+		}
+		RoutingAnnotations.Barrier barrier = (request != null) ? request.barrier() : null;
+		if (barrier == null) {
+			return;
+		}
+		if (!this.barrierAvailable) {
+			throw new RwsplitConfigurationException("rwsplit.write-barrier.enabled",
+					"@Primary on " + site + " asks for a write barrier, and write barriers are off",
+					"Remove rwsplit.write-barrier.enabled=false, or drop awaitReplicas/awaitGroup from the annotation.");
+		}
+		if (barrier.group() != null && !this.groups.contains(barrier.group())) {
+			throw new RwsplitConfigurationException("rwsplit.replicas.*.group",
+					"@Primary(awaitGroup = \"" + barrier.group() + "\") on " + site + " names a group with no replicas; "
+							+ "groups are " + this.groups,
+					"Put a replica in group '" + barrier.group() + "' or use one of " + this.groups + ".");
 		}
 	}
 

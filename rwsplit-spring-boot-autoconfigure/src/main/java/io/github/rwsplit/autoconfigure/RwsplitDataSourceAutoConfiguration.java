@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
+import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.RwsplitDataSource;
@@ -46,6 +47,14 @@ public final class RwsplitDataSourceAutoConfiguration {
 	@Bean
 	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector) {
 		return NodePoolFactory.create(properties, replicaSelector);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = RwsplitProperties.PREFIX + ".write-barrier", name = "enabled", matchIfMissing = true)
+	WriteBarrier rwsplitWriteBarrier(ObjectProvider<DataSource> dataSources, RwsplitProperties properties) {
+		RwsplitProperties.WriteBarrier barrier = properties.getWriteBarrier();
+		return new WriteBarrier(RouterLookup.router(dataSources), barrier.getTimeout(), barrier.getOnTimeout());
 	}
 
 	@Bean

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.github.rwsplit.actuate.RwsplitEndpoint;
+import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
@@ -27,8 +28,10 @@ public final class RwsplitEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RwsplitEndpoint rwsplitEndpoint(ObjectProvider<DataSource> dataSources, ObjectProvider<ReplicaLagMonitor> monitor) {
-		return new RwsplitEndpoint(RouterLookup.router(dataSources), monitor.getIfAvailable());
+	RwsplitEndpoint rwsplitEndpoint(ObjectProvider<DataSource> dataSources, ObjectProvider<ReplicaLagMonitor> monitor,
+			ObjectProvider<WriteBarrier> writeBarrier) {
+		return new RwsplitEndpoint(RouterLookup.router(dataSources), monitor.getIfAvailable(),
+				writeBarrier.getIfAvailable());
 	}
 
 }

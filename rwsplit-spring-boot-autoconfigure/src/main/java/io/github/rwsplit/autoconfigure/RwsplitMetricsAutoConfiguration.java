@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.github.rwsplit.metrics.RwsplitMetrics;
+import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.RwsplitDataSource;
@@ -32,7 +33,8 @@ public final class RwsplitMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RwsplitMetrics rwsplitMetrics(ObjectProvider<DataSource> dataSources, ObjectProvider<ReplicaLagMonitor> monitor) {
+	RwsplitMetrics rwsplitMetrics(ObjectProvider<DataSource> dataSources, ObjectProvider<ReplicaLagMonitor> monitor,
+			ObjectProvider<WriteBarrier> writeBarrier) {
 		ReadWriteRoutingDataSource router = RouterLookup.router(dataSources);
 		List<HikariDataSource> pools = router
 			.getResolvedDataSources()
@@ -41,7 +43,7 @@ public final class RwsplitMetricsAutoConfiguration {
 			.filter(HikariDataSource.class::isInstance)
 			.map(HikariDataSource.class::cast)
 			.toList();
-		return new RwsplitMetrics(router, monitor.getIfAvailable(), pools);
+		return new RwsplitMetrics(router, monitor.getIfAvailable(), pools).withWriteBarrier(writeBarrier.getIfAvailable());
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.github.rwsplit.balancing.LoadBalancing;
+import io.github.rwsplit.barrier.BarrierTimeoutPolicy;
 import io.github.rwsplit.monitor.LagSource;
 import io.github.rwsplit.routing.ReplicaFallback;
 
@@ -59,6 +60,16 @@ public class RwsplitProperties {
 	 * Replica group used by read-only transactions and by @ReadReplica without a group.
 	 */
 	private String defaultGroup = "default";
+
+	/**
+	 * Refinements of replica choice that apply under every load-balancing policy.
+	 */
+	private final Balancing balancing = new Balancing();
+
+	/**
+	 * Write barriers: @Primary(awaitReplicas = N) and the WriteBarrier bean.
+	 */
+	private final WriteBarrier writeBarrier = new WriteBarrier();
 
 	/**
 	 * JPA (Hibernate) integration.
@@ -143,6 +154,14 @@ public class RwsplitProperties {
 
 	public Monitor getMonitor() {
 		return this.monitor;
+	}
+
+	public Balancing getBalancing() {
+		return this.balancing;
+	}
+
+	public WriteBarrier getWriteBarrier() {
+		return this.writeBarrier;
 	}
 
 	public Fallback getFallback() {
@@ -541,6 +560,98 @@ public class RwsplitProperties {
 
 		public void setCheckoutRetries(int checkoutRetries) {
 			this.checkoutRetries = checkoutRetries;
+		}
+
+	}
+
+	/**
+	 * Refinements of replica choice.
+	 */
+	public static class Balancing {
+
+		/**
+		 * Whether each session's reads stay on the replica they first used, moving only to one at least as far along.
+		 */
+		private boolean stickyReplicas;
+
+		/**
+		 * How long a replica returning to rotation takes to ramp up to its full share of new reads; 0 for no ramp.
+		 */
+		private Duration slowStart = Duration.ZERO;
+
+		/**
+		 * Time constant of each replica's response-time average (fastest-response balancing).
+		 */
+		private Duration responseTimeWindow = Duration.ofSeconds(10);
+
+		public boolean isStickyReplicas() {
+			return this.stickyReplicas;
+		}
+
+		public void setStickyReplicas(boolean stickyReplicas) {
+			this.stickyReplicas = stickyReplicas;
+		}
+
+		public Duration getSlowStart() {
+			return this.slowStart;
+		}
+
+		public void setSlowStart(Duration slowStart) {
+			this.slowStart = slowStart;
+		}
+
+		public Duration getResponseTimeWindow() {
+			return this.responseTimeWindow;
+		}
+
+		public void setResponseTimeWindow(Duration responseTimeWindow) {
+			this.responseTimeWindow = responseTimeWindow;
+		}
+
+	}
+
+	/**
+	 * Write barriers.
+	 */
+	public static class WriteBarrier {
+
+		/**
+		 * Whether write barriers are available (and commits' GTIDs captured for them in every consistency mode).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Longest a write barrier waits for replicas to apply a write, unless the annotation sets its own.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		/**
+		 * What a barrier that times out does, unless the annotation says: fail (throw) or warn (log and return).
+		 */
+		private BarrierTimeoutPolicy onTimeout = BarrierTimeoutPolicy.FAIL;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public BarrierTimeoutPolicy getOnTimeout() {
+			return this.onTimeout;
+		}
+
+		public void setOnTimeout(BarrierTimeoutPolicy onTimeout) {
+			this.onTimeout = onTimeout;
 		}
 
 	}

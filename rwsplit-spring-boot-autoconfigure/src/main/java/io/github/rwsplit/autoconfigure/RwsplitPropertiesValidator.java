@@ -86,6 +86,30 @@ final class RwsplitPropertiesValidator {
 		}
 	}
 
+	static void validateBalancing(RwsplitProperties properties) {
+		RwsplitProperties.Balancing balancing = properties.getBalancing();
+		if (balancing.getSlowStart() == null || balancing.getSlowStart().isNegative()) {
+			throw new RwsplitConfigurationException("rwsplit.balancing.slow-start",
+					"slow start " + balancing.getSlowStart() + " is negative", "Use 0 for none, or a duration such as 30s.");
+		}
+		if (!positive(balancing.getResponseTimeWindow())) {
+			throw new RwsplitConfigurationException("rwsplit.balancing.response-time-window",
+					"response-time window " + balancing.getResponseTimeWindow() + " is not positive",
+					"Use a duration such as 10s.");
+		}
+		RwsplitProperties.WriteBarrier barrier = properties.getWriteBarrier();
+		if (barrier.getTimeout() == null || barrier.getTimeout().isNegative()) {
+			throw new RwsplitConfigurationException("rwsplit.write-barrier.timeout",
+					"write-barrier timeout " + barrier.getTimeout() + " is negative", "Use a duration such as 2s.");
+		}
+		if (barrier.getOnTimeout() == null
+				|| barrier.getOnTimeout() == io.github.rwsplit.barrier.BarrierTimeoutPolicy.DEFAULT) {
+			throw new RwsplitConfigurationException("rwsplit.write-barrier.on-timeout",
+					"'default' is for annotations that defer to this setting; the setting itself must choose",
+					"Use fail or warn.");
+		}
+	}
+
 	private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]{1,64}(\\.[A-Za-z0-9_$]{1,64})?");
 
 	static void validateMonitor(RwsplitProperties.Monitor monitor) {

@@ -18,6 +18,7 @@ import org.springframework.transaction.ConfigurableTransactionManager;
 
 import io.github.rwsplit.annotation.RoutingAnnotationAdvisor;
 import io.github.rwsplit.annotation.RoutingAnnotationInterceptor;
+import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
 /**
@@ -33,12 +34,13 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static RoutingAnnotationAdvisor rwsplitRoutingAnnotationAdvisor(Environment environment) {
+	static RoutingAnnotationAdvisor rwsplitRoutingAnnotationAdvisor(Environment environment,
+			ObjectProvider<WriteBarrier> writeBarrier) {
 		// Advisors are created early; read the one setting needed without initialising the properties bean.
 		String defaultGroup = Binder.get(environment)
 			.bind(RwsplitProperties.PREFIX + ".default-group", String.class)
 			.orElse(new RwsplitProperties().getDefaultGroup());
-		return new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor(defaultGroup));
+		return new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor(defaultGroup, writeBarrier::getIfAvailable));
 	}
 
 	@Bean
@@ -50,8 +52,9 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	@Bean
 	@Lazy(false)
 	RoutingAnnotationVerifier rwsplitRoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory,
-			ObjectProvider<DataSource> dataSources) {
-		return new RoutingAnnotationVerifier(beanFactory, RouterLookup.router(dataSources).getConfiguredGroups());
+			ObjectProvider<DataSource> dataSources, ObjectProvider<WriteBarrier> writeBarrier) {
+		return new RoutingAnnotationVerifier(beanFactory, RouterLookup.router(dataSources).getConfiguredGroups(),
+				writeBarrier.getIfAvailable() != null);
 	}
 
 }

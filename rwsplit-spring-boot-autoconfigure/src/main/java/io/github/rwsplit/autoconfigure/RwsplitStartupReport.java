@@ -55,10 +55,20 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 				.append(")  ")
 				.append(JdbcUrls.sanitize(replica.getUrl()))
 				.append('\n'));
+		RwsplitProperties.Balancing balancing = this.properties.getBalancing();
 		text.append("  load balancing: ")
 			.append(lower(this.properties.getLoadBalancing()))
 			.append("; default group: ")
 			.append(this.properties.getDefaultGroup())
+			.append("; sticky replicas: ")
+			.append(balancing.isStickyReplicas() ? "on" : "off")
+			.append("; slow start: ")
+			.append(balancing.getSlowStart().isZero() ? "off" : balancing.getSlowStart().toMillis() + " ms")
+			.append('\n');
+		RwsplitProperties.WriteBarrier barrier = this.properties.getWriteBarrier();
+		text.append("  write barriers: ")
+			.append(barrier.isEnabled() ? "on (timeout " + barrier.getTimeout().toMillis() + " ms, then "
+					+ lower(barrier.getOnTimeout()) + ")" : "off")
 			.append('\n');
 		text.append("  read-your-writes: ")
 			.append(lower(router.getConsistency().mode()))

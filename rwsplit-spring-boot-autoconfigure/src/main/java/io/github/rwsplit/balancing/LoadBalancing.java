@@ -22,7 +22,13 @@ public enum LoadBalancing {
 	LEAST_CONNECTIONS(LeastConnectionsReplicaSelector::new),
 
 	/** The replica least far behind the primary (needs the lag monitor); ties broken at random. */
-	LEAST_LAG(LeastLagReplicaSelector::new);
+	LEAST_LAG(LeastLagReplicaSelector::new),
+
+	/**
+	 * The replicas answering fastest, by a moving average of their statements' response times; a
+	 * replica k times slower gets 1/k² as many reads.
+	 */
+	FASTEST_RESPONSE(FastestResponseReplicaSelector::new);
 
 	private final Supplier<ReplicaSelector> factory;
 

@@ -1,5 +1,5 @@
 /**
- * Replica selection strategies: round-robin, random, weighted, least-connections and least-lag. Each is a
+ * Replica selection strategies: round-robin, random, weighted, least-connections, least-lag and fastest-response. Each is a
  * {@link io.github.rwsplit.routing.ReplicaSelector}; all are lock-free and allocate nothing per
  * choice.
  */

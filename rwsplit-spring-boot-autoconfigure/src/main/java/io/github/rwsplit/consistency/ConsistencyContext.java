@@ -108,6 +108,16 @@ public final class ConsistencyContext {
 		update(session.token.afterCommit(gtid, System.currentTimeMillis()));
 	}
 
+	/**
+	 * The current session's reads now stay on a replica (sticky replicas). Called by the router
+	 * when a session is first given a replica, or moves to another.
+	 * @param replica the replica's node name
+	 */
+	public static void stickTo(String replica) {
+		Session session = CURRENT.get();
+		update(session.token.withReplica(replica));
+	}
+
 	/** A write whose GTID is not known (pin mode): remembers its time. */
 	public static void recordWrite() {
 		Session session = CURRENT.get();

@@ -9,7 +9,8 @@ import io.github.rwsplit.gtid.GtidSet;
 /**
  * What a session must see: the GTIDs it committed (compacted to {@code uuid:1-N} per source,
  * which every replica that applied the session's last commit has) and the wall-clock time of its
- * last write (for {@link ConsistencyMode#PIN}). Immutable.
+ * last write (for {@link ConsistencyMode#PIN}); and, with sticky replicas on, the replica its reads
+ * stay on. Immutable.
  *
  * <p>Its text form travels through cookies, headers and messages, so {@link #decode(String)}
  * treats it as untrusted: bounded length, strict syntax, and anything wrong yields {@code null}
@@ -19,22 +20,26 @@ import io.github.rwsplit.gtid.GtidSet;
 public final class ConsistencyToken {
 
 	/** No writes to see. */
-	public static final ConsistencyToken EMPTY = new ConsistencyToken(GtidSet.EMPTY, 0);
+	public static final ConsistencyToken EMPTY = new ConsistencyToken(GtidSet.EMPTY, 0, null);
 
 	/** Longest text {@link #decode(String)} accepts. */
 	public static final int MAX_TEXT_LENGTH = 2048;
 
 	private static final String PREFIX = "r1.";
 
-	private static final Pattern TEXT = Pattern.compile("r1\\.([A-Za-z0-9_-]*)\\.([0-9]{1,15})");
+	private static final Pattern TEXT = Pattern
+		.compile("r1\\.([A-Za-z0-9_-]*)\\.([0-9]{1,15})(?:\\.([A-Za-z0-9_-]{1,100}))?");
 
 	private final GtidSet gtids;
 
 	private final long lastWriteMillis;
 
-	private ConsistencyToken(GtidSet gtids, long lastWriteMillis) {
+	private final String replica;
+
+	private ConsistencyToken(GtidSet gtids, long lastWriteMillis, String replica) {
 		this.gtids = gtids;
 		this.lastWriteMillis = lastWriteMillis;
+		this.replica = replica;
 	}
 
 	/**
@@ -44,7 +49,7 @@ public final class ConsistencyToken {
 	 * @return the token
 	 */
 	public static ConsistencyToken of(GtidSet gtids, long lastWriteMillis) {
-		return new ConsistencyToken(gtids.compact(), Math.max(0, lastWriteMillis));
+		return new ConsistencyToken(gtids.compact(), Math.max(0, lastWriteMillis), null);
 	}
 
 	/** @return the commits to see, as {@code uuid:1-N} per source */
@@ -57,9 +62,23 @@ public final class ConsistencyToken {
 		return this.lastWriteMillis;
 	}
 
-	/** @return whether there is nothing to see */
+	/** @return the replica the session's reads stay on (sticky replicas), or {@code null} */
+	public String replica() {
+		return this.replica;
+	}
+
+	/**
+	 * This token with the session's reads staying on a replica.
+	 * @param replica the replica's node name, or {@code null} for none
+	 * @return the token
+	 */
+	public ConsistencyToken withReplica(String replica) {
+		return new ConsistencyToken(this.gtids, this.lastWriteMillis, replica);
+	}
+
+	/** @return whether there is nothing to see and no replica to stay on */
 	public boolean isEmpty() {
-		return this.gtids.isEmpty() && this.lastWriteMillis == 0;
+		return this.gtids.isEmpty() && this.lastWriteMillis == 0 && this.replica == null;
 	}
 
 	/**
@@ -70,7 +89,7 @@ public final class ConsistencyToken {
 	 */
 	public ConsistencyToken afterCommit(GtidSet gtid, long nowMillis) {
 		GtidSet merged = this.gtids.union(gtid).compact();
-		return new ConsistencyToken(merged, Math.max(this.lastWriteMillis, nowMillis));
+		return new ConsistencyToken(merged, Math.max(this.lastWriteMillis, nowMillis), this.replica);
 	}
 
 	/**
@@ -79,11 +98,11 @@ public final class ConsistencyToken {
 	 * @return the token
 	 */
 	public ConsistencyToken afterWrite(long nowMillis) {
-		return new ConsistencyToken(this.gtids, Math.max(this.lastWriteMillis, nowMillis));
+		return new ConsistencyToken(this.gtids, Math.max(this.lastWriteMillis, nowMillis), this.replica);
 	}
 
 	/**
-	 * A token that must see what both must.
+	 * A token that must see what both must. The replica to stay on is this token's, if it has one.
 	 * @param other another token
 	 * @return the merged token
 	 */
@@ -95,14 +114,17 @@ public final class ConsistencyToken {
 			return other;
 		}
 		return new ConsistencyToken(this.gtids.union(other.gtids).compact(),
-				Math.max(this.lastWriteMillis, other.lastWriteMillis));
+				Math.max(this.lastWriteMillis, other.lastWriteMillis), (this.replica != null) ? this.replica : other.replica);
 	}
 
 	/** @return the text form, safe in cookies, headers and URLs */
 	public String encode() {
 		String gtidText = this.gtids.toString();
-		return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(gtidText.getBytes(StandardCharsets.US_ASCII))
-				+ "." + this.lastWriteMillis;
+		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+		String text = PREFIX + encoder.encodeToString(gtidText.getBytes(StandardCharsets.US_ASCII)) + "."
+				+ this.lastWriteMillis;
+		return (this.replica != null)
+				? text + "." + encoder.encodeToString(this.replica.getBytes(StandardCharsets.UTF_8)) : text;
 	}
 
 	/**
@@ -124,7 +146,9 @@ public final class ConsistencyToken {
 			String gtidText = new String(Base64.getUrlDecoder().decode(matcher.group(1)), StandardCharsets.US_ASCII);
 			GtidSet gtids = GtidSet.parse(gtidText);
 			long lastWrite = Math.min(Long.parseLong(matcher.group(2)), nowMillis);
-			return of(gtids, lastWrite);
+			String replica = (matcher.group(3) != null)
+					? new String(Base64.getUrlDecoder().decode(matcher.group(3)), StandardCharsets.UTF_8) : null;
+			return new ConsistencyToken(gtids.compact(), Math.max(0, lastWrite), replica);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
@@ -134,17 +158,19 @@ public final class ConsistencyToken {
 	@Override
 	public boolean equals(Object obj) {
 		return obj instanceof ConsistencyToken other && other.gtids.equals(this.gtids)
-				&& other.lastWriteMillis == this.lastWriteMillis;
+				&& other.lastWriteMillis == this.lastWriteMillis && java.util.Objects.equals(other.replica, this.replica);
 	}
 
 	@Override
 	public int hashCode() {
-		return this.gtids.hashCode() * 31 + Long.hashCode(this.lastWriteMillis);
+		return (this.gtids.hashCode() * 31 + Long.hashCode(this.lastWriteMillis)) * 31
+				+ java.util.Objects.hashCode(this.replica);
 	}
 
 	@Override
 	public String toString() {
-		return "ConsistencyToken[" + this.gtids + ", lastWrite=" + this.lastWriteMillis + "]";
+		return "ConsistencyToken[" + this.gtids + ", lastWrite=" + this.lastWriteMillis
+				+ ((this.replica != null) ? ", replica=" + this.replica : "") + "]";
 	}
 
 }

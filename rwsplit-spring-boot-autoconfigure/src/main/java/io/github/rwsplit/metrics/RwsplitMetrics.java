@@ -3,7 +3,6 @@ package io.github.rwsplit.metrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,7 +11,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
 
@@ -22,6 +20,9 @@ import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.monitor.ReplicaState;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.barrier.BarrierResult;
+import io.github.rwsplit.barrier.WriteBarrier;
+import io.github.rwsplit.routing.BalancingCounts;
 import io.github.rwsplit.routing.RouteCounts;
 import io.github.rwsplit.routing.RouteReason;
 import io.github.rwsplit.routing.RoutingDiagnostics;
@@ -69,8 +70,29 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private final List<HikariDataSource> pools;
 
-	/** Per bound registry: the caught-up and the timed-out wait timer. Replaced, never changed. */
-	private volatile Timer[][] waitTimers = new Timer[0][];
+	/** Response time of a replica's statements (moving average), in seconds; NaN when unknown. Tag {@code replica}. */
+	public static final String REPLICA_RESPONSE_TIME = "rwsplit.replica.response.time";
+
+	/** Share of its full portion of new reads a replica gets now: below 1 while it ramps up (slow start). */
+	public static final String REPLICA_SLOW_START_SHARE = "rwsplit.replica.slow.start.share";
+
+	/** Reads of sessions with sticky replicas; tag {@code outcome} (hit, assigned, moved, primary). */
+	public static final String STICKY = "rwsplit.sticky";
+
+	/** Reads the balancer gave a ramping replica that slow start sent elsewhere. */
+	public static final String SLOW_START_DEFERRED = "rwsplit.slow.start.deferred";
+
+	/** Write barriers; tag {@code outcome} (met, timed-out, too-few-replicas, no-gtid, nothing-to-await). */
+	public static final String WRITE_BARRIER = "rwsplit.write.barrier";
+
+	private final TimersPerRegistry waitTimers = new TimersPerRegistry(CONSISTENCY_WAIT,
+			"Read-your-writes waits for a replica to apply the session's writes", List.of("caught-up", "timed-out"));
+
+	private final TimersPerRegistry barrierTimers = new TimersPerRegistry(WRITE_BARRIER,
+			"Write barriers: waits for replicas to apply a write",
+			Arrays.stream(BarrierResult.Outcome.values()).map(BarrierResult.Outcome::tag).toList());
+
+	private WriteBarrier writeBarrier;
 
 	/**
 	 * Creates the binder.
@@ -82,6 +104,16 @@ public class RwsplitMetrics implements MeterBinder {
 		this.router = router;
 		this.monitor = monitor;
 		this.pools = pools;
+	}
+
+	/**
+	 * Also times write barriers.
+	 * @param writeBarrier the barrier, or {@code null} when write barriers are off
+	 * @return this binder
+	 */
+	public RwsplitMetrics withWriteBarrier(WriteBarrier writeBarrier) {
+		this.writeBarrier = writeBarrier;
+		return this;
 	}
 
 	/**
@@ -119,7 +151,14 @@ public class RwsplitMetrics implements MeterBinder {
 				.tag("kind", kind.tag())
 				.register(registry);
 		}
-		bindWaitTimers(registry);
+		this.waitTimers.bindTo(registry);
+		this.router.setConsistencyWaitRecorder((nanos, caughtUp) -> this.waitTimers.record(caughtUp ? 0 : 1, nanos));
+		if (this.writeBarrier != null) {
+			this.barrierTimers.bindTo(registry);
+			this.writeBarrier.setRecorder(
+					(result) -> this.barrierTimers.record(result.outcome().ordinal(), result.elapsed().toNanos()));
+		}
+		bindBalancing(registry);
 		if (this.monitor != null) {
 			bindMonitor(registry);
 		}
@@ -140,27 +179,52 @@ public class RwsplitMetrics implements MeterBinder {
 		}
 	}
 
-	/** Every registry this binder is bound to gets the wait timings, not only the last one. */
-	private synchronized void bindWaitTimers(MeterRegistry registry) {
-		Timer[][] bound = Arrays.copyOf(this.waitTimers, this.waitTimers.length + 1);
-		bound[bound.length - 1] = new Timer[] { waitTimer(registry, "caught-up"), waitTimer(registry, "timed-out") };
-		this.waitTimers = bound;
-		this.router.setConsistencyWaitRecorder(this::recordWait);
-	}
-
-	private void recordWait(long nanos, boolean caughtUp) {
-		Timer[][] bound = this.waitTimers;
-		for (int i = 0; i < bound.length; i++) {
-			bound[i][caughtUp ? 0 : 1].record(nanos, TimeUnit.NANOSECONDS);
+	private void bindBalancing(MeterRegistry registry) {
+		ReadWriteRoutingDataSource routing = this.router;
+		for (ReplicaNode replica : routing.getReplicas()) {
+			String name = replica.name();
+			Gauge.builder(REPLICA_RESPONSE_TIME, replica, RwsplitMetrics::responseTimeSeconds)
+				.description("Moving average of the replica's statement response times; NaN when not measured lately")
+				.baseUnit("seconds")
+				.tag("replica", name)
+				.register(registry);
+			Gauge.builder(REPLICA_SLOW_START_SHARE, routing, (r) -> slowStartShare(r, name))
+				.description("Share of its full portion of new reads the replica gets now; below 1 while it ramps up")
+				.tag("replica", name)
+				.register(registry);
 		}
+		BalancingCounts balancing = routing.getBalancingCounts();
+		stickyCounter(registry, "hit", balancing.stickyHits);
+		stickyCounter(registry, "assigned", balancing.stickyAssigned);
+		stickyCounter(registry, "moved", balancing.stickyMoved);
+		stickyCounter(registry, "primary", balancing.stickyPrimary);
+		FunctionCounter.builder(SLOW_START_DEFERRED, balancing.slowStartDeferred, LongAdder::sum)
+			.description("Reads the balancer gave a ramping replica that slow start sent to another")
+			.baseUnit("reads")
+			.register(registry);
 	}
 
-	private static Timer waitTimer(MeterRegistry registry, String outcome) {
-		return Timer.builder(CONSISTENCY_WAIT)
-			.description("Read-your-writes waits for a replica to apply the session's writes")
+	private static void stickyCounter(MeterRegistry registry, String outcome, LongAdder count) {
+		FunctionCounter.builder(STICKY, count, LongAdder::sum)
+			.description("Reads of sessions with sticky replicas, by how their replica was found")
+			.baseUnit("reads")
 			.tag("outcome", outcome)
-			.publishPercentileHistogram()
 			.register(registry);
+	}
+
+	static double responseTimeSeconds(ReplicaNode replica) {
+		long average = replica.responseTime().averageNanos(System.nanoTime());
+		return (average < 0) ? Double.NaN : average / 1e9;
+	}
+
+	/** 0 while out of rotation, else the slow-start share (1 when not ramping). */
+	static double slowStartShare(ReadWriteRoutingDataSource router, String replica) {
+		for (ReplicaNode node : router.getTopology().replicas()) {
+			if (node.name().equals(replica)) {
+				return router.slowStartShare(node);
+			}
+		}
+		return 0;
 	}
 
 	private void bindMonitor(MeterRegistry registry) {

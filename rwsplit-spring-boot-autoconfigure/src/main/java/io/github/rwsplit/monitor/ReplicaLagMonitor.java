@@ -69,6 +69,9 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private final Map<String, ReplicaHealth> health = new LinkedHashMap<>();
 
+	/** When each replica that is ramping up (slow start) entered rotation, by {@link System#nanoTime()}. */
+	private final Map<String, Long> rotationSince = new java.util.HashMap<>();
+
 	private volatile MonitorSnapshot snapshot;
 
 	private volatile LagProbe probe;
@@ -566,6 +569,10 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		if (previous.state().inRotation() && !next.state().inRotation()) {
 			this.ejections[next.state().ordinal()].increment();
 		}
+		if (!previous.state().inRotation() && next.state().inRotation()) {
+			// Back in rotation: slow start ramps its share from now (0 means "not ramping").
+			this.rotationSince.put(next.name(), System.nanoTime() | 1);
+		}
 		if (previous.state() != next.state()) {
 			if (next.state() == ReplicaState.HEALTHY) {
 				logger.info("rwsplit: replica '" + next.name() + "' back in rotation (was " + previous.state() + ")");
@@ -578,18 +585,22 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	/** Publishes the current knowledge to the router and to {@link #snapshot()}. */
 	private synchronized void publish() {
+		long now = System.nanoTime();
+		long slowStart = this.router.getSlowStart().toNanos();
 		List<ReplicaNode> inRotation = new ArrayList<>();
 		List<RoutingTopology.Exclusion> exclusions = new ArrayList<>();
 		for (ReplicaNode replica : this.router.getReplicas()) {
 			ReplicaHealth replicaHealth = this.health.get(replica.name());
 			if (replicaHealth == null || replicaHealth.state().inRotation()) {
-				inRotation.add((replicaHealth != null) ? replica.withHealth(replicaHealth.lagNanos(),
+				ReplicaNode node = (replicaHealth != null) ? replica.withHealth(replicaHealth.lagNanos(),
 						replicaHealth.gtidExecuted(),
-						(replicaHealth.lastCheck() != null) ? replicaHealth.lastCheck().toEpochMilli() : 0) : replica);
+						(replicaHealth.lastCheck() != null) ? replicaHealth.lastCheck().toEpochMilli() : 0) : replica;
+				inRotation.add(rampIfStarting(node, now, slowStart));
 			}
 			else {
+				this.rotationSince.remove(replica.name());
 				exclusions.add(new RoutingTopology.Exclusion(replica.name(), replica.group(),
-						replicaHealth.state().name(), replicaHealth.reason()));
+						replicaHealth.state().name(), replicaHealth.reason(), replicaHealth.gtidExecuted()));
 			}
 		}
 		RoutingTopology current = this.router.getTopology();
@@ -598,6 +609,19 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		LagProbe activeProbe = this.probe;
 		this.snapshot = new MonitorSnapshot((activeProbe != null) ? activeProbe.source() : this.settings.lagSource(),
 				this.primary.name(), this.primaryDownReason, List.copyOf(this.health.values()));
+	}
+
+	/** A replica that entered rotation less than a slow-start window ago ramps its share up. */
+	private ReplicaNode rampIfStarting(ReplicaNode node, long now, long slowStart) {
+		Long since = this.rotationSince.get(node.name());
+		if (since == null) {
+			return node;
+		}
+		if (now - since >= slowStart) {
+			this.rotationSince.remove(node.name());
+			return node;
+		}
+		return node.withSlowStart(since);
 	}
 
 	private String describeRotation() {

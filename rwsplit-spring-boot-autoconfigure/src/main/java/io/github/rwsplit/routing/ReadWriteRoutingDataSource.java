@@ -89,6 +89,12 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
 
+	private volatile boolean sticky;
+
+	private volatile long slowStartNanos;
+
+	private final BalancingCounts balancing = new BalancingCounts();
+
 	private final String id;
 
 	/**
@@ -206,10 +212,13 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				}
 			}
 			if (!candidates.isEmpty()) {
-				String node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
-				state.lastNode = node;
+				ReplicaNode chosen = choose(candidates, current);
+				if (chosen == null) {
+					return stickyFellBack(current, state);
+				}
+				state.lastNode = chosen.name();
 				state.lastReplica = true;
-				return node;
+				return chosen.name();
 			}
 			state.lastReason = RouteReason.FALLBACK;
 			Object fallbackKey = fallback(current, group, maxLagNanos);
@@ -225,11 +234,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				return NO_REPLICA;
 			}
 			// The wait policy found a replica: the read did not fall back.
-			String node = (candidates.size() == 1) ? candidates.get(0).name() : this.selector.select(candidates).name();
-			state.lastNode = node;
+			ReplicaNode chosen = choose(candidates, current);
+			if (chosen == null) {
+				return stickyFellBack(current, state);
+			}
+			state.lastNode = chosen.name();
 			state.lastReplica = true;
 			state.lastReason = reason;
-			return node;
+			return chosen.name();
 		}
 		if (mode == ConsistencyMode.PIN && transaction == null) {
 			// Work outside a transaction on the primary may write; pin mode cannot see its GTID.
@@ -237,6 +249,112 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		}
 		state.lastNode = current.primary();
 		return (current.primaryDownReason() != null) ? PRIMARY_DOWN : current.primary();
+	}
+
+	/**
+	 * Picks the replica for a read from candidates that all qualify: the session's own when
+	 * replicas are sticky, else the balancer's choice shaped by slow start.
+	 * @return the replica, or {@code null} when the session's reads must go to the primary to stay
+	 * monotonic
+	 */
+	private ReplicaNode choose(List<ReplicaNode> candidates, RoutingTopology current) {
+		return this.sticky ? chooseSticky(candidates, current) : balance(candidates);
+	}
+
+	private ReplicaNode balance(List<ReplicaNode> candidates) {
+		ReplicaNode chosen = (candidates.size() == 1) ? candidates.get(0) : this.selector.select(candidates);
+		return (chosen.slowStartSinceNanos() != 0) ? slowStart(candidates, chosen) : chosen;
+	}
+
+	/**
+	 * A replica ramping up after entering rotation keeps the balancer's choice with probability
+	 * (time in rotation / slow-start window); otherwise the read goes to one of the replicas that
+	 * are not ramping, at random. Deflecting at random rather than asking the balancer again keeps
+	 * stateful balancers (round-robin) from being skewed: the ramping replica gets exactly that
+	 * fraction of what its policy would give it. No allocation.
+	 */
+	private ReplicaNode slowStart(List<ReplicaNode> candidates, ReplicaNode chosen) {
+		long window = this.slowStartNanos;
+		long now = System.nanoTime();
+		long elapsed = now - chosen.slowStartSinceNanos();
+		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+		if (window <= 0 || elapsed >= window || candidates.size() == 1 || random.nextLong(window) < elapsed) {
+			return chosen;
+		}
+		int size = candidates.size();
+		int others = 0;
+		for (int i = 0; i < size; i++) {
+			if (fullyInRotation(candidates.get(i), chosen, now, window)) {
+				others++;
+			}
+		}
+		if (others == 0) {
+			return chosen;
+		}
+		this.balancing.slowStartDeferred.increment();
+		int pick = random.nextInt(others);
+		for (int i = 0; i < size; i++) {
+			ReplicaNode candidate = candidates.get(i);
+			if (fullyInRotation(candidate, chosen, now, window) && pick-- == 0) {
+				return candidate;
+			}
+		}
+		return chosen;
+	}
+
+	private static boolean fullyInRotation(ReplicaNode candidate, ReplicaNode chosen, long now, long window) {
+		return candidate != chosen
+				&& (candidate.slowStartSinceNanos() == 0 || now - candidate.slowStartSinceNanos() >= window);
+	}
+
+	/**
+	 * Sticky replicas: the session's replica while it qualifies; when it does not, one known to
+	 * have applied at least what it had (by GTID), so the session never sees time go backwards.
+	 */
+	private ReplicaNode chooseSticky(List<ReplicaNode> candidates, RoutingTopology current) {
+		String sticky = ConsistencyContext.currentToken().replica();
+		if (sticky == null) {
+			ReplicaNode chosen = balance(candidates);
+			this.balancing.stickyAssigned.increment();
+			ConsistencyContext.stickTo(chosen.name());
+			return chosen;
+		}
+		int size = candidates.size();
+		for (int i = 0; i < size; i++) {
+			ReplicaNode candidate = candidates.get(i);
+			if (candidate.name().equals(sticky)) {
+				this.balancing.stickyHits.increment();
+				return candidate;
+			}
+		}
+		GtidSet mark = current.lastKnownExecuted(sticky);
+		List<ReplicaNode> ahead = candidates;
+		if (mark != null && !mark.isEmpty()) {
+			ahead = new java.util.ArrayList<>(size);
+			for (int i = 0; i < size; i++) {
+				GtidSet executed = candidates.get(i).gtidExecuted();
+				if (executed != null && executed.contains(mark)) {
+					ahead.add(candidates.get(i));
+				}
+			}
+			if (ahead.isEmpty()) {
+				this.balancing.stickyPrimary.increment();
+				return null;
+			}
+		}
+		ReplicaNode chosen = balance(ahead);
+		this.balancing.stickyMoved.increment();
+		ConsistencyContext.stickTo(chosen.name());
+		return chosen;
+	}
+
+	/** No replica is as far along as the session's sticky one: the read goes to the primary. */
+	private Object stickyFellBack(RoutingTopology current, RoutingContext.State state) {
+		state.waitFor = null;
+		state.lastReason = RouteReason.FALLBACK;
+		state.consistencyFallback = true;
+		state.lastNode = current.primary();
+		return (current.primaryDownReason() != null) ? PRIMARY_DOWN : primaryForReadsKey(current);
 	}
 
 	/** Reads sent to the primary count against the fallback cap, whatever sent them there. */
@@ -640,6 +758,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	public void close() {
 		ConnectionFailureSignals.unregister(this.id);
 		ConsistencyTracker.remove(this.id);
+		ResponseTime.remove(this.id);
 	}
 
 	/** @param checkoutRetries how many other replicas a read tries when a replica refuses a connection */
@@ -658,6 +777,54 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** @return how reads see their session's writes */
 	public ConsistencySettings getConsistency() {
 		return this.consistency;
+	}
+
+	/**
+	 * Keeps each session's reads on the replica it first read from while that replica qualifies;
+	 * when it does not, moves the session only to a replica known to be at least as far along.
+	 * @param sticky whether replicas are sticky
+	 */
+	public void setStickyReplicas(boolean sticky) {
+		this.sticky = sticky;
+	}
+
+	/** @return whether each session's reads stay on one replica */
+	public boolean isStickyReplicas() {
+		return this.sticky;
+	}
+
+	/**
+	 * Sets how long a replica entering rotation takes to reach its full share of new reads.
+	 * @param window the ramp, zero for none
+	 */
+	public void setSlowStart(java.time.Duration window) {
+		if (window == null || window.isNegative()) {
+			throw new IllegalArgumentException("the slow-start window must be zero or positive, was " + window);
+		}
+		this.slowStartNanos = window.toNanos();
+	}
+
+	/** @return how long a replica entering rotation takes to reach its full share of new reads */
+	public java.time.Duration getSlowStart() {
+		return java.time.Duration.ofNanos(this.slowStartNanos);
+	}
+
+	/**
+	 * The share of reads a replica gets now relative to its full share, under slow start.
+	 * @param replica a replica in rotation
+	 * @return between 0 and 1; 1 when it is not ramping
+	 */
+	public double slowStartShare(ReplicaNode replica) {
+		long window = this.slowStartNanos;
+		if (replica.slowStartSinceNanos() == 0 || window <= 0) {
+			return 1.0;
+		}
+		return Math.min(1.0, (double) (System.nanoTime() - replica.slowStartSinceNanos()) / window);
+	}
+
+	/** @return how sticky replicas and slow start shaped reads */
+	public BalancingCounts getBalancingCounts() {
+		return this.balancing;
 	}
 
 	/** @return connections handed out per node and reason, and fallbacks per cause */

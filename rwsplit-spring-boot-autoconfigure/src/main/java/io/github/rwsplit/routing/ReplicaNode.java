@@ -30,6 +30,10 @@ public final class ReplicaNode {
 
 	private final long measuredAtMillis;
 
+	private final ResponseTime responseTime;
+
+	private final long slowStartSinceNanos;
+
 	/**
 	 * Creates a replica node.
 	 * @param name the node's name, unique in the topology
@@ -39,11 +43,28 @@ public final class ReplicaNode {
 	 * @param activeConnections reads the pool's connections in use; must not block
 	 */
 	public ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections) {
-		this(name, group, weight, dataSource, activeConnections, -1, null, 0);
+		this(name, group, weight, dataSource, activeConnections, ResponseTime.create(java.time.Duration.ofSeconds(10)));
+	}
+
+	/**
+	 * Creates a replica node whose response time is measured elsewhere.
+	 * @param name the node's name, unique in the topology
+	 * @param group the replica group it belongs to
+	 * @param weight its relative share of reads under weighted balancing, zero or more
+	 * @param dataSource its connection pool
+	 * @param activeConnections reads the pool's connections in use; must not block
+	 * @param responseTime its statements' response time, fed by {@link ResponseTimeInterceptor}
+	 */
+	public ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
+			ResponseTime responseTime) {
+		this(name, group, weight, dataSource, activeConnections, -1, null, 0, responseTime, 0);
 	}
 
 	private ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
-			long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
+			long lagNanos, GtidSet gtidExecuted, long measuredAtMillis, ResponseTime responseTime,
+			long slowStartSinceNanos) {
+		this.responseTime = Objects.requireNonNull(responseTime, "responseTime");
+		this.slowStartSinceNanos = slowStartSinceNanos;
 		this.lagNanos = lagNanos;
 		this.gtidExecuted = gtidExecuted;
 		this.measuredAtMillis = measuredAtMillis;
@@ -107,7 +128,31 @@ public final class ReplicaNode {
 	 */
 	public ReplicaNode withHealth(long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
 		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos,
-				gtidExecuted, measuredAtMillis);
+				gtidExecuted, measuredAtMillis, this.responseTime, this.slowStartSinceNanos);
+	}
+
+	/**
+	 * A copy of this node that is ramping up its share of reads (slow start), or no longer is.
+	 * @param sinceNanos {@link System#nanoTime()} when it entered rotation, or 0 when it is not
+	 * ramping
+	 * @return the copy
+	 */
+	public ReplicaNode withSlowStart(long sinceNanos) {
+		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections,
+				this.lagNanos, this.gtidExecuted, this.measuredAtMillis, this.responseTime, sinceNanos);
+	}
+
+	/**
+	 * @return {@link System#nanoTime()} when this replica entered rotation if it is ramping up its
+	 * share of reads (slow start), else 0
+	 */
+	public long slowStartSinceNanos() {
+		return this.slowStartSinceNanos;
+	}
+
+	/** @return how long its statements take, as its connections measure it */
+	public ResponseTime responseTime() {
+		return this.responseTime;
 	}
 
 	/**

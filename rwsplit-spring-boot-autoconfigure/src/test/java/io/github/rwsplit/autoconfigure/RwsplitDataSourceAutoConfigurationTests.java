@@ -157,7 +157,14 @@ class RwsplitDataSourceAutoConfigurationTests {
 			var router = context.getBean(RwsplitDataSource.class).getRouter();
 			assertThat(router.getConsistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.EVENTUAL);
 			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
+			// Write barriers need each commit's GTID whatever the read-your-writes mode.
+			assertThat(primary.getDataSourceProperties()).containsEntry("trackSessionState", "true");
+		});
+		withCluster("rwsplit.consistency.mode=eventual", "rwsplit.write-barrier.enabled=false").run((context) -> {
+			var router = context.getBean(RwsplitDataSource.class).getRouter();
+			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
 			assertThat(primary.getDataSourceProperties()).doesNotContainKey("trackSessionState");
+			assertThat(context).doesNotHaveBean(io.github.rwsplit.barrier.WriteBarrier.class);
 		});
 	}
 

@@ -1,5 +1,6 @@
 package io.github.rwsplit.balancing;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.ReplicaSelector;
+import io.github.rwsplit.routing.ResponseTime;
 import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -110,6 +112,56 @@ class ReplicaSelectorTests {
 		List<ReplicaNode> candidates = List.of(node("a", 1), node("b", 1));
 		Map<String, Double> shares = shares(LoadBalancing.LEAST_CONNECTIONS.createSelector(), candidates);
 		assertThat(shares.get("a")).isCloseTo(0.5, within(0.03));
+	}
+
+	private static ReplicaNode timed(String name, long averageMicros) {
+		ResponseTime responseTime = ResponseTime.create(Duration.ofSeconds(10));
+		if (averageMicros > 0) {
+			responseTime.record(averageMicros * 1000, System.nanoTime());
+		}
+		return new ReplicaNode(name, "default", 1, new StubDataSource(name), () -> 0, responseTime);
+	}
+
+	@Test
+	void fastestResponseGivesAReplicaKTimesSlowerOneKSquaredthOfTheReads() {
+		// Twice as slow: weights 1 and 1/4, so 80 % and 20 %.
+		Map<String, Double> shares = shares(LoadBalancing.FASTEST_RESPONSE.createSelector(),
+				List.of(timed("fast", 1000), timed("slow", 2000)));
+		assertThat(shares.get("fast")).isCloseTo(0.8, within(0.03));
+		// Ten times as slow among three: weights 1, 1, 1/100.
+		shares = shares(LoadBalancing.FASTEST_RESPONSE.createSelector(),
+				List.of(timed("a", 500), timed("b", 500), timed("slow", 5000)));
+		assertThat(shares.get("a")).isCloseTo(100 / 201.0, within(0.03));
+		assertThat(shares.getOrDefault("slow", 0.0)).isCloseTo(1 / 201.0, within(0.01));
+	}
+
+	@Test
+	void fastestResponseTriesAnUnmeasuredReplicaAsIfItWereTheFastest() {
+		Map<String, Double> shares = shares(LoadBalancing.FASTEST_RESPONSE.createSelector(),
+				List.of(timed("measured", 1000), timed("new", 0)));
+		assertThat(shares.get("new")).isCloseTo(0.5, within(0.03));
+		shares = shares(LoadBalancing.FASTEST_RESPONSE.createSelector(), List.of(timed("a", 0), timed("b", 0)));
+		assertThat(shares.get("a")).isCloseTo(0.5, within(0.03));
+	}
+
+	@Test
+	void responseTimeMovesHalfWayToASampleTakenOneWindowLaterAndForgetsAfterAWindowWithout() {
+		ResponseTime responseTime = ResponseTime.create(Duration.ofSeconds(1));
+		long start = 1_000_000_000L;
+		assertThat(responseTime.averageNanos(start)).isEqualTo(-1);
+		responseTime.record(1_000_000, start);
+		assertThat(responseTime.averageNanos(start)).isEqualTo(1_000_000);
+		long second = start + 1_000_000_000L;
+		responseTime.record(3_000_000, second);
+		assertThat(responseTime.averageNanos(second)).isEqualTo(2_000_000);
+		// Many samples close together move it no faster than one sample the same time later.
+		ResponseTime busy = ResponseTime.create(Duration.ofSeconds(1));
+		busy.record(1_000_000, start);
+		for (int i = 1; i <= 1000; i++) {
+			busy.record(3_000_000, start + i * 1_000_000L);
+		}
+		assertThat(busy.averageNanos(second)).isBetween(1_700_000L, 2_400_000L);
+		assertThat(responseTime.averageNanos(second + 1_000_000_001L)).isEqualTo(-1);
 	}
 
 	@Test

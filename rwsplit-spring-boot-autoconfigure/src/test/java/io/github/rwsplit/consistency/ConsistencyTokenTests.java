@@ -60,6 +60,24 @@ class ConsistencyTokenTests {
 	}
 
 	@Test
+	void theStickyReplicaTravelsWithTheTokenAndSurvivesCommitsAndMerges() {
+		ConsistencyToken token = ConsistencyToken.EMPTY.withReplica("eu.replica-2");
+		assertThat(token.isEmpty()).isFalse();
+		ConsistencyToken decoded = ConsistencyToken.decode(token.encode(), NOW);
+		assertThat(decoded).isEqualTo(token);
+		assertThat(decoded.replica()).isEqualTo("eu.replica-2");
+		ConsistencyToken committed = decoded.afterCommit(GtidSet.parse(A + ":9"), NOW);
+		assertThat(ConsistencyToken.decode(committed.encode(), NOW)).isEqualTo(committed);
+		assertThat(committed.replica()).isEqualTo("eu.replica-2");
+		// A token without a replica keeps the other's; with one, its own.
+		ConsistencyToken plain = ConsistencyToken.EMPTY.afterWrite(NOW);
+		assertThat(plain.merge(token).replica()).isEqualTo("eu.replica-2");
+		assertThat(ConsistencyToken.EMPTY.withReplica("replica-1").merge(token).replica()).isEqualTo("replica-1");
+		// Tokens from before sticky replicas still read.
+		assertThat(ConsistencyToken.decode(plain.encode(), NOW).replica()).isNull();
+	}
+
+	@Test
 	void capturedSessionStateValuesYieldTheGtid() {
 		assertThat(GtidCaptureInterceptor.parse(List.of("0", A + ":17"))).hasToString(A + ":17");
 		assertThat(GtidCaptureInterceptor.parse(List.of("0", ""))).isNull();

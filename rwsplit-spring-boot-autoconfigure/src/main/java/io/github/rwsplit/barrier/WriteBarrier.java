@@ -1,0 +1,323 @@
+package io.github.rwsplit.barrier;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyToken;
+import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.routing.JdbcUrls;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+
+/**
+ * Makes a write wait until replicas have applied it: the synchronisation point for writes that
+ * must be visible on replicas before the caller goes on (a cache invalidation, an e-mail with a
+ * link that will be read from a replica), without synchronous replication.
+ *
+ * <p>{@code @Primary(awaitReplicas = N)} uses it around a method; {@link #awaitSessionWrites}
+ * and {@link #await} are the programmatic forms. Replicas the lag monitor already knows to have
+ * the commits count at once; the others are asked in parallel with
+ * {@code WAIT_FOR_EXECUTED_GTID_SET}, each on a connection from its own pool, all bounded by one
+ * deadline. The barrier returns as soon as enough replicas have the commits. Replicas still
+ * waiting then finish in the background when they apply the commits or reach the deadline,
+ * holding their connection and a thread until then.
+ *
+ * <p>Only replicas in rotation count: one out of rotation serves no reads. Needs GTIDs on the
+ * primary ({@code gtid_mode=ON}), whose commits rwsplit captures from MySQL's replies.
+ */
+public class WriteBarrier implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(WriteBarrier.class);
+
+	/** Most replicas asked at once across all barriers; beyond it the calling thread asks itself. */
+	static final int MAX_THREADS = 32;
+
+	private final ReadWriteRoutingDataSource router;
+
+	private final Duration timeout;
+
+	private final BarrierTimeoutPolicy onTimeout;
+
+	private final ThreadPoolExecutor executor;
+
+	private final LongAdder[] outcomes = new LongAdder[BarrierResult.Outcome.values().length];
+
+	private volatile Recorder recorder = Recorder.NONE;
+
+	/** Told how each barrier ended, for metrics. */
+	@FunctionalInterface
+	public interface Recorder {
+
+		/** Records nothing. */
+		Recorder NONE = (result) -> {
+		};
+
+		/**
+		 * A barrier ended.
+		 * @param result how
+		 */
+		void record(BarrierResult result);
+
+	}
+
+	/**
+	 * Creates a barrier.
+	 * @param router the router whose replicas it waits for
+	 * @param timeout the default bound on a barrier
+	 * @param onTimeout what happens by default when the bound passes; not {@code DEFAULT}
+	 */
+	public WriteBarrier(ReadWriteRoutingDataSource router, Duration timeout, BarrierTimeoutPolicy onTimeout) {
+		this.router = Objects.requireNonNull(router, "router");
+		this.timeout = requireTimeout(timeout);
+		if (onTimeout == null || onTimeout == BarrierTimeoutPolicy.DEFAULT) {
+			throw new IllegalArgumentException("the default timeout policy must be FAIL or WARN, was " + onTimeout);
+		}
+		this.onTimeout = onTimeout;
+		AtomicInteger threads = new AtomicInteger();
+		this.executor = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "rwsplit-barrier-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				}, new ThreadPoolExecutor.CallerRunsPolicy());
+		for (int i = 0; i < this.outcomes.length; i++) {
+			this.outcomes[i] = new LongAdder();
+		}
+	}
+
+	private static Duration requireTimeout(Duration timeout) {
+		if (timeout == null || timeout.isNegative()) {
+			throw new IllegalArgumentException("the write-barrier timeout must be zero or positive, was " + timeout);
+		}
+		return timeout;
+	}
+
+	/** @return the default bound on a barrier */
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	/** @return what happens by default when the bound passes */
+	public BarrierTimeoutPolicy getOnTimeout() {
+		return this.onTimeout;
+	}
+
+	/**
+	 * @param outcome an outcome
+	 * @return how many barriers ended that way
+	 */
+	public LongAdder outcomes(BarrierResult.Outcome outcome) {
+		return this.outcomes[outcome.ordinal()];
+	}
+
+	/** @param recorder told how each barrier ended */
+	public void setRecorder(Recorder recorder) {
+		this.recorder = Objects.requireNonNull(recorder, "recorder");
+	}
+
+	/**
+	 * Waits until replicas have applied everything the current session has committed, then
+	 * applies the timeout policy.
+	 * @param replicas how many replicas must have it; {@link io.github.rwsplit.annotation.Primary#ALL}
+	 * for every replica of the group in rotation
+	 * @param group the replica group, or {@code null} for the default group
+	 * @param timeout the bound, or {@code null} for the default
+	 * @param onTimeout what to do when it is not met, or {@code null}/{@code DEFAULT} for the default
+	 * @return how it ended (when it did not throw)
+	 * @throws WriteBarrierException when it was not met and the policy is to fail
+	 */
+	public BarrierResult awaitSessionWrites(int replicas, String group, Duration timeout,
+			BarrierTimeoutPolicy onTimeout) {
+		return settle(await(ConsistencyContext.currentToken().gtids(), replicas, group, timeout), onTimeout);
+	}
+
+	/**
+	 * Waits until the writes committed between two states of a session's token are on replicas,
+	 * then applies the timeout policy. Used around annotated methods.
+	 * @param before the session's token before the work
+	 * @param after the session's token after it
+	 * @param replicas how many replicas must have them, or {@link io.github.rwsplit.annotation.Primary#ALL}
+	 * @param group the replica group, or {@code null} for the default group
+	 * @param timeout the bound, or {@code null} for the default
+	 * @param onTimeout what to do when it is not met, or {@code null}/{@code DEFAULT} for the default
+	 * @return how it ended (when it did not throw)
+	 * @throws WriteBarrierException when it was not met and the policy is to fail
+	 */
+	public BarrierResult awaitWritesBetween(ConsistencyToken before, ConsistencyToken after, int replicas, String group,
+			Duration timeout, BarrierTimeoutPolicy onTimeout) {
+		BarrierResult result;
+		if (!after.gtids().equals(before.gtids())) {
+			result = await(after.gtids(), replicas, group, timeout);
+		}
+		else {
+			boolean wrote = after.lastWriteMillis() != before.lastWriteMillis();
+			result = finish(new BarrierResult(wrote ? BarrierResult.Outcome.NO_GTID : BarrierResult.Outcome.NOTHING_TO_AWAIT,
+					GtidSet.EMPTY, groupName(group), replicas, List.of(), Map.of(), Duration.ZERO));
+		}
+		return settle(result, onTimeout);
+	}
+
+	/**
+	 * Waits until replicas have applied a set of commits. Never throws for a barrier not met: the
+	 * result says how it ended.
+	 * @param gtids the commits
+	 * @param replicas how many replicas must have them (at least 1), or
+	 * {@link io.github.rwsplit.annotation.Primary#ALL} for every replica of the group in rotation
+	 * @param group the replica group, or {@code null} for the default group
+	 * @param timeout the bound, or {@code null} for the default
+	 * @return how it ended
+	 */
+	public BarrierResult await(GtidSet gtids, int replicas, String group, Duration timeout) {
+		long started = System.nanoTime();
+		String groupName = groupName(group);
+		if (gtids.isEmpty()) {
+			return finish(new BarrierResult(BarrierResult.Outcome.NOTHING_TO_AWAIT, gtids, groupName, replicas, List.of(),
+					Map.of(), Duration.ZERO));
+		}
+		if (replicas < 1 && replicas != io.github.rwsplit.annotation.Primary.ALL) {
+			throw new IllegalArgumentException("a write barrier needs at least 1 replica (or Primary.ALL), was " + replicas);
+		}
+		long deadline = started + requireTimeout((timeout != null) ? timeout : this.timeout).toNanos();
+		List<ReplicaNode> inRotation = this.router.getTopology().replicas(groupName);
+		int required = (replicas == io.github.rwsplit.annotation.Primary.ALL) ? Math.max(1, inRotation.size()) : replicas;
+		List<String> applied = new ArrayList<>();
+		Map<String, String> notApplied = new LinkedHashMap<>();
+		List<ReplicaNode> toAsk = new ArrayList<>();
+		for (ReplicaNode replica : inRotation) {
+			GtidSet executed = replica.gtidExecuted();
+			if (executed != null && executed.contains(gtids)) {
+				applied.add(replica.name());
+			}
+			else {
+				toAsk.add(replica);
+			}
+		}
+		if (inRotation.size() < required) {
+			toAsk.forEach((replica) -> notApplied.put(replica.name(), "not known to have it"));
+			return finish(new BarrierResult(BarrierResult.Outcome.TOO_FEW_REPLICAS, gtids, groupName, required,
+					List.copyOf(applied), notApplied, Duration.ofNanos(System.nanoTime() - started)));
+		}
+		if (applied.size() < required) {
+			ask(toAsk, gtids, deadline, required, applied, notApplied);
+		}
+		BarrierResult.Outcome outcome = (applied.size() >= required) ? BarrierResult.Outcome.MET
+				: BarrierResult.Outcome.TIMED_OUT;
+		return finish(new BarrierResult(outcome, gtids, groupName, required, List.copyOf(applied), notApplied,
+				Duration.ofNanos(System.nanoTime() - started)));
+	}
+
+	private void ask(List<ReplicaNode> toAsk, GtidSet gtids, long deadline, int required, List<String> applied,
+			Map<String, String> notApplied) {
+		CompletionService<String[]> answers = new ExecutorCompletionService<>(this.executor);
+		Map<Future<String[]>, String> asked = new LinkedHashMap<>();
+		for (ReplicaNode replica : toAsk) {
+			asked.put(answers.submit(() -> waitOn(replica, gtids, deadline)), replica.name());
+		}
+		int outstanding = asked.size();
+		try {
+			while (applied.size() < required && outstanding > 0) {
+				// The waits end by the deadline themselves; the margin covers their last round trip.
+				long left = deadline - System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+				Future<String[]> answer = answers.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+				if (answer == null) {
+					break;
+				}
+				outstanding--;
+				String[] result = answer.get();
+				asked.remove(answer);
+				if (result[1] == null) {
+					applied.add(result[0]);
+				}
+				else {
+					notApplied.put(result[0], result[1]);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			// waitOn catches everything it expects; anything else leaves the replica as not applied.
+		}
+		for (String replica : asked.values()) {
+			if (!applied.contains(replica) && !notApplied.containsKey(replica)) {
+				notApplied.put(replica, "not applied yet");
+			}
+		}
+	}
+
+	/** @return the replica's name and {@code null} when it applied the commits, else why not */
+	private String[] waitOn(ReplicaNode replica, GtidSet gtids, long deadline) {
+		long left = deadline - System.nanoTime();
+		try (Connection connection = replica.dataSource().getConnection();
+				PreparedStatement wait = connection.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
+			left = Math.max(0, deadline - System.nanoTime());
+			wait.setString(1, gtids.toString());
+			wait.setBigDecimal(2, BigDecimal.valueOf(TimeUnit.NANOSECONDS.toMillis(left), 3));
+			try (ResultSet rs = wait.executeQuery()) {
+				if (rs.next() && rs.getInt(1) == 0 && !rs.wasNull()) {
+					return new String[] { replica.name(), null };
+				}
+			}
+			return new String[] { replica.name(), "not applied yet" };
+		}
+		catch (SQLException ex) {
+			String message = String.valueOf(ex.getMessage());
+			int newline = message.indexOf('\n');
+			return new String[] { replica.name(),
+					"could not ask: " + JdbcUrls.sanitize((newline < 0) ? message : message.substring(0, newline)) };
+		}
+	}
+
+	private String groupName(String group) {
+		return (group != null && !group.isEmpty()) ? group : this.router.getTopology().defaultGroup();
+	}
+
+	private BarrierResult finish(BarrierResult result) {
+		this.outcomes[result.outcome().ordinal()].increment();
+		this.recorder.record(result);
+		return result;
+	}
+
+	private BarrierResult settle(BarrierResult result, BarrierTimeoutPolicy onTimeout) {
+		if (result.met()) {
+			return result;
+		}
+		BarrierTimeoutPolicy policy = (onTimeout == null || onTimeout == BarrierTimeoutPolicy.DEFAULT) ? this.onTimeout
+				: onTimeout;
+		if (policy == BarrierTimeoutPolicy.FAIL) {
+			throw new WriteBarrierException(result);
+		}
+		logger.warn(result.describe());
+		return result;
+	}
+
+	/** Stops the threads that ask replicas; waits in progress end at their deadline. */
+	@Override
+	public void close() {
+		this.executor.shutdown();
+	}
+
+}
