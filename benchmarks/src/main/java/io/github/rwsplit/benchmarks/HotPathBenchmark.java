@@ -2,6 +2,7 @@ package io.github.rwsplit.benchmarks;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,9 +23,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.github.rwsplit.balancing.FastestResponseReplicaSelector;
 import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.ResponseTime;
 import io.github.rwsplit.routing.Route;
 import io.github.rwsplit.routing.RoutingContext;
 import io.github.rwsplit.routing.RoutingTopology;
@@ -57,6 +60,10 @@ public class HotPathBenchmark {
 
 	private DataSource rwsplit;
 
+	private DataSource rwsplitSticky;
+
+	private DataSource rwsplitFastest;
+
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.plain = pool("plain", true);
@@ -72,6 +79,24 @@ public class HotPathBenchmark {
 				new RoutingTopology("primary", "default", replicas), new RoundRobinReplicaSelector());
 		this.rwsplit = new RwsplitDataSource(router, () -> {
 		});
+		ReadWriteRoutingDataSource sticky = new ReadWriteRoutingDataSource("primary", this.primary, replicas,
+				new RoutingTopology("primary", "default", replicas), new RoundRobinReplicaSelector());
+		sticky.setStickyReplicas(true);
+		this.rwsplitSticky = new RwsplitDataSource(sticky, () -> {
+		});
+		List<ReplicaNode> timed = List.of(timed("replica-1", this.replica1, 500_000), timed("replica-2", this.replica2, 700_000));
+		ReadWriteRoutingDataSource fastest = new ReadWriteRoutingDataSource("primary", this.primary, timed,
+				new RoutingTopology("primary", "default", timed), new FastestResponseReplicaSelector());
+		this.rwsplitFastest = new RwsplitDataSource(fastest, () -> {
+		});
+	}
+
+	/** A replica whose response-time average is preset and stays current for the whole run. */
+	private static ReplicaNode timed(String name, HikariDataSource pool, long averageNanos) {
+		ResponseTime responseTime = ResponseTime.create(Duration.ofHours(1));
+		responseTime.record(averageNanos, System.nanoTime());
+		return new ReplicaNode(name, "default", 1, pool, () -> pool.getHikariPoolMXBean().getActiveConnections(),
+				responseTime);
 	}
 
 	private static HikariDataSource pool(String name, boolean readOnly) {
@@ -106,6 +131,22 @@ public class HotPathBenchmark {
 	public String rwsplitReplicaScope() throws SQLException {
 		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, SITE)) {
 			return touch(this.rwsplit);
+		}
+	}
+
+	/** A replica read of a session that sticks to its replica (after the first, every read is a hit). */
+	@Benchmark
+	public String rwsplitReplicaScopeSticky() throws SQLException {
+		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, SITE)) {
+			return touch(this.rwsplitSticky);
+		}
+	}
+
+	/** A replica read chosen by fastest response (the stub driver feeds no samples; averages are preset). */
+	@Benchmark
+	public String rwsplitReplicaScopeFastestResponse() throws SQLException {
+		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, SITE)) {
+			return touch(this.rwsplitFastest);
 		}
 	}
 

@@ -15,8 +15,6 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.github.rwsplit.barrier.WriteBarrier;
-import io.github.rwsplit.consistency.ConsistencyContext;
-import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.routing.RoutingContext;
 
 /**
@@ -67,7 +65,7 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 		}
 		Method site = invocation.getMethod();
 		RoutingAnnotations.Barrier barrier = request.barrier();
-		ConsistencyToken before = (barrier != null) ? ConsistencyContext.currentToken() : null;
+		WriteBarrier.Mark before = (barrier != null) ? WriteBarrier.mark() : null;
 		Object result;
 		try (RoutingContext.Scope scope = RoutingContext.enter(request.route(), request.group(), request.maxLag(),
 				request.consistency(), site)) {
@@ -79,7 +77,7 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 		return result;
 	}
 
-	private void awaitReplicas(RoutingAnnotations.Barrier barrier, ConsistencyToken before, Method site) {
+	private void awaitReplicas(RoutingAnnotations.Barrier barrier, WriteBarrier.Mark before, Method site) {
 		WriteBarrier writeBarrier = this.barrier.get();
 		if (writeBarrier == null) {
 			throw new IllegalStateException("@Primary(awaitReplicas) on " + site + " needs rwsplit's write barrier, "
@@ -91,14 +89,13 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					writeBarrier.awaitWritesBetween(before, ConsistencyContext.currentToken(), barrier.replicas(),
-							barrier.group(), barrier.timeout(), barrier.onTimeout());
+					writeBarrier.awaitSince(before, barrier.replicas(), barrier.group(), barrier.timeout(),
+							barrier.onTimeout());
 				}
 			});
 			return;
 		}
-		writeBarrier.awaitWritesBetween(before, ConsistencyContext.currentToken(), barrier.replicas(), barrier.group(),
-				barrier.timeout(), barrier.onTimeout());
+		writeBarrier.awaitSince(before, barrier.replicas(), barrier.group(), barrier.timeout(), barrier.onTimeout());
 	}
 
 	private RoutingAnnotations.Request resolve(Method method, Class<?> targetClass) {

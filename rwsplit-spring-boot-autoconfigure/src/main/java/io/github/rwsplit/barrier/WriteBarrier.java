@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.github.rwsplit.consistency.CommittedGtids;
 import io.github.rwsplit.consistency.ConsistencyContext;
-import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.gtid.GtidSet;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
@@ -36,8 +36,8 @@ import io.github.rwsplit.routing.ReplicaNode;
  * must be visible on replicas before the caller goes on (a cache invalidation, an e-mail with a
  * link that will be read from a replica), without synchronous replication.
  *
- * <p>{@code @Primary(awaitReplicas = N)} uses it around a method; {@link #awaitSessionWrites}
- * and {@link #await} are the programmatic forms. Replicas the lag monitor already knows to have
+ * <p>{@code @Primary(awaitReplicas = N)} uses it around a method; {@link #mark()} with
+ * {@link #awaitSince}, and {@link #await}, are the programmatic forms. Replicas the lag monitor already knows to have
  * the commits count at once; the others are asked in parallel with
  * {@code WAIT_FOR_EXECUTED_GTID_SET}, each on a connection from its own pool, all bounded by one
  * deadline. The barrier returns as soon as enough replicas have the commits. Replicas still
@@ -138,26 +138,26 @@ public class WriteBarrier implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until replicas have applied everything the current session has committed, then
-	 * applies the timeout policy.
-	 * @param replicas how many replicas must have it; {@link io.github.rwsplit.annotation.Primary#ALL}
-	 * for every replica of the group in rotation
-	 * @param group the replica group, or {@code null} for the default group
-	 * @param timeout the bound, or {@code null} for the default
-	 * @param onTimeout what to do when it is not met, or {@code null}/{@code DEFAULT} for the default
-	 * @return how it ended (when it did not throw)
-	 * @throws WriteBarrierException when it was not met and the policy is to fail
+	 * Where the current thread stands: how many commits it has made and the latest one's GTID, and
+	 * when its session last wrote. Take one before the writes, then pass it to {@link #awaitSince}.
+	 *
+	 * @param commits how many commits the thread has made whose GTID was captured
+	 * @param latestCommit the latest one's GTID, empty when none
+	 * @param lastWriteMillis when the thread's session last wrote, 0 when never
 	 */
-	public BarrierResult awaitSessionWrites(int replicas, String group, Duration timeout,
-			BarrierTimeoutPolicy onTimeout) {
-		return settle(await(ConsistencyContext.currentToken().gtids(), replicas, group, timeout), onTimeout);
+	public record Mark(long commits, GtidSet latestCommit, long lastWriteMillis) {
+	}
+
+	/** @return where the current thread stands now */
+	public static Mark mark() {
+		return new Mark(CommittedGtids.count(), CommittedGtids.latest(),
+				ConsistencyContext.currentToken().lastWriteMillis());
 	}
 
 	/**
-	 * Waits until the writes committed between two states of a session's token are on replicas,
-	 * then applies the timeout policy. Used around annotated methods.
-	 * @param before the session's token before the work
-	 * @param after the session's token after it
+	 * Waits until replicas have applied what the current thread committed since a mark, then
+	 * applies the timeout policy. {@code @Primary(awaitReplicas = ...)} does this around its method.
+	 * @param before the mark taken before the writes
 	 * @param replicas how many replicas must have them, or {@link io.github.rwsplit.annotation.Primary#ALL}
 	 * @param group the replica group, or {@code null} for the default group
 	 * @param timeout the bound, or {@code null} for the default
@@ -165,11 +165,29 @@ public class WriteBarrier implements AutoCloseable {
 	 * @return how it ended (when it did not throw)
 	 * @throws WriteBarrierException when it was not met and the policy is to fail
 	 */
-	public BarrierResult awaitWritesBetween(ConsistencyToken before, ConsistencyToken after, int replicas, String group,
-			Duration timeout, BarrierTimeoutPolicy onTimeout) {
+	public BarrierResult awaitSince(Mark before, int replicas, String group, Duration timeout,
+			BarrierTimeoutPolicy onTimeout) {
+		return awaitBetween(before, mark(), replicas, group, timeout, onTimeout);
+	}
+
+	/**
+	 * Waits until replicas have applied what was committed between two marks of one thread, then
+	 * applies the timeout policy.
+	 * @param before the earlier mark
+	 * @param after the later mark
+	 * @param replicas how many replicas must have them, or {@link io.github.rwsplit.annotation.Primary#ALL}
+	 * @param group the replica group, or {@code null} for the default group
+	 * @param timeout the bound, or {@code null} for the default
+	 * @param onTimeout what to do when it is not met, or {@code null}/{@code DEFAULT} for the default
+	 * @return how it ended (when it did not throw)
+	 * @throws WriteBarrierException when it was not met and the policy is to fail
+	 */
+	public BarrierResult awaitBetween(Mark before, Mark after, int replicas, String group, Duration timeout,
+			BarrierTimeoutPolicy onTimeout) {
 		BarrierResult result;
-		if (!after.gtids().equals(before.gtids())) {
-			result = await(after.gtids(), replicas, group, timeout);
+		if (after.commits() != before.commits()) {
+			// The latest commit as uuid:1-N: a replica that applied it applied the earlier ones too.
+			result = await(after.latestCommit().compact(), replicas, group, timeout);
 		}
 		else {
 			boolean wrote = after.lastWriteMillis() != before.lastWriteMillis();

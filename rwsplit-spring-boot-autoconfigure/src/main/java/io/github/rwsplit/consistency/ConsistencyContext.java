@@ -118,6 +118,15 @@ public final class ConsistencyContext {
 		update(session.token.withReplica(replica));
 	}
 
+	/**
+	 * The current session (sticky replicas) read from the primary because no replica was far
+	 * enough along: it may move to a replica only once one has caught up with now.
+	 */
+	public static void readFromPrimary() {
+		Session session = CURRENT.get();
+		update(session.token.afterPrimaryRead(System.currentTimeMillis()));
+	}
+
 	/** A write whose GTID is not known (pin mode): remembers its time. */
 	public static void recordWrite() {
 		Session session = CURRENT.get();

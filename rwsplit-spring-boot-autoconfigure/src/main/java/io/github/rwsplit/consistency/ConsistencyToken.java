@@ -20,7 +20,7 @@ import io.github.rwsplit.gtid.GtidSet;
 public final class ConsistencyToken {
 
 	/** No writes to see. */
-	public static final ConsistencyToken EMPTY = new ConsistencyToken(GtidSet.EMPTY, 0, null);
+	public static final ConsistencyToken EMPTY = new ConsistencyToken(GtidSet.EMPTY, 0, null, 0);
 
 	/** Longest text {@link #decode(String)} accepts. */
 	public static final int MAX_TEXT_LENGTH = 2048;
@@ -28,7 +28,7 @@ public final class ConsistencyToken {
 	private static final String PREFIX = "r1.";
 
 	private static final Pattern TEXT = Pattern
-		.compile("r1\\.([A-Za-z0-9_-]*)\\.([0-9]{1,15})(?:\\.([A-Za-z0-9_-]{1,100}))?");
+		.compile("r1\\.([A-Za-z0-9_-]*)\\.([0-9]{1,15})(?:\\.([A-Za-z0-9_-]{0,100})(?:\\.([0-9]{1,15}))?)?");
 
 	private final GtidSet gtids;
 
@@ -36,10 +36,13 @@ public final class ConsistencyToken {
 
 	private final String replica;
 
-	private ConsistencyToken(GtidSet gtids, long lastWriteMillis, String replica) {
+	private final long observedMillis;
+
+	private ConsistencyToken(GtidSet gtids, long lastWriteMillis, String replica, long observedMillis) {
 		this.gtids = gtids;
 		this.lastWriteMillis = lastWriteMillis;
 		this.replica = replica;
+		this.observedMillis = observedMillis;
 	}
 
 	/**
@@ -49,7 +52,7 @@ public final class ConsistencyToken {
 	 * @return the token
 	 */
 	public static ConsistencyToken of(GtidSet gtids, long lastWriteMillis) {
-		return new ConsistencyToken(gtids.compact(), Math.max(0, lastWriteMillis), null);
+		return new ConsistencyToken(gtids.compact(), Math.max(0, lastWriteMillis), null, 0);
 	}
 
 	/** @return the commits to see, as {@code uuid:1-N} per source */
@@ -73,12 +76,31 @@ public final class ConsistencyToken {
 	 * @return the token
 	 */
 	public ConsistencyToken withReplica(String replica) {
-		return new ConsistencyToken(this.gtids, this.lastWriteMillis, replica);
+		return new ConsistencyToken(this.gtids, this.lastWriteMillis, replica, 0);
+	}
+
+	/**
+	 * With sticky replicas, the last time the session read from the primary because no replica was
+	 * far enough along: its next replica must have applied everything committed before then.
+	 * @return epoch milliseconds, or 0
+	 */
+	public long observedMillis() {
+		return this.observedMillis;
+	}
+
+	/**
+	 * This token after a sticky session read from the primary: it has no replica until one has
+	 * caught up with what it saw there.
+	 * @param nowMillis the wall clock now
+	 * @return the token
+	 */
+	public ConsistencyToken afterPrimaryRead(long nowMillis) {
+		return new ConsistencyToken(this.gtids, this.lastWriteMillis, null, Math.max(this.observedMillis, nowMillis));
 	}
 
 	/** @return whether there is nothing to see and no replica to stay on */
 	public boolean isEmpty() {
-		return this.gtids.isEmpty() && this.lastWriteMillis == 0 && this.replica == null;
+		return this.gtids.isEmpty() && this.lastWriteMillis == 0 && this.replica == null && this.observedMillis == 0;
 	}
 
 	/**
@@ -89,7 +111,7 @@ public final class ConsistencyToken {
 	 */
 	public ConsistencyToken afterCommit(GtidSet gtid, long nowMillis) {
 		GtidSet merged = this.gtids.union(gtid).compact();
-		return new ConsistencyToken(merged, Math.max(this.lastWriteMillis, nowMillis), this.replica);
+		return new ConsistencyToken(merged, Math.max(this.lastWriteMillis, nowMillis), this.replica, this.observedMillis);
 	}
 
 	/**
@@ -98,7 +120,8 @@ public final class ConsistencyToken {
 	 * @return the token
 	 */
 	public ConsistencyToken afterWrite(long nowMillis) {
-		return new ConsistencyToken(this.gtids, Math.max(this.lastWriteMillis, nowMillis), this.replica);
+		return new ConsistencyToken(this.gtids, Math.max(this.lastWriteMillis, nowMillis), this.replica,
+				this.observedMillis);
 	}
 
 	/**
@@ -114,7 +137,8 @@ public final class ConsistencyToken {
 			return other;
 		}
 		return new ConsistencyToken(this.gtids.union(other.gtids).compact(),
-				Math.max(this.lastWriteMillis, other.lastWriteMillis), (this.replica != null) ? this.replica : other.replica);
+				Math.max(this.lastWriteMillis, other.lastWriteMillis), (this.replica != null) ? this.replica : other.replica,
+				Math.max(this.observedMillis, other.observedMillis));
 	}
 
 	/** @return the text form, safe in cookies, headers and URLs */
@@ -123,8 +147,12 @@ public final class ConsistencyToken {
 		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
 		String text = PREFIX + encoder.encodeToString(gtidText.getBytes(StandardCharsets.US_ASCII)) + "."
 				+ this.lastWriteMillis;
-		return (this.replica != null)
-				? text + "." + encoder.encodeToString(this.replica.getBytes(StandardCharsets.UTF_8)) : text;
+		if (this.replica == null && this.observedMillis == 0) {
+			return text;
+		}
+		String replicaText = (this.replica != null)
+				? encoder.encodeToString(this.replica.getBytes(StandardCharsets.UTF_8)) : "";
+		return text + "." + replicaText + ((this.observedMillis != 0) ? "." + this.observedMillis : "");
 	}
 
 	/**
@@ -146,9 +174,10 @@ public final class ConsistencyToken {
 			String gtidText = new String(Base64.getUrlDecoder().decode(matcher.group(1)), StandardCharsets.US_ASCII);
 			GtidSet gtids = GtidSet.parse(gtidText);
 			long lastWrite = Math.min(Long.parseLong(matcher.group(2)), nowMillis);
-			String replica = (matcher.group(3) != null)
+			String replica = (matcher.group(3) != null && !matcher.group(3).isEmpty())
 					? new String(Base64.getUrlDecoder().decode(matcher.group(3)), StandardCharsets.UTF_8) : null;
-			return new ConsistencyToken(gtids.compact(), Math.max(0, lastWrite), replica);
+			long observed = (matcher.group(4) != null) ? Math.min(Long.parseLong(matcher.group(4)), nowMillis) : 0;
+			return new ConsistencyToken(gtids.compact(), Math.max(0, lastWrite), replica, observed);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
@@ -158,19 +187,21 @@ public final class ConsistencyToken {
 	@Override
 	public boolean equals(Object obj) {
 		return obj instanceof ConsistencyToken other && other.gtids.equals(this.gtids)
-				&& other.lastWriteMillis == this.lastWriteMillis && java.util.Objects.equals(other.replica, this.replica);
+				&& other.lastWriteMillis == this.lastWriteMillis && java.util.Objects.equals(other.replica, this.replica)
+				&& other.observedMillis == this.observedMillis;
 	}
 
 	@Override
 	public int hashCode() {
 		return (this.gtids.hashCode() * 31 + Long.hashCode(this.lastWriteMillis)) * 31
-				+ java.util.Objects.hashCode(this.replica);
+				+ java.util.Objects.hashCode(this.replica) + Long.hashCode(this.observedMillis);
 	}
 
 	@Override
 	public String toString() {
 		return "ConsistencyToken[" + this.gtids + ", lastWrite=" + this.lastWriteMillis
-				+ ((this.replica != null) ? ", replica=" + this.replica : "") + "]";
+				+ ((this.replica != null) ? ", replica=" + this.replica : "")
+				+ ((this.observedMillis != 0) ? ", observed=" + this.observedMillis : "") + "]";
 	}
 
 }

@@ -57,6 +57,21 @@ public final class ConsistencyTracker {
 		return (routerId != null) ? TRACKERS.get(routerId) : null;
 	}
 
+	private volatile boolean recordsSessions = true;
+
+	/**
+	 * @param recordsSessions whether captured commits go into the committing session's token (off
+	 * when read-your-writes is: the commits are then captured for write barriers only)
+	 */
+	public void setRecordsSessions(boolean recordsSessions) {
+		this.recordsSessions = recordsSessions;
+	}
+
+	/** @return whether captured commits go into the committing session's token */
+	public boolean recordsSessions() {
+		return this.recordsSessions;
+	}
+
 	/** @return the newest commits this instance has made, compacted */
 	public GtidSet newest() {
 		return this.newest.get();

@@ -57,7 +57,10 @@ public class GtidCaptureInterceptor implements ConnectionLifecycleInterceptor {
 					if (change.getType() == ServerSessionStateController.SESSION_TRACK_GTIDS) {
 						GtidSet gtid = parse(change.getValues());
 						if (gtid != null && !gtid.isEmpty()) {
-							ConsistencyContext.recordCommit(gtid);
+							CommittedGtids.record(gtid);
+							if (tracker == null || tracker.recordsSessions()) {
+								ConsistencyContext.recordCommit(gtid);
+							}
 							if (tracker != null) {
 								tracker.recordCommit(gtid);
 							}

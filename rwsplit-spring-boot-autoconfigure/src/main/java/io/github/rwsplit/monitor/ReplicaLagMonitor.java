@@ -600,7 +600,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			else {
 				this.rotationSince.remove(replica.name());
 				exclusions.add(new RoutingTopology.Exclusion(replica.name(), replica.group(),
-						replicaHealth.state().name(), replicaHealth.reason(), replicaHealth.gtidExecuted()));
+						replicaHealth.state().name(), replicaHealth.reason()));
 			}
 		}
 		RoutingTopology current = this.router.getTopology();

@@ -123,6 +123,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector) {
 		this.id = Objects.requireNonNull(id, "id");
 		this.tracker = ConsistencyTracker.of(id);
+		this.tracker.setRecordsSessions(false);
 		this.selector = Objects.requireNonNull(selector, "selector");
 		this.topology = Objects.requireNonNull(topology, "topology");
 		this.replicas = List.copyOf(replicas);
@@ -192,6 +193,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		state.lastReplica = false;
 		state.lastReason = reason;
 		state.waitFor = null;
+		state.stickyCatchUp = false;
 		state.consistencyFallback = false;
 		if (state.beginning) {
 			// A connection is being fetched while a transaction begins: its read-only flag is not
@@ -212,9 +214,9 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				}
 			}
 			if (!candidates.isEmpty()) {
-				ReplicaNode chosen = choose(candidates, current);
+				ReplicaNode chosen = choose(candidates, state);
 				if (chosen == null) {
-					return stickyFellBack(current, state);
+					return stickyOnPrimary(current, state);
 				}
 				state.lastNode = chosen.name();
 				state.lastReplica = true;
@@ -234,9 +236,9 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				return NO_REPLICA;
 			}
 			// The wait policy found a replica: the read did not fall back.
-			ReplicaNode chosen = choose(candidates, current);
+			ReplicaNode chosen = choose(candidates, state);
 			if (chosen == null) {
-				return stickyFellBack(current, state);
+				return stickyOnPrimary(current, state);
 			}
 			state.lastNode = chosen.name();
 			state.lastReplica = true;
@@ -254,11 +256,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/**
 	 * Picks the replica for a read from candidates that all qualify: the session's own when
 	 * replicas are sticky, else the balancer's choice shaped by slow start.
-	 * @return the replica, or {@code null} when the session's reads must go to the primary to stay
-	 * monotonic
+	 * @return the replica, or {@code null} when a sticky session must read from the primary
 	 */
-	private ReplicaNode choose(List<ReplicaNode> candidates, RoutingTopology current) {
-		return this.sticky ? chooseSticky(candidates, current) : balance(candidates);
+	private ReplicaNode choose(List<ReplicaNode> candidates, RoutingContext.State state) {
+		return this.sticky ? chooseSticky(candidates, state) : balance(candidates);
 	}
 
 	private ReplicaNode balance(List<ReplicaNode> candidates) {
@@ -308,54 +309,112 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
-	 * Sticky replicas: the session's replica while it qualifies; when it does not, one known to
-	 * have applied at least what it had (by GTID), so the session never sees time go backwards.
+	 * Sticky replicas: the session's replica while it qualifies. When it does not (or the session
+	 * last read from the primary), the session has seen at most what the primary has now: the read
+	 * goes to the candidate least far behind, which must first apply the primary's executed set
+	 * (read at checkout), or the read goes to the primary. So the session never sees time go back.
+	 * A candidate further behind than the consistency wait timeout is not waited on.
 	 */
-	private ReplicaNode chooseSticky(List<ReplicaNode> candidates, RoutingTopology current) {
-		String sticky = ConsistencyContext.currentToken().replica();
-		if (sticky == null) {
-			ReplicaNode chosen = balance(candidates);
-			this.balancing.stickyAssigned.increment();
-			ConsistencyContext.stickTo(chosen.name());
-			return chosen;
-		}
-		int size = candidates.size();
-		for (int i = 0; i < size; i++) {
-			ReplicaNode candidate = candidates.get(i);
-			if (candidate.name().equals(sticky)) {
-				this.balancing.stickyHits.increment();
-				return candidate;
+	private ReplicaNode chooseSticky(List<ReplicaNode> candidates, RoutingContext.State state) {
+		ConsistencyToken token = ConsistencyContext.currentToken();
+		String sticky = token.replica();
+		if (token.observedMillis() == 0) {
+			if (sticky == null) {
+				ReplicaNode chosen = balance(candidates);
+				this.balancing.stickyAssigned.increment();
+				ConsistencyContext.stickTo(chosen.name());
+				return chosen;
 			}
-		}
-		GtidSet mark = current.lastKnownExecuted(sticky);
-		List<ReplicaNode> ahead = candidates;
-		if (mark != null && !mark.isEmpty()) {
-			ahead = new java.util.ArrayList<>(size);
+			int size = candidates.size();
 			for (int i = 0; i < size; i++) {
-				GtidSet executed = candidates.get(i).gtidExecuted();
-				if (executed != null && executed.contains(mark)) {
-					ahead.add(candidates.get(i));
+				ReplicaNode candidate = candidates.get(i);
+				if (candidate.name().equals(sticky)) {
+					this.balancing.stickyHits.increment();
+					return candidate;
 				}
 			}
-			if (ahead.isEmpty()) {
-				this.balancing.stickyPrimary.increment();
-				return null;
+		}
+		ReplicaNode closest = null;
+		for (ReplicaNode candidate : candidates) {
+			long lag = candidate.lagNanos();
+			if (closest == null || (lag >= 0 && (closest.lagNanos() < 0 || lag < closest.lagNanos()))) {
+				closest = candidate;
 			}
 		}
-		ReplicaNode chosen = balance(ahead);
-		this.balancing.stickyMoved.increment();
-		ConsistencyContext.stickTo(chosen.name());
-		return chosen;
+		if (closest.lagNanos() > this.consistency.waitTimeout().toNanos()) {
+			// Not expected to catch up within a wait: no round trips, the primary serves.
+			this.balancing.stickyPrimary.increment();
+			ConsistencyContext.readFromPrimary();
+			return null;
+		}
+		// Catching up with the primary covers the session's own writes too.
+		state.waitFor = null;
+		state.stickyCatchUp = true;
+		return closest;
 	}
 
-	/** No replica is as far along as the session's sticky one: the read goes to the primary. */
-	private Object stickyFellBack(RoutingTopology current, RoutingContext.State state) {
+	/** A sticky session reads from the primary until a replica has caught up with it. */
+	private Object stickyOnPrimary(RoutingTopology current, RoutingContext.State state) {
 		state.waitFor = null;
 		state.lastReason = RouteReason.FALLBACK;
 		state.consistencyFallback = true;
 		state.lastNode = current.primary();
 		return (current.primaryDownReason() != null) ? PRIMARY_DOWN : primaryForReadsKey(current);
 	}
+
+	/**
+	 * Moves a sticky session to a replica: waits on it until it has applied what the primary has
+	 * executed now, bounded by the consistency wait timeout; otherwise the read goes to the primary.
+	 * Two round trips (the primary, then the replica), on this degraded path only. When the primary
+	 * cannot be asked, the session moves without the check, rather than fail its read.
+	 */
+	private Connection catchUpOrPrimary(Connection replica) throws SQLException {
+		RoutingContext.State state = RoutingContext.state();
+		state.stickyCatchUp = false;
+		RoutingTopology current = this.topology;
+		GtidSet primaryNow;
+		try (Connection primary = this.targets.get(current.primary()).getConnection();
+				java.sql.Statement statement = primary.createStatement();
+				java.sql.ResultSet rs = statement.executeQuery("SELECT @@global.gtid_executed")) {
+			rs.next();
+			String text = rs.getString(1);
+			primaryNow = GtidSet.parse((text != null) ? text : "");
+		}
+		catch (SQLException | IllegalArgumentException ex) {
+			this.balancing.stickyMoved.increment();
+			ConsistencyContext.stickTo(state.lastNode);
+			return replica;
+		}
+		if (primaryNow.isEmpty() || applied(replica, primaryNow)) {
+			this.balancing.stickyMoved.increment();
+			ConsistencyContext.stickTo(state.lastNode);
+			return replica;
+		}
+		replica.close();
+		this.balancing.stickyPrimary.increment();
+		ConsistencyContext.readFromPrimary();
+		state.consistencyFallback = true;
+		state.lastNode = current.primary();
+		state.lastReplica = false;
+		state.lastReason = RouteReason.FALLBACK;
+		return primaryForReads(current).getConnection();
+	}
+
+	/** Whether a replica applies a GTID set within the consistency wait timeout. */
+	private boolean applied(Connection replica, GtidSet gtids) {
+		long timeoutMillis = this.consistency.waitTimeout().toMillis();
+		try (java.sql.PreparedStatement wait = replica.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
+			wait.setString(1, gtids.toString());
+			wait.setBigDecimal(2, java.math.BigDecimal.valueOf(timeoutMillis, 3));
+			try (java.sql.ResultSet rs = wait.executeQuery()) {
+				return rs.next() && rs.getInt(1) == 0 && !rs.wasNull();
+			}
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+	}
+
 
 	/** Reads sent to the primary count against the fallback cap, whatever sent them there. */
 	private Object primaryForReadsKey(RoutingTopology current) {
@@ -555,7 +614,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			try {
 				Connection connection = target.getConnection();
 				RoutingContext.State state = RoutingContext.state();
-				if (state.waitFor != null) {
+				if (state.stickyCatchUp) {
+					connection = catchUpOrPrimary(connection);
+				}
+				else if (state.waitFor != null) {
 					connection = awaitWritesOrPrimary(connection, state.waitFor);
 				}
 				this.counts.routed(state.lastNode, state.lastReason);
@@ -772,6 +834,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** @param consistency how reads see their session's writes */
 	public void setConsistency(ConsistencySettings consistency) {
 		this.consistency = Objects.requireNonNull(consistency, "consistency");
+		this.tracker.setRecordsSessions(consistency.mode() != ConsistencyMode.EVENTUAL);
 	}
 
 	/** @return how reads see their session's writes */

@@ -23,6 +23,15 @@ public final class ResponseTime {
 
 	private volatile long lastSampleNanos;
 
+	/** Samples so far, counted up to {@link #WARM_UP_SAMPLES}. */
+	private volatile int samples;
+
+	/**
+	 * The first samples are averaged plainly, so that one slow first statement (a cold connection)
+	 * does not dominate the average for a whole window.
+	 */
+	static final int WARM_UP_SAMPLES = 16;
+
 	private ResponseTime(long windowNanos) {
 		this.windowNanos = windowNanos;
 	}
@@ -80,14 +89,23 @@ public final class ResponseTime {
 	 */
 	public void record(long sampleNanos, long nowNanos) {
 		long average = this.averageNanos;
+		int count = this.samples;
 		if (average < 0) {
 			this.averageNanos = sampleNanos;
+			count = 0;
 		}
 		else {
-			// The weight of a sample grows with the time since the previous one: dt / (dt + window).
+			// The weight of a sample grows with the time since the previous one: dt / (dt + window);
+			// while warming up, it is at least that of a plain mean.
 			long elapsed = Math.max(0, nowNanos - this.lastSampleNanos);
 			double weight = (double) elapsed / (elapsed + this.windowNanos);
+			if (count < WARM_UP_SAMPLES) {
+				weight = Math.max(weight, 1.0 / (count + 1));
+			}
 			this.averageNanos = average + (long) ((sampleNanos - average) * weight);
+		}
+		if (count < WARM_UP_SAMPLES) {
+			this.samples = count + 1;
 		}
 		this.lastSampleNanos = nowNanos;
 	}
@@ -100,12 +118,18 @@ public final class ResponseTime {
 	 */
 	public long averageNanos(long nowNanos) {
 		long average = this.averageNanos;
-		return (average >= 0 && nowNanos - this.lastSampleNanos <= this.windowNanos) ? average : -1;
+		if (average >= 0 && nowNanos - this.lastSampleNanos > this.windowNanos) {
+			// Stale: judged afresh, and warmed up again, when samples come.
+			this.samples = 0;
+			return -1;
+		}
+		return average;
 	}
 
 	/** Forgets every sample: the next one starts the average afresh. */
 	public void reset() {
 		this.averageNanos = -1;
+		this.samples = 0;
 	}
 
 }

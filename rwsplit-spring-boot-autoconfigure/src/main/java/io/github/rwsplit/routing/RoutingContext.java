@@ -207,6 +207,9 @@ public final class RoutingContext {
 		/** Set when the chosen replica must first apply these GTIDs (read-your-writes); cleared at checkout. */
 		GtidSet waitFor;
 
+		/** Set when a sticky session moves to the chosen replica, which must first catch up with the primary. */
+		boolean stickyCatchUp;
+
 		/** The last GTID set this thread waited for in vain; reads needing exactly it go to the primary. */
 		GtidSet waitedInVain;
 

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import io.github.rwsplit.gtid.GtidSet;
-
 /**
  * An immutable snapshot of where work may go: the primary (and whether it is down), and per
  * replica group the replicas in rotation with their lag, in configuration order (so that
@@ -27,21 +25,8 @@ public final class RoutingTopology {
 	 * @param group its group
 	 * @param state its state, such as {@code LAGGING}
 	 * @param reason why, for people
-	 * @param gtidExecuted its executed GTID set when last measured, or {@code null} when unknown
 	 */
-	public record Exclusion(String name, String group, String state, String reason, GtidSet gtidExecuted) {
-
-		/**
-		 * An exclusion without a known GTID set.
-		 * @param name its node name
-		 * @param group its group
-		 * @param state its state, such as {@code LAGGING}
-		 * @param reason why, for people
-		 */
-		public Exclusion(String name, String group, String state, String reason) {
-			this(name, group, state, reason, null);
-		}
-
+	public record Exclusion(String name, String group, String state, String reason) {
 	}
 
 	private final String primary;
@@ -120,26 +105,6 @@ public final class RoutingTopology {
 	/** @return the replicas out of rotation, with reasons */
 	public List<Exclusion> exclusions() {
 		return this.exclusions;
-	}
-
-	/**
-	 * What a replica, in rotation or not, was last known to have applied. Scans the snapshot: for
-	 * degraded paths only.
-	 * @param replica a replica's node name
-	 * @return its executed GTID set, or {@code null} when unknown
-	 */
-	public GtidSet lastKnownExecuted(String replica) {
-		for (ReplicaNode node : this.replicas) {
-			if (node.name().equals(replica)) {
-				return node.gtidExecuted();
-			}
-		}
-		for (Exclusion exclusion : this.exclusions) {
-			if (exclusion.name().equals(replica)) {
-				return exclusion.gtidExecuted();
-			}
-		}
-		return null;
 	}
 
 	/** @return the names of the groups that have replicas in rotation */

@@ -146,22 +146,42 @@ class ReplicaSelectorTests {
 
 	@Test
 	void responseTimeMovesHalfWayToASampleTakenOneWindowLaterAndForgetsAfterAWindowWithout() {
-		ResponseTime responseTime = ResponseTime.create(Duration.ofSeconds(1));
 		long start = 1_000_000_000L;
-		assertThat(responseTime.averageNanos(start)).isEqualTo(-1);
-		responseTime.record(1_000_000, start);
+		ResponseTime responseTime = warmedUp(start);
 		assertThat(responseTime.averageNanos(start)).isEqualTo(1_000_000);
 		long second = start + 1_000_000_000L;
 		responseTime.record(3_000_000, second);
 		assertThat(responseTime.averageNanos(second)).isEqualTo(2_000_000);
-		// Many samples close together move it no faster than one sample the same time later.
-		ResponseTime busy = ResponseTime.create(Duration.ofSeconds(1));
-		busy.record(1_000_000, start);
+		// A second of samples 1 ms apart moves it about as far (continuously: 1 - 1/e of the way).
+		ResponseTime busy = warmedUp(start);
 		for (int i = 1; i <= 1000; i++) {
 			busy.record(3_000_000, start + i * 1_000_000L);
 		}
-		assertThat(busy.averageNanos(second)).isBetween(1_700_000L, 2_400_000L);
+		assertThat(busy.averageNanos(second)).isBetween(2_000_000L, 2_400_000L);
+		// No sample for longer than a window: unknown, and the next sample starts afresh.
 		assertThat(responseTime.averageNanos(second + 1_000_000_001L)).isEqualTo(-1);
+		responseTime.record(7_000_000, second + 1_000_000_002L);
+		assertThat(responseTime.averageNanos(second + 1_000_000_002L)).isEqualTo(7_000_000);
+	}
+
+	@Test
+	void oneSlowFirstStatementDoesNotDominateTheAverage() {
+		ResponseTime responseTime = ResponseTime.create(Duration.ofSeconds(10));
+		long now = 1_000_000_000L;
+		responseTime.record(50_000_000, now);
+		for (int i = 1; i < 16; i++) {
+			responseTime.record(1_000_000, now + i * 1_000L);
+		}
+		// The plain mean of the first sixteen: (50 + 15) / 16 ms.
+		assertThat(responseTime.averageNanos(now + 16_000L)).isCloseTo(4_062_500L, within(1_000L));
+	}
+
+	private static ResponseTime warmedUp(long now) {
+		ResponseTime responseTime = ResponseTime.create(Duration.ofSeconds(1));
+		for (int i = 0; i < 16; i++) {
+			responseTime.record(1_000_000, now);
+		}
+		return responseTime;
 	}
 
 	@Test

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import io.github.rwsplit.annotation.Primary;
 import io.github.rwsplit.annotation.RoutingAnnotations;
 import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
-import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.gtid.GtidSet;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
@@ -59,8 +58,8 @@ class WriteBarrierTests {
 
 	@Test
 	void workThatCommittedNothingHasNothingToAwait() {
-		ConsistencyToken token = ConsistencyToken.EMPTY.afterCommit(gtids("1-5"), 1);
-		BarrierResult result = this.barrier.awaitWritesBetween(token, token, 2, null, null, null);
+		WriteBarrier.Mark mark = new WriteBarrier.Mark(3, gtids("5"), 1);
+		BarrierResult result = this.barrier.awaitBetween(mark, mark, 2, null, null, null);
 		assertThat(result.outcome()).isEqualTo(BarrierResult.Outcome.NOTHING_TO_AWAIT);
 		assertThat(this.checkouts).isEmpty();
 		assertThat(this.barrier.outcomes(BarrierResult.Outcome.NOTHING_TO_AWAIT).sum()).isEqualTo(1);
@@ -80,26 +79,26 @@ class WriteBarrierTests {
 	void tooFewReplicasInRotationFailsAtOnceSayingTheWriteCommitted() {
 		this.router.setTopology(new RoutingTopology("primary", null, "default", List.of(this.one),
 				List.of(new RoutingTopology.Exclusion("replica-2", "default", "DOWN", "unreachable"))));
-		ConsistencyToken before = ConsistencyToken.EMPTY;
-		ConsistencyToken after = before.afterCommit(gtids("1-3"), 1);
+		WriteBarrier.Mark before = new WriteBarrier.Mark(0, GtidSet.EMPTY, 0);
+		WriteBarrier.Mark after = new WriteBarrier.Mark(1, gtids("3"), 1);
 		assertThatExceptionOfType(WriteBarrierException.class)
-			.isThrownBy(() -> this.barrier.awaitWritesBetween(before, after, 2, null, null, null))
+			.isThrownBy(() -> this.barrier.awaitBetween(before, after, 2, null, null, null))
 			.withMessageContaining("committed on the primary (" + UUID + ":1-3)")
 			.withMessageContaining("group 'default' has only 1 replica(s) in rotation and 2 must apply it")
 			.satisfies((ex) -> assertThat(ex.getResult().outcome()).isEqualTo(BarrierResult.Outcome.TOO_FEW_REPLICAS));
 		assertThat(this.checkouts).isEmpty();
 		// The annotation may ask to warn instead; the result then says the same.
-		BarrierResult warned = this.barrier.awaitWritesBetween(before, after, 2, null, null, BarrierTimeoutPolicy.WARN);
+		BarrierResult warned = this.barrier.awaitBetween(before, after, 2, null, null, BarrierTimeoutPolicy.WARN);
 		assertThat(warned.met()).isFalse();
 		assertThat(this.barrier.outcomes(BarrierResult.Outcome.TOO_FEW_REPLICAS).sum()).isEqualTo(2);
 	}
 
 	@Test
 	void aWriteWithoutACapturedGtidCannotBeAwaited() {
-		ConsistencyToken before = ConsistencyToken.EMPTY;
-		ConsistencyToken after = before.afterWrite(System.currentTimeMillis());
+		WriteBarrier.Mark before = new WriteBarrier.Mark(0, GtidSet.EMPTY, 0);
+		WriteBarrier.Mark after = new WriteBarrier.Mark(0, GtidSet.EMPTY, System.currentTimeMillis());
 		assertThatExceptionOfType(WriteBarrierException.class)
-			.isThrownBy(() -> this.barrier.awaitWritesBetween(before, after, 1, null, null, null))
+			.isThrownBy(() -> this.barrier.awaitBetween(before, after, 1, null, null, null))
 			.withMessageContaining("gtid_mode must be ON");
 	}
 

@@ -15,7 +15,6 @@ import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.gtid.GtidSet;
-import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -30,15 +29,15 @@ class BalancingRoutingTests {
 
 	private static final int DRAWS = 40_000;
 
-	private final ReplicaNode one = new ReplicaNode("replica-1", "default", 1, new StubDataSource("replica-1"), () -> 0);
+	private final ReplicaNode one = new ReplicaNode("replica-1", "default", 1, new GtidNode("replica-1", 100), () -> 0);
 
-	private final ReplicaNode two = new ReplicaNode("replica-2", "default", 1, new StubDataSource("replica-2"), () -> 0);
+	private final ReplicaNode two = new ReplicaNode("replica-2", "default", 1, new GtidNode("replica-2", 100), () -> 0);
 
-	private final ReplicaNode three = new ReplicaNode("replica-3", "default", 1, new StubDataSource("replica-3"),
+	private final ReplicaNode three = new ReplicaNode("replica-3", "default", 1, new GtidNode("replica-3", 100),
 			() -> 0);
 
 	private final ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary",
-			new StubDataSource("primary"), List.of(this.one, this.two, this.three),
+			new GtidNode("primary", 100), List.of(this.one, this.two, this.three),
 			new RoutingTopology("primary", "default", List.of(this.one, this.two, this.three)),
 			new RoundRobinReplicaSelector());
 
@@ -52,8 +51,12 @@ class BalancingRoutingTests {
 	}
 
 	private String read() throws SQLException {
+		return read(this.router);
+	}
+
+	private static String read(ReadWriteRoutingDataSource router) throws SQLException {
 		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
-				Connection connection = this.router.getConnection()) {
+				Connection connection = router.getConnection()) {
 			return connection.getCatalog();
 		}
 	}
@@ -66,10 +69,6 @@ class BalancingRoutingTests {
 		Map<String, Double> shares = new HashMap<>();
 		counts.forEach((node, count) -> shares.put(node, count / (double) DRAWS));
 		return shares;
-	}
-
-	private static ReplicaNode at(ReplicaNode node, String gtids) {
-		return node.withHealth(0, GtidSet.parse(UUID + ":" + gtids), System.currentTimeMillis());
 	}
 
 	private void topology(List<ReplicaNode> inRotation, RoutingTopology.Exclusion... excluded) {
@@ -127,33 +126,43 @@ class BalancingRoutingTests {
 	}
 
 	@Test
-	void aStickySessionMovesOnlyToAReplicaAtLeastAsFarAlongAsItsOwn() throws SQLException {
-		this.router.setStickyReplicas(true);
-		topology(List.of(at(this.one, "1-100"), at(this.two, "1-40"), at(this.three, "1-90")));
+	void aStickySessionMovesOnlyToAReplicaThatHasCaughtUpWithThePrimary() throws SQLException {
+		GtidNode primary = new GtidNode("primary", 100);
+		GtidNode ahead = new GtidNode("replica-1", 100);
+		GtidNode behind = new GtidNode("replica-2", 40);
+		ReplicaNode one = new ReplicaNode("replica-1", "default", 1, ahead, () -> 0);
+		ReplicaNode two = new ReplicaNode("replica-2", "default", 1, behind, () -> 0);
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary", primary, List.of(one, two),
+				new RoutingTopology("primary", "default", List.of(one.withLag(0), two.withLag(60_000_000_000L))),
+				new RoundRobinReplicaSelector());
+		router.setStickyReplicas(true);
 		this.session = ConsistencyContext.open(ConsistencyToken.EMPTY.withReplica("replica-1"), null);
-		assertThat(read()).isEqualTo("replica-1");
+		assertThat(read(router)).isEqualTo("replica-1");
 
-		// Its replica leaves rotation having applied 1-100; the others have less: the primary serves.
-		RoutingTopology.Exclusion lagging = new RoutingTopology.Exclusion("replica-1", "default", "LAGGING", "test",
-				GtidSet.parse(UUID + ":1-100"));
-		topology(List.of(at(this.two, "1-40"), at(this.three, "1-90")), lagging);
+		// Its replica leaves rotation; the other has not applied what the primary has: the primary serves.
+		router.setTopology(new RoutingTopology("primary", null, "default", List.of(two.withLag(60_000_000_000L)),
+				List.of(new RoutingTopology.Exclusion("replica-1", "default", "DRAINED", "test"))));
+		assertThat(read(router)).isEqualTo("primary");
+		assertThat(ConsistencyContext.currentToken().replica()).isNull();
+		assertThat(ConsistencyContext.currentToken().observedMillis()).isPositive();
+		// Its replica returns, but the session has since read from the primary: it must catch up too.
+		primary.executed.set(120);
+		router.setTopology(new RoutingTopology("primary", "default", List.of(one.withLag(0), two.withLag(0))));
+		assertThat(read(router)).isEqualTo("primary");
+		assertThat(router.getBalancingCounts().stickyPrimary.sum()).isEqualTo(2);
+		assertThat(router.getRouteCounts().fallback(RouteCounts.FallbackCause.CONSISTENCY).sum()).isEqualTo(2);
+
+		// replica-2 catches up with the primary: the session moves there (least lag chosen) and stays.
+		behind.executed.set(120);
+		router.setTopology(new RoutingTopology("primary", "default", List.of(one.withLag(5_000_000_000L),
+				two.withLag(0))));
 		for (int i = 0; i < 5; i++) {
-			assertThat(read()).isEqualTo("primary");
+			assertThat(read(router)).isEqualTo("replica-2");
 		}
-		assertThat(this.router.getBalancingCounts().stickyPrimary.sum()).isEqualTo(5);
-		assertThat(this.router.getRouteCounts().fallback(RouteCounts.FallbackCause.CONSISTENCY).sum()).isEqualTo(5);
-
-		// replica-3 catches up past 100, replica-2 does not: the session moves to replica-3 and stays.
-		topology(List.of(at(this.two, "1-40"), at(this.three, "1-120")), lagging);
-		for (int i = 0; i < 5; i++) {
-			assertThat(read()).isEqualTo("replica-3");
-		}
-		assertThat(ConsistencyContext.currentToken().replica()).isEqualTo("replica-3");
-		assertThat(this.router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
-
-		// replica-1 returns ahead of everyone: the session stays where it is.
-		topology(List.of(at(this.one, "1-200"), at(this.two, "1-40"), at(this.three, "1-120")));
-		assertThat(read()).isEqualTo("replica-3");
+		assertThat(ConsistencyContext.currentToken().replica()).isEqualTo("replica-2");
+		assertThat(ConsistencyContext.currentToken().observedMillis()).isZero();
+		assertThat(router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
+		assertThat(router.getBalancingCounts().stickyHits.sum()).isEqualTo(5);
 	}
 
 	@Test
@@ -163,6 +172,71 @@ class BalancingRoutingTests {
 		String chosen = read();
 		assertThat(chosen).startsWith("replica-");
 		assertThat(ConsistencyContext.currentToken().replica()).isEqualTo(chosen);
+	}
+
+	/**
+	 * A node that has executed transactions 1 to {@code executed} of one source: answers
+	 * {@code SELECT @@global.gtid_executed} and {@code WAIT_FOR_EXECUTED_GTID_SET} (at once: applied
+	 * or not) like MySQL.
+	 */
+	static final class GtidNode extends org.springframework.jdbc.datasource.AbstractDataSource {
+
+		final java.util.concurrent.atomic.AtomicLong executed;
+
+		private final String name;
+
+		GtidNode(String name, long executed) {
+			this.name = name;
+			this.executed = new java.util.concurrent.atomic.AtomicLong(executed);
+		}
+
+		@Override
+		public Connection getConnection() {
+			return proxy(Connection.class, (method, args) -> switch (method) {
+				case "getCatalog" -> this.name;
+				case "createStatement" -> statement(null);
+				case "prepareStatement" -> statement(new String[1]);
+				default -> null;
+			});
+		}
+
+		private Object statement(String[] parameter) {
+			Class<?> type = (parameter != null) ? java.sql.PreparedStatement.class : java.sql.Statement.class;
+			return proxy(type, (method, args) -> {
+				if (method.equals("setString")) {
+					parameter[0] = (String) args[1];
+				}
+				return method.equals("executeQuery") ? resultSet(parameter) : null;
+			});
+		}
+
+		private Object resultSet(String[] parameter) {
+			boolean[] read = new boolean[1];
+			GtidSet executedNow = GtidSet.parse(UUID + ":1-" + this.executed.get());
+			return proxy(java.sql.ResultSet.class, (method, args) -> switch (method) {
+				case "next" -> {
+					boolean first = !read[0];
+					read[0] = true;
+					yield first;
+				}
+				case "getString" -> executedNow.toString();
+				case "getInt" -> executedNow.contains(GtidSet.parse(parameter[0])) ? 0 : 1;
+				case "wasNull" -> false;
+				default -> null;
+			});
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) {
+			return getConnection();
+		}
+
+		@SuppressWarnings("unchecked")
+		private static <T> T proxy(Class<T> type, java.util.function.BiFunction<String, Object[], Object> answer) {
+			return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+					(proxy, method, args) -> answer.apply(method.getName(), args));
+		}
+
 	}
 
 }
