@@ -24,8 +24,7 @@ import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 /**
  * What choosing a replica costs under each policy, over three replicas with measured response
- * times, and what timing one statement costs (the fastest-response interceptor's work: two clock
- * reads and an update of the average). Run with {@code -prof gc} for allocation.
+ * times and lags. Run with {@code -prof gc} for allocation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,13 +41,10 @@ public class ReplicaChoiceBenchmark {
 
 	private List<ReplicaNode> candidates;
 
-	private ResponseTime responseTime;
-
 	@Setup
 	public void setUp() {
 		this.selector = LoadBalancing.valueOf(this.policy).createSelector();
 		this.candidates = List.of(node("replica-1", 400_000), node("replica-2", 550_000), node("replica-3", 900_000));
-		this.responseTime = this.candidates.get(0).responseTime();
 	}
 
 	private static ReplicaNode node(String name, long averageNanos) {
@@ -61,15 +57,6 @@ public class ReplicaChoiceBenchmark {
 	@Benchmark
 	public ReplicaNode select() {
 		return this.selector.select(this.candidates);
-	}
-
-	/** What {@code ResponseTimeInterceptor} adds to every statement on a replica. */
-	@Benchmark
-	public ResponseTime timeOneStatement() {
-		long started = System.nanoTime();
-		long now = System.nanoTime();
-		this.responseTime.record(now - started, now);
-		return this.responseTime;
 	}
 
 }

@@ -155,7 +155,7 @@ public class RwsplitEndpoint {
 		Instant lastCheck = (health != null) ? health.lastCheck() : null;
 		long responseNanos = replica.responseTime().averageNanos(System.nanoTime());
 		Double responseMillis = (responseNanos < 0) ? null : responseNanos / 1e6;
-		Double share = null;
+		double share = 0;
 		for (ReplicaNode inRotation : this.router.getTopology().replicas()) {
 			if (inRotation.name().equals(replica.name())) {
 				share = this.router.slowStartShare(inRotation);

@@ -42,15 +42,25 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 
 	private final boolean barrierAvailable;
 
+	private final java.util.Map<String, Integer> groupSizes;
+
+	private final String defaultGroup;
+
 	RoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> groups) {
-		this(beanFactory, groups, true);
+		this(beanFactory, groups, true, java.util.Map.of(), "");
 	}
 
+	/**
+	 * @param groupSizes how many replicas each group has, to reject barriers that can never be met
+	 * @param defaultGroup the group a barrier without a group counts
+	 */
 	RoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> groups,
-			boolean barrierAvailable) {
+			boolean barrierAvailable, java.util.Map<String, Integer> groupSizes, String defaultGroup) {
 		this.beanFactory = beanFactory;
 		this.groups = new TreeSet<>(groups);
 		this.barrierAvailable = barrierAvailable;
+		this.groupSizes = groupSizes;
+		this.defaultGroup = defaultGroup;
 	}
 
 	@Override
@@ -121,6 +131,14 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 					"@Primary(awaitGroup = \"" + barrier.group() + "\") on " + site + " names a group with no replicas; "
 							+ "groups are " + this.groups,
 					"Put a replica in group '" + barrier.group() + "' or use one of " + this.groups + ".");
+		}
+		String group = (barrier.group() != null) ? barrier.group() : this.defaultGroup;
+		Integer size = this.groupSizes.get(group);
+		if (size != null && barrier.replicas() > size) {
+			throw new RwsplitConfigurationException("rwsplit.replicas.*.group",
+					"@Primary(awaitReplicas = " + barrier.replicas() + ") on " + site + " can never be met: group '" + group
+							+ "' has " + size + " replica(s)",
+					"Ask for at most " + size + " (or Primary.ALL for every replica in rotation), or add replicas.");
 		}
 	}
 

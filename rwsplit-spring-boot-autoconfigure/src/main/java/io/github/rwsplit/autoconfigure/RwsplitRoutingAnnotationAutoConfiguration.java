@@ -1,5 +1,8 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,6 +22,7 @@ import org.springframework.transaction.ConfigurableTransactionManager;
 import io.github.rwsplit.annotation.RoutingAnnotationAdvisor;
 import io.github.rwsplit.annotation.RoutingAnnotationInterceptor;
 import io.github.rwsplit.barrier.WriteBarrier;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
 /**
@@ -53,8 +57,11 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 	@Lazy(false)
 	RoutingAnnotationVerifier rwsplitRoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory,
 			ObjectProvider<DataSource> dataSources, ObjectProvider<WriteBarrier> writeBarrier) {
-		return new RoutingAnnotationVerifier(beanFactory, RouterLookup.router(dataSources).getConfiguredGroups(),
-				writeBarrier.getIfAvailable() != null);
+		ReadWriteRoutingDataSource router = RouterLookup.router(dataSources);
+		Map<String, Integer> groupSizes = new HashMap<>();
+		router.getReplicas().forEach((replica) -> groupSizes.merge(replica.group(), 1, Integer::sum));
+		return new RoutingAnnotationVerifier(beanFactory, router.getConfiguredGroups(),
+				writeBarrier.getIfAvailable() != null, groupSizes, router.getTopology().defaultGroup());
 	}
 
 }

@@ -104,6 +104,22 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 	}
 
 	@Test
+	void writeBarriersThatCanNeverBeMetFailStartUpNamingTheMethod() {
+		this.runner.withUserConfiguration(Barriers.class).run((context) -> {
+			var analysis = analysis(context);
+			assertThat(analysis.getDescription()).contains("@Primary(awaitReplicas = 2)")
+				.contains("TooManyReplicas.write()")
+				.contains("group 'default' has 1 replica(s)");
+		});
+		this.runner.withUserConfiguration(UnknownBarrierGroup.class).run((context) -> {
+			assertThat(analysis(context).getDescription()).contains("@Primary(awaitGroup = \"archive\")");
+		});
+		this.runner.withUserConfiguration(UnknownBarrierGroup.class)
+			.withPropertyValues("rwsplit.write-barrier.enabled=false")
+			.run((context) -> assertThat(analysis(context).getDescription()).contains("write barriers are off"));
+	}
+
+	@Test
 	void springsPrimaryOnAServiceMethodIsReported(CapturedOutput output) {
 		this.runner.withUserConfiguration(WrongImport.class).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -184,6 +200,44 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 		@ReadReplica("reporting")
 		public String read() {
 			return "ok";
+		}
+
+	}
+
+	static class TooManyReplicas {
+
+		@io.github.rwsplit.annotation.Primary(awaitReplicas = 2)
+		public String write() {
+			return "never";
+		}
+
+	}
+
+	static class ArchiveBarrier {
+
+		@io.github.rwsplit.annotation.Primary(awaitGroup = "archive")
+		public String write() {
+			return "never";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Barriers {
+
+		@Bean
+		TooManyReplicas tooManyReplicas() {
+			return new TooManyReplicas();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnknownBarrierGroup {
+
+		@Bean
+		ArchiveBarrier archiveBarrier() {
+			return new ArchiveBarrier();
 		}
 
 	}
