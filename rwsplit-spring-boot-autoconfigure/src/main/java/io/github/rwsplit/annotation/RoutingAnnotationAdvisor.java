@@ -9,8 +9,8 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.core.Ordered;
 
 /**
- * Applies {@link RoutingAnnotationInterceptor} to beans with {@link ReadReplica} or
- * {@link Primary} on a class or method.
+ * Applies {@link RoutingAnnotationInterceptor} to beans with {@link ReadReplica},
+ * {@link Primary} or {@link AutocommitReads} on a class or method.
  *
  * <p>Its default order, {@link #DEFAULT_ORDER}, puts it just outside Spring's transaction
  * advisor (which defaults to {@link Ordered#LOWEST_PRECEDENCE}): the routing scope must be open
@@ -33,7 +33,9 @@ public class RoutingAnnotationAdvisor extends AbstractPointcutAdvisor {
 		this.pointcut = new ComposablePointcut(new AnnotationMatchingPointcut(ReadReplica.class, true))
 			.union(new AnnotationMatchingPointcut(null, ReadReplica.class, true))
 			.union(new AnnotationMatchingPointcut(Primary.class, true))
-			.union(new AnnotationMatchingPointcut(null, Primary.class, true));
+			.union(new AnnotationMatchingPointcut(null, Primary.class, true))
+			.union(new AnnotationMatchingPointcut(AutocommitReads.class, true))
+			.union(new AnnotationMatchingPointcut(null, AutocommitReads.class, true));
 		setOrder(DEFAULT_ORDER);
 	}
 

@@ -2,7 +2,6 @@ package io.github.rwsplit.annotation;
 
 import java.lang.reflect.Method;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -11,10 +10,12 @@ import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.github.rwsplit.barrier.WriteBarrier;
+import io.github.rwsplit.routing.Route;
 import io.github.rwsplit.routing.RoutingContext;
 
 /**
@@ -25,7 +26,7 @@ import io.github.rwsplit.routing.RoutingContext;
  */
 public class RoutingAnnotationInterceptor implements MethodInterceptor {
 
-	private final Map<MethodClassKey, Optional<RoutingAnnotations.Request>> cache = new ConcurrentHashMap<>();
+	private final Map<MethodClassKey, Resolved> cache = new ConcurrentHashMap<>();
 
 	private final String defaultGroup;
 
@@ -56,10 +57,17 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass();
-		RoutingAnnotations.Request request = this.cache
-			.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
-					(key) -> Optional.ofNullable(resolve(invocation.getMethod(), targetClass)))
-			.orElse(null);
+		Resolved resolved = this.cache.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
+				(key) -> resolve(invocation.getMethod(), targetClass));
+		if (resolved.autocommitReads() != null) {
+			try (RoutingContext.AutocommitReadsScope autocommit = RoutingContext.autocommitReads(resolved.autocommitReads())) {
+				return proceed(invocation, resolved.request());
+			}
+		}
+		return proceed(invocation, resolved.request());
+	}
+
+	private Object proceed(MethodInvocation invocation, RoutingAnnotations.Request request) throws Throwable {
 		if (request == null) {
 			return invocation.proceed();
 		}
@@ -98,14 +106,22 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 		writeBarrier.awaitSince(before, barrier.replicas(), barrier.group(), barrier.timeout(), barrier.onTimeout());
 	}
 
-	private RoutingAnnotations.Request resolve(Method method, Class<?> targetClass) {
-		RoutingAnnotations.Request request = RoutingAnnotations.find(AopUtils.getMostSpecificMethod(method, targetClass),
-				targetClass);
+	/** What a method's annotations ask for: a routing scope, an autocommit-reads mode, or neither. */
+	private record Resolved(RoutingAnnotations.Request request, Route autocommitReads) {
+	}
+
+	private Resolved resolve(Method method, Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		RoutingAnnotations.Request request = RoutingAnnotations.find(specific, targetClass);
 		if (request != null && request.group() != null && request.group().equals(this.defaultGroup)) {
-			return new RoutingAnnotations.Request(request.route(), null, request.maxLag(), request.consistency(),
+			request = new RoutingAnnotations.Request(request.route(), null, request.maxLag(), request.consistency(),
 					request.element(), request.barrier());
 		}
-		return request;
+		AutocommitReads autocommit = AnnotatedElementUtils.findMergedAnnotation(specific, AutocommitReads.class);
+		if (autocommit == null) {
+			autocommit = AnnotatedElementUtils.findMergedAnnotation(targetClass, AutocommitReads.class);
+		}
+		return new Resolved(request, (autocommit != null) ? autocommit.value() : null);
 	}
 
 }

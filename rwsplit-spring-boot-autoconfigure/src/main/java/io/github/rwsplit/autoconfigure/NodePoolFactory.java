@@ -22,6 +22,7 @@ import io.github.rwsplit.routing.ResponseTimeInterceptor;
 import io.github.rwsplit.routing.RoutingTopology;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.routing.SlowStatementLog;
+import io.github.rwsplit.statement.SqlClassifier;
 
 /**
  * Builds one HikariCP pool per node from {@link RwsplitProperties} and assembles the routing
@@ -44,6 +45,7 @@ final class NodePoolFactory {
 		RwsplitPropertiesValidator.validate(properties);
 		RwsplitPropertiesValidator.validateFallback(properties.getFallback());
 		RwsplitPropertiesValidator.validateBalancing(properties);
+		RwsplitPropertiesValidator.validateRouting(properties.getRouting());
 		validateIsolation(properties);
 		List<HikariDataSource> pools = new ArrayList<>();
 		String routerId = java.util.UUID.randomUUID().toString();
@@ -70,6 +72,9 @@ final class NodePoolFactory {
 			router.setFallback(new ReplicaFallback(fallback.getPolicy(), fallback.getWaitTimeout(), maxPrimaryReads));
 			router.setCheckoutRetries(fallback.getCheckoutRetries());
 			router.setConsistency(ConsistencyModeResolver.settings(properties));
+			RwsplitProperties.Routing routing = properties.getRouting();
+			router.setAutocommitReads(routing.getAutocommitReads(),
+					new SqlClassifier(routing.getReadOnlyFunctions(), routing.getStatementCacheSize()));
 			router.setStickyReplicas(properties.getBalancing().isStickyReplicas());
 			router.setSlowStart(properties.getBalancing().getSlowStart());
 			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close),

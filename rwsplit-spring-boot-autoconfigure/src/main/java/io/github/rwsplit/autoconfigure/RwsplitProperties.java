@@ -1,7 +1,9 @@
 package io.github.rwsplit.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,6 +12,7 @@ import io.github.rwsplit.balancing.LoadBalancing;
 import io.github.rwsplit.barrier.BarrierTimeoutPolicy;
 import io.github.rwsplit.monitor.LagSource;
 import io.github.rwsplit.routing.ReplicaFallback;
+import io.github.rwsplit.routing.Route;
 
 /**
  * Configuration of read/write splitting: the primary, the replicas, their pools and how reads
@@ -60,6 +63,11 @@ public class RwsplitProperties {
 	 * Replica group used by read-only transactions and by @ReadReplica without a group.
 	 */
 	private String defaultGroup = "default";
+
+	/**
+	 * Routing of work outside transactions.
+	 */
+	private final Routing routing = new Routing();
 
 	/**
 	 * Refinements of replica choice that apply under every load-balancing policy.
@@ -154,6 +162,10 @@ public class RwsplitProperties {
 
 	public Monitor getMonitor() {
 		return this.monitor;
+	}
+
+	public Routing getRouting() {
+		return this.routing;
 	}
 
 	public Balancing getBalancing() {
@@ -560,6 +572,52 @@ public class RwsplitProperties {
 
 		public void setCheckoutRetries(int checkoutRetries) {
 			this.checkoutRetries = checkoutRetries;
+		}
+
+	}
+
+	/**
+	 * Routing of work outside transactions.
+	 */
+	public static class Routing {
+
+		/**
+		 * Where statements outside transactions go: primary (all of them), or replica (reads to a replica, the rest to the primary).
+		 */
+		private Route autocommitReads = Route.PRIMARY;
+
+		/**
+		 * Stored functions that only read, which statements may call and still go to a replica (name or schema.name).
+		 */
+		private List<String> readOnlyFunctions = new ArrayList<>();
+
+		/**
+		 * Most classifications of prepared SQL kept, for autocommit reads; 0 for none.
+		 */
+		private int statementCacheSize = 2048;
+
+		public Route getAutocommitReads() {
+			return this.autocommitReads;
+		}
+
+		public void setAutocommitReads(Route autocommitReads) {
+			this.autocommitReads = autocommitReads;
+		}
+
+		public List<String> getReadOnlyFunctions() {
+			return this.readOnlyFunctions;
+		}
+
+		public void setReadOnlyFunctions(List<String> readOnlyFunctions) {
+			this.readOnlyFunctions = readOnlyFunctions;
+		}
+
+		public int getStatementCacheSize() {
+			return this.statementCacheSize;
+		}
+
+		public void setStatementCacheSize(int statementCacheSize) {
+			this.statementCacheSize = statementCacheSize;
 		}
 
 	}

@@ -86,6 +86,26 @@ final class RwsplitPropertiesValidator {
 		}
 	}
 
+	private static final Pattern FUNCTION = Pattern.compile("([A-Za-z0-9_$]{1,64}\\.)?[A-Za-z0-9_$]{1,64}");
+
+	static void validateRouting(RwsplitProperties.Routing routing) {
+		if (routing.getAutocommitReads() == null) {
+			throw new RwsplitConfigurationException("rwsplit.routing.autocommit-reads", "it is empty",
+					"Use primary or replica.");
+		}
+		if (routing.getStatementCacheSize() < 0) {
+			throw new RwsplitConfigurationException("rwsplit.routing.statement-cache-size",
+					"statement cache size " + routing.getStatementCacheSize() + " is negative", "Use 0 or more.");
+		}
+		for (String function : routing.getReadOnlyFunctions()) {
+			if (function == null || !FUNCTION.matcher(function.trim()).matches()) {
+				throw new RwsplitConfigurationException("rwsplit.routing.read-only-functions",
+						"'" + function + "' is not a function name",
+						"List stored functions as name or schema.name, such as score or app.score.");
+			}
+		}
+	}
+
 	static void validateBalancing(RwsplitProperties properties) {
 		RwsplitProperties.Balancing balancing = properties.getBalancing();
 		if (balancing.getSlowStart() == null || balancing.getSlowStart().isNegative()) {

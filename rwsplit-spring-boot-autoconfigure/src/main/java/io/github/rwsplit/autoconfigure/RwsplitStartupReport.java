@@ -65,6 +65,11 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			.append("; slow start: ")
 			.append(balancing.getSlowStart().isZero() ? "off" : balancing.getSlowStart().toMillis() + " ms")
 			.append('\n');
+		text.append("  outside transactions: ")
+			.append((this.properties.getRouting().getAutocommitReads() == io.github.rwsplit.routing.Route.REPLICA)
+					? "reads to replicas, statement by statement (rwsplit.routing.autocommit-reads=replica)"
+					: "everything to the primary")
+			.append('\n');
 		RwsplitProperties.WriteBarrier barrier = this.properties.getWriteBarrier();
 		text.append("  write barriers: ")
 			.append(barrier.isEnabled() ? "on (timeout " + barrier.getTimeout().toMillis() + " ms, then "

@@ -25,6 +25,7 @@ import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.statement.SqlClassifier;
 
 /**
  * Routes each new connection to the primary or to one replica, by the rules of
@@ -91,6 +92,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile boolean sticky;
 
+	private volatile Route autocommitReads = Route.PRIMARY;
+
+	private volatile SqlClassifier classifier;
+
 	private volatile long slowStartNanos;
 
 	private final BalancingCounts balancing = new BalancingCounts();
@@ -147,14 +152,22 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	protected Object determineCurrentLookupKey() {
 		RoutingContext.State state = RoutingContext.state();
 		RoutingTopology current = this.topology;
-		boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+		Route statementRoute = state.statementRoute;
+		boolean inTransaction = statementRoute == null && TransactionSynchronizationManager.isActualTransactionActive();
 		RoutingContext.TransactionRoute transaction = inTransaction ? RoutingContext.live(state.transaction) : null;
 		Route route;
 		String group;
 		long maxLagNanos;
 		ConsistencyMode mode = null;
 		RouteReason reason;
-		if (transaction != null) {
+		if (statementRoute != null) {
+			// A statement-routed connection (autocommit-reads) asks for one node for its statements.
+			route = statementRoute;
+			group = null;
+			maxLagNanos = -1;
+			reason = state.statementReason;
+		}
+		else if (transaction != null) {
 			route = transaction.route;
 			group = transaction.group;
 			maxLagNanos = transaction.maxLagNanos;
@@ -607,6 +620,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
+		RoutingContext.State routing = RoutingContext.state();
+		if (routing.statementRoute == null && routesStatements(routing)) {
+			return StatementRoutingConnection.open(this, this.classifier);
+		}
 		SQLException failure = null;
 		int retries = this.checkoutRetries;
 		for (int attempt = 0;; attempt++) {
@@ -657,6 +674,63 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 				this.counts.retriedCheckout();
 			}
 		}
+	}
+
+	/**
+	 * Whether work outside any transaction and routing scope is routed statement by statement
+	 * ({@code rwsplit.routing.autocommit-reads=replica}, or {@code @AutocommitReads} in force).
+	 * Reads a field, and the transaction state only when the mode is on.
+	 */
+	private boolean routesStatements(RoutingContext.State state) {
+		Route mode = (state.autocommitReads != null) ? state.autocommitReads : this.autocommitReads;
+		return mode == Route.REPLICA && state.scope == null && this.classifier != null
+				&& !TransactionSynchronizationManager.isActualTransactionActive();
+	}
+
+	/**
+	 * A connection to one node for a statement-routed connection: routed by the same rules as a
+	 * transaction's (groups, lag, read-your-writes, fallback) and counted with the statement's reason.
+	 * @param route the node's role
+	 * @param reason why, for the route metric
+	 * @return the connection
+	 * @throws SQLException when no node can give one
+	 */
+	Connection connect(Route route, RouteReason reason) throws SQLException {
+		RoutingContext.State state = RoutingContext.state();
+		state.statementRoute = route;
+		state.statementReason = reason;
+		try {
+			return getConnection();
+		}
+		finally {
+			state.statementRoute = null;
+			state.statementReason = null;
+		}
+	}
+
+	/**
+	 * Sets where statements outside transactions go: {@link Route#PRIMARY} (all of them, the
+	 * default) or {@link Route#REPLICA} (each classified: reads to a replica, everything else to the
+	 * primary).
+	 * @param autocommitReads the mode
+	 * @param classifier classifies statements; required for {@link Route#REPLICA}
+	 */
+	public void setAutocommitReads(Route autocommitReads, SqlClassifier classifier) {
+		if (autocommitReads == Route.REPLICA && classifier == null) {
+			throw new IllegalArgumentException("routing autocommit reads to replicas needs a classifier");
+		}
+		this.classifier = classifier;
+		this.autocommitReads = Objects.requireNonNull(autocommitReads, "autocommitReads");
+	}
+
+	/** @return where statements outside transactions go by default */
+	public Route getAutocommitReads() {
+		return this.autocommitReads;
+	}
+
+	/** @return the statement classifier, or {@code null} when statements are not classified */
+	public SqlClassifier getClassifier() {
+		return this.classifier;
 	}
 
 	/**

@@ -24,7 +24,16 @@ public enum RouteReason {
 	GTID_CAUGHT_UP("gtid-caught-up"),
 
 	/** A replica that was waited on until it had the session's writes. */
-	GTID_WAIT("gtid-wait");
+	GTID_WAIT("gtid-wait"),
+
+	/** A statement outside a transaction that reads only (autocommit-reads). */
+	STATEMENT_READ("statement-read"),
+
+	/** A statement outside a transaction that writes or needs the primary (autocommit-reads). */
+	STATEMENT_WRITE("statement-write"),
+
+	/** A statement that changed the session's state; its connection stays on the primary (autocommit-reads). */
+	SESSION_STATE("session-state");
 
 	private final String tag;
 

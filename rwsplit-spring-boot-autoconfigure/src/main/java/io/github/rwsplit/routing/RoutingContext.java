@@ -120,6 +120,29 @@ public final class RoutingContext {
 		}
 	}
 
+	/**
+	 * Overrides {@code rwsplit.routing.autocommit-reads} for work on this thread until the returned
+	 * scope closes: {@link Route#REPLICA} routes each statement outside a transaction by what it
+	 * does, {@link Route#PRIMARY} sends them all to the primary. {@code @AutocommitReads} uses this.
+	 * @param autocommitReads the mode
+	 * @return the scope, which restores the previous mode when closed
+	 */
+	public static AutocommitReadsScope autocommitReads(Route autocommitReads) {
+		State state = STATE.get();
+		Route previous = state.autocommitReads;
+		state.autocommitReads = autocommitReads;
+		return () -> state.autocommitReads = previous;
+	}
+
+	/** Restores the previous autocommit-reads mode when closed. */
+	@FunctionalInterface
+	public interface AutocommitReadsScope extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
 	static void transactionBeginning() {
 		STATE.get().beginning = true;
 	}
@@ -206,6 +229,15 @@ public final class RoutingContext {
 
 		/** Set when the chosen replica must first apply these GTIDs (read-your-writes); cleared at checkout. */
 		GtidSet waitFor;
+
+		/** Set while a statement-routed connection asks the router for one node; the route to take. */
+		Route statementRoute;
+
+		/** The reason that goes with {@link #statementRoute}. */
+		RouteReason statementReason;
+
+		/** {@code @AutocommitReads} in force on this thread, or {@code null} for the configured mode. */
+		Route autocommitReads;
 
 		/** Set when a sticky session moves to the chosen replica, which must first catch up with the primary. */
 		boolean stickyCatchUp;
