@@ -73,7 +73,8 @@ final class NodePoolFactory {
 			router.setCheckoutRetries(fallback.getCheckoutRetries());
 			router.setConsistency(ConsistencyModeResolver.settings(properties));
 			RwsplitProperties.Routing routing = properties.getRouting();
-			router.setAutocommitReads(routing.getAutocommitReads(),
+			// The configured mode is turned on once the context is refreshed (AutocommitReadsActivator).
+			router.setAutocommitReads(io.github.rwsplit.routing.Route.PRIMARY,
 					new SqlClassifier(routing.getReadOnlyFunctions(), routing.getStatementCacheSize()));
 			router.setStickyReplicas(properties.getBalancing().isStickyReplicas());
 			router.setSlowStart(properties.getBalancing().getSlowStart());

@@ -59,6 +59,13 @@ public final class RwsplitDataSourceAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	AutocommitReadsActivator rwsplitAutocommitReadsActivator(ObjectProvider<DataSource> dataSources,
+			RwsplitProperties properties) {
+		return new AutocommitReadsActivator(RouterLookup.router(dataSources), properties.getRouting().getAutocommitReads());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RwsplitStartupReport rwsplitStartupReport(ObjectProvider<DataSource> dataSources, RwsplitProperties properties,
 			ObjectProvider<ReplicaLagMonitor> monitor) {
 		return new RwsplitStartupReport(RouterLookup.router(dataSources), properties, monitor);

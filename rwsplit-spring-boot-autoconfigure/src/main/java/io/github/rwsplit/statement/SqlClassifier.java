@@ -382,7 +382,7 @@ public final class SqlClassifier {
 		if (scanner.is("SQL_CALC_FOUND_ROWS")) {
 			return new Decision(StatementClass.WRITE, "SQL_CALC_FOUND_ROWS (FOUND_ROWS() must follow on the same connection)");
 		}
-		if (scanner.peek() != Token.PUNCTUATION || scanner.peekedCharacter != '(' || afterCteName) {
+		if (afterCteName || !scanner.parenthesisFollows()) {
 			return null;
 		}
 		// A word before a parenthesis: a function call, unless it is a keyword.

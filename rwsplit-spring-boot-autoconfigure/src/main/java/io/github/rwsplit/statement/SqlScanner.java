@@ -95,6 +95,26 @@ final class SqlScanner {
 		return this.sql.substring(this.start, this.end).toUpperCase(java.util.Locale.ROOT);
 	}
 
+	/**
+	 * Whether the next token is an opening parenthesis, without moving: a look at the next
+	 * characters, and a full {@link #peek()} only when a comment may come first.
+	 * @return whether a {@code (} follows
+	 */
+	boolean parenthesisFollows() {
+		int at = this.position;
+		while (at < this.length && Character.isWhitespace(this.sql.charAt(at))) {
+			at++;
+		}
+		if (at >= this.length) {
+			return false;
+		}
+		char c = this.sql.charAt(at);
+		if (c == '/' || c == '#' || c == '-') {
+			return peek() == Token.PUNCTUATION && this.peekedCharacter == '(';
+		}
+		return c == '(';
+	}
+
 	/** @return the type of the token after the current one, without moving */
 	Token peek() {
 		int savedPosition = this.position;

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -64,6 +65,7 @@ class ReplicaSelectionIT {
 
 	private static final long REPLICA_2 = 3;
 
+	@BeforeEach
 	@AfterEach
 	void forgetThisThreadsSession() {
 		// Commits captured on this thread would otherwise follow it into other tests' clusters.

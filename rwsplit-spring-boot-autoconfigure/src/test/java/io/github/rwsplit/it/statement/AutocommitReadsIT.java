@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -61,8 +62,10 @@ class AutocommitReadsIT {
 				"CREATE TABLE notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
 	}
 
+	@BeforeEach
 	@AfterEach
 	void forgetThisThreadsSession() {
+		// A session token from another test's cluster would make reads wait for GTIDs no replica here has.
 		ConsistencyContext.clear();
 	}
 
@@ -74,11 +77,9 @@ class AutocommitReadsIT {
 		properties.put("spring.autoconfigure.exclude",
 				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
 						+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
-		for (String setting : more) {
-			int equals = setting.indexOf('=');
-			properties.put(setting.substring(0, equals), setting.substring(equals + 1));
-		}
-		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run();
+		// Arguments outrank the test resources' application.properties (which turns Flyway off).
+		String[] arguments = java.util.Arrays.stream(more).map((setting) -> "--" + setting).toArray(String[]::new);
+		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run(arguments);
 	}
 
 	private static long serverId(JdbcTemplate jdbc) {
@@ -310,6 +311,27 @@ class AutocommitReadsIT {
 				}
 			}
 			assertThat(counts.route("primary", RouteReason.STATEMENT_WRITE).sum()).isEqualTo(800);
+		}
+	}
+
+	@Test
+	void migrationsAtStartUpRunOnThePrimaryAndTheModeStartsAfterwards(MySqlReplicationCluster cluster) throws Exception {
+		try (ConfigurableApplicationContext app = start(cluster, "spring.flyway.enabled=true",
+				"spring.flyway.locations=classpath:db/rwsplit-it", "spring.flyway.table=autocommit_flyway_history",
+				"spring.flyway.baseline-on-migrate=true", "spring.flyway.baseline-version=0")) {
+			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().getRouteCounts();
+			// Flyway read its history and wrote its migration through the primary only.
+			for (String replica : List.of("replica-1", "replica-2")) {
+				for (RouteReason reason : RouteReason.values()) {
+					assertThat(counts.route(replica, reason).sum()).as(replica + " " + reason).isZero();
+				}
+			}
+			assertThat(counts.route("primary", RouteReason.DEFAULT).sum()).isPositive();
+			JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+			assertThat(jdbc.queryForObject("SELECT server_id FROM migration_origin WHERE id = 1", Long.class))
+				.isEqualTo(PRIMARY);
+			// Once started, reads go to replicas.
+			assertThat(serverId(jdbc)).isIn(REPLICAS);
 		}
 	}
 

@@ -1,0 +1,103 @@
+package io.github.rwsplit.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Runs contenders one at a time, in a shuffled order each round, for a fixed time each, and
+ * reports each one's median throughput with its range, and its median ratio to the first
+ * contender measured in the same rounds. On a small, shared machine, contenders running at the
+ * same time fight for the cores and their ratio is noise; run one after the other, each gets the
+ * machine as it is at that moment, and the per-round ratio and its median cancel slow drifts.
+ */
+final class Interleaved {
+
+	/** One unit of work. */
+	@FunctionalInterface
+	interface Work {
+
+		void run() throws Exception;
+
+	}
+
+	private final Map<String, Work> contenders = new LinkedHashMap<>();
+
+	Interleaved add(String name, Work work) {
+		this.contenders.put(name, work);
+		return this;
+	}
+
+	/**
+	 * Warms every contender up, then measures.
+	 * @param warmupMillis warm-up per contender
+	 * @param rounds how many rounds
+	 * @param millis how long each contender runs per round
+	 * @return per contender, its throughput in each round (operations per second)
+	 * @throws Exception when a contender fails
+	 */
+	Map<String, double[]> run(long warmupMillis, int rounds, long millis) throws Exception {
+		for (Work work : this.contenders.values()) {
+			measure(work, warmupMillis);
+		}
+		Map<String, double[]> results = new LinkedHashMap<>();
+		this.contenders.keySet().forEach((name) -> results.put(name, new double[rounds]));
+		List<String> order = new ArrayList<>(this.contenders.keySet());
+		Random random = new Random(42);
+		for (int round = 0; round < rounds; round++) {
+			Collections.shuffle(order, random);
+			for (String name : order) {
+				results.get(name)[round] = measure(this.contenders.get(name), millis);
+			}
+		}
+		return results;
+	}
+
+	private static double measure(Work work, long millis) throws Exception {
+		long end = System.nanoTime() + millis * 1_000_000;
+		long operations = 0;
+		long start = System.nanoTime();
+		long now = start;
+		while (now < end) {
+			work.run();
+			operations++;
+			now = System.nanoTime();
+		}
+		return operations * 1e9 / (now - start);
+	}
+
+	/**
+	 * Prints a Markdown table: median and range per contender, and its ratio to the first.
+	 * @param results what {@link #run} returned
+	 */
+	static void print(Map<String, double[]> results) {
+		String baseline = results.keySet().iterator().next();
+		double[] base = results.get(baseline);
+		System.out.println("| contender | median ops/s | range (min–max) | median ratio to " + baseline
+				+ " (per round, min–max) |");
+		System.out.println("| --- | --- | --- | --- |");
+		results.forEach((name, values) -> {
+			double[] ratios = new double[values.length];
+			for (int i = 0; i < values.length; i++) {
+				ratios[i] = values[i] / base[i];
+			}
+			double[] sorted = values.clone();
+			Arrays.sort(sorted);
+			double[] sortedRatios = ratios.clone();
+			Arrays.sort(sortedRatios);
+			System.out.printf("| %s | %,.0f | %,.0f–%,.0f | %.1f %% (%.1f–%.1f %%) |%n", name, median(sorted), sorted[0],
+					sorted[sorted.length - 1], 100 * median(sortedRatios), 100 * sortedRatios[0],
+					100 * sortedRatios[sortedRatios.length - 1]);
+		});
+	}
+
+	private static double median(double[] sorted) {
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	}
+
+}

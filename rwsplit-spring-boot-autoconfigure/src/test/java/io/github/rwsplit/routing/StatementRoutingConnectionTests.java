@@ -1,0 +1,227 @@
+package io.github.rwsplit.routing;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.datasource.AbstractDataSource;
+
+import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.statement.SqlClassifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Statement-by-statement routing over recording nodes: which node each statement ran on, what
+ * each node's statements were asked to do, and how the connection's state carries over.
+ */
+class StatementRoutingConnectionTests {
+
+	/** What every node was asked: "node: call". */
+	private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+	private final RecordingNode primary = new RecordingNode("primary", this.log);
+
+	private final RecordingNode replica = new RecordingNode("replica-1", this.log);
+
+	private final ReplicaNode replicaNode = new ReplicaNode("replica-1", "default", 1, this.replica, () -> 0);
+
+	private final ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary", this.primary,
+			List.of(this.replicaNode), new RoutingTopology("primary", "default", List.of(this.replicaNode)),
+			new RoundRobinReplicaSelector());
+
+	{
+		this.router.setAutocommitReads(Route.REPLICA, new SqlClassifier(List.of(), 16));
+	}
+
+	@AfterEach
+	void forget() {
+		ConsistencyContext.clear();
+	}
+
+	private List<String> executed() {
+		return this.log.stream().filter((line) -> line.contains(": execute")).toList();
+	}
+
+	@Test
+	void outsideTransactionsEachStatementGoesWhereItsClassSays() throws SQLException {
+		try (Connection connection = this.router.getConnection()) {
+			try (Statement statement = connection.createStatement()) {
+				statement.executeQuery("SELECT 1");
+				statement.executeUpdate("INSERT INTO t VALUES (1)");
+			}
+			try (PreparedStatement prepared = connection.prepareStatement("SELECT * FROM t WHERE id = ?")) {
+				prepared.executeQuery();
+			}
+		}
+		assertThat(executed()).containsExactly("replica-1: executeQuery SELECT 1", "primary: executeUpdate INSERT INTO t VALUES (1)",
+				"primary: execute (prepared) SELECT * FROM t WHERE id = ?");
+		// The read after the write went to the primary; both node connections were closed.
+		assertThat(this.log).contains("replica-1: close connection", "primary: close connection");
+		RouteCounts counts = this.router.getRouteCounts();
+		assertThat(counts.route("replica-1", RouteReason.STATEMENT_READ).sum()).isEqualTo(1);
+		assertThat(counts.route("primary", RouteReason.STATEMENT_WRITE).sum()).isEqualTo(1);
+	}
+
+	@Test
+	void sessionStatePinsTheConnectionToThePrimary() throws SQLException {
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("SET @x = 1");
+			statement.executeQuery("SELECT 1");
+			assertThat(connection.getCatalog()).isEqualTo("primary");
+		}
+		assertThat(executed()).containsExactly("primary: execute SET @x = 1", "primary: executeQuery SELECT 1");
+		assertThat(this.router.getRouteCounts().route("primary", RouteReason.SESSION_STATE).sum()).isEqualTo(1);
+	}
+
+	@Test
+	void autoCommitOffStartsATransactionOnThePrimary() throws SQLException {
+		try (Connection connection = this.router.getConnection()) {
+			connection.setAutoCommit(false);
+			assertThat(connection.getAutoCommit()).isFalse();
+			try (Statement statement = connection.createStatement()) {
+				statement.executeQuery("SELECT 1");
+			}
+			connection.commit();
+		}
+		assertThat(this.log).containsSubsequence("primary: setAutoCommit false", "primary: executeQuery SELECT 1",
+			"primary: commit");
+		assertThat(this.log).noneMatch((line) -> line.startsWith("replica-1"));
+	}
+
+	@Test
+	void settingsMadeBeforeTheFirstExecutionFollowTheStatementToItsNodes() throws SQLException {
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			statement.setFetchSize(50);
+			statement.setQueryTimeout(3);
+			statement.executeQuery("SELECT 1");
+			statement.executeUpdate("DELETE FROM t");
+			assertThat(statement.getConnection()).isSameAs(connection);
+		}
+		assertThat(this.log).containsSubsequence("replica-1: setFetchSize 50", "replica-1: setQueryTimeout 3",
+				"replica-1: executeQuery SELECT 1", "primary: setFetchSize 50", "primary: setQueryTimeout 3",
+				"primary: executeUpdate DELETE FROM t");
+	}
+
+	@Test
+	void batchesRunOnThePrimary() throws SQLException {
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			statement.addBatch("INSERT INTO t VALUES (1)");
+			statement.addBatch("INSERT INTO t VALUES (2)");
+			statement.executeBatch();
+		}
+		assertThat(this.log).containsSubsequence("primary: addBatch INSERT INTO t VALUES (1)",
+				"primary: addBatch INSERT INTO t VALUES (2)", "primary: executeBatch");
+	}
+
+	@Test
+	void closedConnectionsAndStatementsRefuseWork() throws SQLException {
+		Connection connection = this.router.getConnection();
+		Statement statement = connection.createStatement();
+		statement.close();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeQuery("SELECT 1"))
+			.withMessageContaining("closed");
+		connection.close();
+		assertThat(connection.isClosed()).isTrue();
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connection.prepareStatement("SELECT 1"))
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void insideARoutingScopeOrWithTheModeOffConnectionsAreTheNodesOwn() throws SQLException {
+		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+				Connection connection = this.router.getConnection()) {
+			assertThat(Proxy.isProxyClass(connection.getClass()) && Proxy.getInvocationHandler(connection) instanceof StatementRoutingConnection)
+				.isFalse();
+			assertThat(connection.getCatalog()).isEqualTo("replica-1");
+		}
+		try (RoutingContext.AutocommitReadsScope off = RoutingContext.autocommitReads(Route.PRIMARY);
+				Connection connection = this.router.getConnection()) {
+			assertThat(connection.getCatalog()).isEqualTo("primary");
+			assertThat(this.router.getRouteCounts().route("primary", RouteReason.DEFAULT).sum()).isEqualTo(1);
+		}
+	}
+
+	/** A node whose connections and statements record what they are asked. */
+	static final class RecordingNode extends AbstractDataSource {
+
+		private final String name;
+
+		private final List<String> log;
+
+		RecordingNode(String name, List<String> log) {
+			this.name = name;
+			this.log = log;
+		}
+
+		@Override
+		public Connection getConnection() {
+			return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
+					(proxy, method, args) -> switch (method.getName()) {
+						case "getCatalog", "getSchema" -> this.name;
+						case "createStatement" -> statement(Statement.class, null);
+						case "prepareStatement" -> statement(PreparedStatement.class, (String) args[0]);
+						case "close" -> {
+							this.log.add(this.name + ": close connection");
+							yield null;
+						}
+						case "getAutoCommit", "isValid" -> true;
+						case "isClosed", "isReadOnly" -> false;
+						case "getTransactionIsolation" -> Connection.TRANSACTION_REPEATABLE_READ;
+						case "hashCode" -> System.identityHashCode(proxy);
+						case "equals" -> proxy == args[0];
+						default -> {
+							this.log.add(this.name + ": " + method.getName() + describe(args));
+							yield null;
+						}
+					});
+		}
+
+		private Object statement(Class<? extends Statement> type, String preparedSql) {
+			return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { type },
+					(proxy, method, args) -> {
+						String call = method.getName();
+						if (preparedSql != null && call.startsWith("execute")) {
+							this.log.add(this.name + ": execute (prepared) " + preparedSql);
+						}
+						else if (!call.equals("close") && !call.equals("hashCode") && !call.equals("equals")) {
+							this.log.add(this.name + ": " + call + describe(args));
+						}
+						return switch (call) {
+							case "execute" -> false;
+							case "executeUpdate" -> 1;
+							case "executeBatch" -> new int[0];
+							case "hashCode" -> System.identityHashCode(proxy);
+							case "equals" -> proxy == args[0];
+							default -> null;
+						};
+					});
+		}
+
+		private static String describe(Object[] args) {
+			if (args == null || args.length == 0) {
+				return "";
+			}
+			return " " + String.join(" ", java.util.Arrays.stream(args).map(String::valueOf).toList());
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) {
+			return getConnection();
+		}
+
+	}
+
+
+}
