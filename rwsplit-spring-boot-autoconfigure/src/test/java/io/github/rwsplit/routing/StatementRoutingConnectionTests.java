@@ -153,6 +153,25 @@ class StatementRoutingConnectionTests {
 		}
 	}
 
+	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void classificationsAreLoggedAtDebugWithLiteralsMasked(org.springframework.boot.test.system.CapturedOutput output)
+			throws SQLException {
+		org.springframework.boot.logging.LoggingSystem logging = org.springframework.boot.logging.LoggingSystem
+			.get(getClass().getClassLoader());
+		String logger = StatementRoutingConnection.class.getName();
+		logging.setLogLevel(logger, org.springframework.boot.logging.LogLevel.DEBUG);
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			statement.executeQuery("SELECT * FROM users WHERE password = 'hunter2' FOR UPDATE");
+		}
+		finally {
+			logging.setLogLevel(logger, null);
+		}
+		assertThat(output).contains("rwsplit: WRITE (a locking read (FOR UPDATE / FOR SHARE)): "
+				+ "SELECT * FROM users WHERE password = ? FOR UPDATE")
+			.doesNotContain("hunter2");
+	}
+
 	/** A node whose connections and statements record what they are asked. */
 	static final class RecordingNode extends AbstractDataSource {
 
