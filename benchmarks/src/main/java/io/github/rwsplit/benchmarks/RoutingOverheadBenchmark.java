@@ -115,9 +115,22 @@ public class RoutingOverheadBenchmark {
 		}
 	}
 
+	/**
+	 * rwsplit's application. dynamic-datasource's starter is on the benchmarks' class path for its
+	 * own contender; it stays out of rwsplit's applications.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration(excludeName = {
+			"com.baomidou.dynamic.datasource.spring.boot.autoconfigure.DynamicDataSourceAutoConfiguration",
+			"com.baomidou.dynamic.datasource.spring.boot.autoconfigure.DynamicDataSourcePoolMetricsAutoConfiguration" })
+	static class BenchmarkApplication {
+
+	}
+
+	/** dynamic-datasource's application: its starter, and rwsplit off. */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	static class BenchmarkApplication {
+	static class DynamicApplication {
 
 	}
 
