@@ -62,6 +62,10 @@ public class HotPathBenchmark {
 
 	private DataSource rwsplitSticky;
 
+	private DataSource springReadOnly;
+
+	private com.baomidou.dynamic.datasource.DynamicRoutingDataSource dynamic;
+
 	private DataSource rwsplitFastest;
 
 	@Setup(Level.Trial)
@@ -89,6 +93,18 @@ public class HotPathBenchmark {
 				new RoutingTopology("primary", "default", timed), new FastestResponseReplicaSelector());
 		this.rwsplitFastest = new RwsplitDataSource(fastest, () -> {
 		});
+		// Spring's own: the lazy proxy over the primary, with a read-only DataSource for read-only connections.
+		org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy spring = new org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy(
+				this.primary);
+		spring.setReadOnlyDataSource(this.replica1);
+		this.springReadOnly = spring;
+		// dynamic-datasource: a master and a "slave" group of two, chosen by the context holder (what @DS does).
+		this.dynamic = new com.baomidou.dynamic.datasource.DynamicRoutingDataSource(List.of());
+		this.dynamic.setPrimary("master");
+		this.dynamic.setStrict(true);
+		this.dynamic.addDataSource("master", this.primary);
+		this.dynamic.addDataSource("slave_1", this.replica1);
+		this.dynamic.addDataSource("slave_2", this.replica2);
 	}
 
 	/** A replica whose response-time average is preset and stays current for the whole run. */
@@ -147,6 +163,27 @@ public class HotPathBenchmark {
 	public String rwsplitReplicaScopeFastestResponse() throws SQLException {
 		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, SITE)) {
 			return touch(this.rwsplitFastest);
+		}
+	}
+
+	/** Spring's {@code setReadOnlyDataSource}: a read-only connection (what a read-only transaction sets). */
+	@Benchmark
+	public String springReadOnlyDataSource() throws SQLException {
+		try (Connection connection = this.springReadOnly.getConnection()) {
+			connection.setReadOnly(true);
+			return connection.getSchema();
+		}
+	}
+
+	/** dynamic-datasource: the "slave" group, as {@code @DS("slave")} selects it. */
+	@Benchmark
+	public String dynamicDataSourceSlaveGroup() throws SQLException {
+		com.baomidou.dynamic.datasource.toolkit.DynamicDataSourceContextHolder.push("slave");
+		try {
+			return touch(this.dynamic);
+		}
+		finally {
+			com.baomidou.dynamic.datasource.toolkit.DynamicDataSourceContextHolder.poll();
 		}
 	}
 

@@ -32,6 +32,99 @@ final class Interleaved {
 		return this;
 	}
 
+	/** Throughput and tail latency of one contender in one round. */
+	record Sample(double opsPerSecond, double p50Micros, double p99Micros) {
+	}
+
+	/**
+	 * Warms every contender up, then measures, each contender with several threads at once, with
+	 * latencies.
+	 * @param threads threads per contender
+	 * @param warmupMillis warm-up per contender
+	 * @param rounds how many rounds
+	 * @param millis how long each contender runs per round
+	 * @return per contender, its sample in each round
+	 * @throws Exception when a contender fails
+	 */
+	Map<String, Sample[]> runConcurrent(int threads, long warmupMillis, int rounds, long millis) throws Exception {
+		for (Work work : this.contenders.values()) {
+			measureConcurrent(work, threads, warmupMillis);
+		}
+		Map<String, Sample[]> results = new LinkedHashMap<>();
+		this.contenders.keySet().forEach((name) -> results.put(name, new Sample[rounds]));
+		List<String> order = new ArrayList<>(this.contenders.keySet());
+		Random random = new Random(42);
+		for (int round = 0; round < rounds; round++) {
+			Collections.shuffle(order, random);
+			for (String name : order) {
+				results.get(name)[round] = measureConcurrent(this.contenders.get(name), threads, millis);
+			}
+		}
+		return results;
+	}
+
+	private static Sample measureConcurrent(Work work, int threads, long millis) throws Exception {
+		long[][] latencies = new long[threads][];
+		int[] counts = new int[threads];
+		Exception[] failures = new Exception[1];
+		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+		Thread[] workers = new Thread[threads];
+		long[] window = new long[2];
+		for (int t = 0; t < threads; t++) {
+			int index = t;
+			workers[t] = new Thread(() -> {
+				long[] own = new long[1 << 14];
+				int count = 0;
+				try {
+					start.await();
+					long end = window[1];
+					long now = System.nanoTime();
+					while (now < end) {
+						work.run();
+						long done = System.nanoTime();
+						if (count == own.length) {
+							own = Arrays.copyOf(own, own.length * 2);
+						}
+						own[count++] = done - now;
+						now = done;
+					}
+				}
+				catch (Exception ex) {
+					synchronized (failures) {
+						failures[0] = ex;
+					}
+				}
+				latencies[index] = own;
+				counts[index] = count;
+			}, "contender-" + t);
+			workers[t].start();
+		}
+		window[0] = System.nanoTime();
+		window[1] = window[0] + millis * 1_000_000;
+		start.countDown();
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		long elapsed = Math.max(1, System.nanoTime() - window[0]);
+		if (failures[0] != null) {
+			throw failures[0];
+		}
+		int total = 0;
+		for (int count : counts) {
+			total += count;
+		}
+		long[] all = new long[total];
+		int at = 0;
+		for (int t = 0; t < threads; t++) {
+			System.arraycopy(latencies[t], 0, all, at, counts[t]);
+			at += counts[t];
+		}
+		Arrays.sort(all);
+		double p50 = (total > 0) ? all[(int) (total * 0.50)] / 1000.0 : Double.NaN;
+		double p99 = (total > 0) ? all[Math.min(total - 1, (int) (total * 0.99))] / 1000.0 : Double.NaN;
+		return new Sample(total * 1e9 / elapsed, p50, p99);
+	}
+
 	/**
 	 * Warms every contender up, then measures.
 	 * @param warmupMillis warm-up per contender
@@ -95,7 +188,7 @@ final class Interleaved {
 		});
 	}
 
-	private static double median(double[] sorted) {
+	static double median(double[] sorted) {
 		int middle = sorted.length / 2;
 		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}

@@ -112,9 +112,13 @@ final class Peers {
 	}
 
 	/** rwsplit, auto-configured, with a consistency mode. */
-	static Contender rwsplit(MySqlReplicationCluster cluster, String consistency) {
+	static Contender rwsplit(MySqlReplicationCluster cluster, String consistency, String... settings) {
 		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
 		properties.put("rwsplit.consistency.mode", consistency);
+		for (String setting : settings) {
+			int equals = setting.indexOf('=');
+			properties.put(setting.substring(0, equals), setting.substring(equals + 1));
+		}
 		properties.put("rwsplit.pool.maximum-pool-size", String.valueOf(POOL_SIZE));
 		properties.put("rwsplit.pool.minimum-idle", String.valueOf(POOL_SIZE));
 		properties.put("spring.main.banner-mode", "off");

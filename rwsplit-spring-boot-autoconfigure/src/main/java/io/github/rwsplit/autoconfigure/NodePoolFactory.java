@@ -175,6 +175,12 @@ final class NodePoolFactory {
 					(interceptors == null || interceptors.isBlank()) ? ours : interceptors + "," + ours);
 			// Times statements for fastest-response balancing and the response-time metric.
 			append(config, "queryInterceptors", ResponseTimeInterceptor.class.getName());
+			// Read-only on the server once per connection, at connect, instead of per transaction: Spring
+			// and HikariCP toggle the read-only flag around every read-only transaction, which Connector/J
+			// would otherwise send as three SET SESSION TRANSACTION statements. The session stays read-only
+			// on the server; the driver's own read-only check still applies while the flag is set.
+			config.getDataSourceProperties().putIfAbsent("readOnlyPropagatesToServer", "false");
+			append(config, "sessionVariables", "transaction_read_only=1");
 			config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		}
 		return config;

@@ -200,6 +200,42 @@ class RoutingIT {
 	}
 
 	@Test
+	void replicaSessionsAreReadOnlyOnTheServerWithoutATogglePerTransaction() throws SQLException {
+		for (int i = 0; i < 4; i++) {
+			assertThat(this.probe.sessionReadOnlyInReadOnlyTransaction()).isEqualTo(1);
+		}
+		// Even with the driver's flag off, the replica's session refuses writes on the server.
+		var router = ((RwsplitDataSource) this.dataSource).getRouter();
+		try (Connection connection = router.getResolvedDataSources().get("replica-1").getConnection();
+				Statement statement = connection.createStatement()) {
+			connection.setReadOnly(false);
+			try (ResultSet rs = statement.executeQuery("SELECT @@session.transaction_read_only")) {
+				rs.next();
+				assertThat(rs.getInt(1)).isEqualTo(1);
+			}
+		}
+		// A read-only transaction costs the statements plain HikariCP sends (autocommit off, the query, commit,
+		// autocommit on), not three more SET SESSION TRANSACTION READ ONLY / READ WRITE round trips.
+		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
+		long before = questions(cluster, "replica-1") + questions(cluster, "replica-2");
+		for (int i = 0; i < 100; i++) {
+			this.probe.readOnlyTransaction();
+		}
+		long sent = questions(cluster, "replica-1") + questions(cluster, "replica-2") - before;
+		// 400 for the transactions; a little room for the lag monitor's checks and the two status queries.
+		assertThat(sent).isBetween(400L, 450L);
+	}
+
+	private static long questions(MySqlReplicationCluster cluster, String node) throws SQLException {
+		try (Connection connection = cluster.openAdminConnection(node);
+				Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {
+			rs.next();
+			return rs.getLong(2);
+		}
+	}
+
+	@Test
 	void readsAreSpreadOverBothReplicasRoundRobin() {
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
@@ -293,6 +329,11 @@ class RoutingIT {
 
 		public long serverId() {
 			return this.jdbc.queryForObject("SELECT @@server_id", Long.class);
+		}
+
+		@Transactional(readOnly = true)
+		public int sessionReadOnlyInReadOnlyTransaction() {
+			return this.jdbc.queryForObject("SELECT @@session.transaction_read_only", Integer.class);
 		}
 
 		@Transactional(readOnly = true)
