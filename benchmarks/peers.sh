@@ -5,6 +5,7 @@
 #   benchmarks/peers.sh overhead [rounds] [millis]  # throughput and p99, 1/4/16 threads (default 3 rounds of 2 s)
 #   benchmarks/peers.sh consistency                 # write-then-read with one replica 1 s behind
 #   benchmarks/peers.sh all [rounds] [millis]       # both
+#   benchmarks/peers.sh one-replica [rounds] [millis] # rwsplit over two replicas and over the floor's one, read-only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -DskipTests -pl benchmarks -am package

@@ -27,6 +27,18 @@ final class Interleaved {
 
 	private final Map<String, Work> contenders = new LinkedHashMap<>();
 
+	private Work beforeEach = () -> {
+	};
+
+	/**
+	 * Work to do before each contender's measurement, untimed: waiting for replicas to apply what
+	 * the previous contender wrote, so that no one starts behind someone else's backlog.
+	 */
+	Interleaved beforeEach(Work work) {
+		this.beforeEach = work;
+		return this;
+	}
+
 	Interleaved add(String name, Work work) {
 		this.contenders.put(name, work);
 		return this;
@@ -48,6 +60,7 @@ final class Interleaved {
 	 */
 	Map<String, Sample[]> runConcurrent(int threads, long warmupMillis, int rounds, long millis) throws Exception {
 		for (Work work : this.contenders.values()) {
+			this.beforeEach.run();
 			measureConcurrent(work, threads, warmupMillis);
 		}
 		Map<String, Sample[]> results = new LinkedHashMap<>();
@@ -57,6 +70,7 @@ final class Interleaved {
 		for (int round = 0; round < rounds; round++) {
 			Collections.shuffle(order, random);
 			for (String name : order) {
+				this.beforeEach.run();
 				results.get(name)[round] = measureConcurrent(this.contenders.get(name), threads, millis);
 			}
 		}

@@ -55,6 +55,45 @@ public final class PeersHarness {
 		if (what.equals("consistency") || what.equals("all")) {
 			consistency(300);
 		}
+		if (what.equals("one-replica")) {
+			oneReplica(rounds, millis);
+		}
+	}
+
+	/**
+	 * Read-only transactions of plain HikariCP against rwsplit over two replicas and over the floor's
+	 * one replica (the other moved out of the default group), at 4 and 16 threads: separates what
+	 * routing costs from what spreading reads over two servers costs on a small machine. Prints only.
+	 */
+	private static void oneReplica(int rounds, long millis) throws Exception {
+		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
+			cluster.executeOnPrimaryAndAwaitReplicas(
+					"CREATE TABLE bench_rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)",
+					"SET SESSION cte_max_recursion_depth = 10000",
+					"INSERT INTO bench_rows WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
+							+ "WHERE n < 1000) SELECT n, CONCAT('row-', n) FROM seq");
+			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "eventual"),
+					Peers.rwsplit(cluster, "eventual", "rwsplit.replicas.replica-1.group=unused"));
+			try {
+				Interleaved run = new Interleaved();
+				run.add("plain HikariCP", () -> read(contenders.get(0)));
+				run.add("rwsplit, two replicas", () -> read(contenders.get(1)));
+				run.add("rwsplit, the floor's replica only", () -> read(contenders.get(2)));
+				for (int threads : new int[] { 4, 16 }) {
+					Map<String, double[]> ops = new LinkedHashMap<>();
+					run.runConcurrent(threads, 1000, rounds, millis)
+						.forEach((name, samples) -> ops.put(name,
+								Arrays.stream(samples).mapToDouble(Interleaved.Sample::opsPerSecond).toArray()));
+					System.out.printf("%nRead-only transactions, %d threads:%n%n", threads);
+					Interleaved.print(ops);
+				}
+			}
+			finally {
+				for (Contender contender : contenders) {
+					contender.close();
+				}
+			}
+		}
 	}
 
 	// ---- routing overhead ----
@@ -92,7 +131,10 @@ public final class PeersHarness {
 			try {
 				for (Map.Entry<String, Function<Contender, Interleaved.Work>> workload : workloads.entrySet()) {
 					for (int threads : THREADS) {
-						Interleaved run = new Interleaved();
+						// Each contender starts with the replicas caught up: a backlog left by the previous one's writes
+						// (16 threads of inserts outrun the replicas' appliers here) would slow its reads.
+						Interleaved run = new Interleaved()
+							.beforeEach(() -> cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5)));
 						for (Contender contender : contenders) {
 							run.add(contender.name(), workload.getValue().apply(contender));
 						}
