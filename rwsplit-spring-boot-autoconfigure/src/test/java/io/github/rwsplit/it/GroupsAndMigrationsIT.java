@@ -27,8 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code reporting} group; Flyway migrates through the routing DataSource.
  */
 @SpringBootTest(classes = GroupsAndMigrationsIT.TestApplication.class, properties = {
-		"spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-				+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
+		"spring.autoconfigure.exclude=" + ItProperties.EXCLUDE_JPA,
 		"spring.flyway.enabled=true", "spring.flyway.locations=classpath:db/rwsplit-it",
 		"spring.flyway.table=rwsplit_it_flyway_history", "spring.flyway.baseline-on-migrate=true",
 		"spring.flyway.baseline-version=0" })

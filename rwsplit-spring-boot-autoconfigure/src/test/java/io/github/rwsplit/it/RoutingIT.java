@@ -56,8 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * with {@code @@server_id} on the very connection that did the work.
  */
 @SpringBootTest(classes = RoutingIT.TestApplication.class, properties = {
-		"spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-				+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration",
+		"spring.autoconfigure.exclude=" + ItProperties.EXCLUDE_JPA,
 		// The routing rules alone; read-your-writes, which adds to them, is ConsistencyIT's.
 		"rwsplit.consistency.mode=eventual" })
 @ExtendWith(OutputCaptureExtension.class)

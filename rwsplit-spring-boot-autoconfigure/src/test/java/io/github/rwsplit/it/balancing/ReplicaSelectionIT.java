@@ -44,7 +44,7 @@ import io.github.rwsplit.monitor.ReplicaState;
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.it.ItProperties;
 import io.github.rwsplit.testcluster.junit.MySqlClusterTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,17 +83,13 @@ class ReplicaSelectionIT {
 	}
 
 	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, String... more) {
-		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
+		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
 		properties.put("rwsplit.monitor.max-lag", "30s");
 		properties.put("rwsplit.monitor.interval", "300ms");
 		properties.put("rwsplit.monitor.check-timeout", "250ms");
-		properties.put("spring.flyway.enabled", "false");
 		// The rwsplit endpoint exists once exposed; JMX suffices in an application without a web server.
 		properties.put("spring.jmx.enabled", "true");
 		properties.put("management.endpoints.jmx.exposure.include", "rwsplit");
-		properties.put("spring.autoconfigure.exclude",
-				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-						+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
 		for (String setting : more) {
 			int equals = setting.indexOf('=');
 			properties.put(setting.substring(0, equals), setting.substring(equals + 1));

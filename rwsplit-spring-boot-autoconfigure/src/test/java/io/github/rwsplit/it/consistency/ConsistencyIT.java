@@ -4,7 +4,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +37,7 @@ import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.it.ItProperties;
 import io.github.rwsplit.testcluster.junit.MySqlClusterTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,16 +67,12 @@ class ConsistencyIT {
 	}
 
 	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, String mode, boolean web) {
-		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
+		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
 		properties.put("rwsplit.consistency.mode", mode);
 		properties.put("rwsplit.monitor.max-lag", "10s");
 		properties.put("rwsplit.monitor.interval", "500ms");
 		properties.put("rwsplit.monitor.check-timeout", "400ms");
 		properties.put("server.port", "0");
-		properties.put("spring.flyway.enabled", "false");
-		properties.put("spring.autoconfigure.exclude",
-				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-						+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
 		return new SpringApplicationBuilder(App.class)
 			.web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
 			.properties(properties)

@@ -1,7 +1,6 @@
 package io.github.rwsplit.it.monitor;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +21,7 @@ import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.monitor.ReplicaState;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.it.ItProperties;
 
 import static org.awaitility.Awaitility.await;
 
@@ -54,16 +53,12 @@ final class MonitoredApp implements AutoCloseable {
 
 	MonitoredApp(MySqlReplicationCluster cluster, String... extra) {
 		this.cluster = cluster;
-		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
+		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
 		properties.put("rwsplit.monitor.interval", INTERVAL.toMillis() + "ms");
 		properties.put("rwsplit.monitor.check-timeout", "400ms");
 		properties.put("rwsplit.monitor.primary-interval", "100ms");
 		properties.put("rwsplit.monitor.max-lag", MAX_LAG.toMillis() + "ms");
 		properties.put("rwsplit.monitor.recovery-checks", "2");
-		properties.put("spring.autoconfigure.exclude",
-				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-						+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
-		properties.put("spring.flyway.enabled", "false");
 		for (String property : extra) {
 			int equals = property.indexOf('=');
 			properties.put(property.substring(0, equals), property.substring(equals + 1));

@@ -3,7 +3,6 @@ package io.github.rwsplit.it.observability;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +44,7 @@ import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.monitor.ReplicaState;
 import io.github.rwsplit.routing.RoutingDiagnostics;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.it.ItProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,7 +82,7 @@ class ObservabilityIT {
 
 	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, Map<String, String> extra,
 			Class<?>... more) {
-		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
+		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
 		properties.put("server.port", "0");
 		properties.put("management.endpoints.web.exposure.include", "rwsplit,health");
 		properties.put("management.endpoint.health.show-details", "always");
@@ -91,10 +90,6 @@ class ObservabilityIT {
 		properties.put("rwsplit.monitor.interval", "500ms");
 		properties.put("rwsplit.monitor.check-timeout", "400ms");
 		properties.put("rwsplit.monitor.recovery-checks", "1");
-		properties.put("spring.flyway.enabled", "false");
-		properties.put("spring.autoconfigure.exclude",
-				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-						+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
 		properties.putAll(extra);
 		List<Class<?>> sources = new ArrayList<>(List.of(App.class));
 		sources.addAll(List.of(more));

@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +37,7 @@ import io.github.rwsplit.routing.RouteCounts;
 import io.github.rwsplit.routing.RouteReason;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.it.ItProperties;
 import io.github.rwsplit.testcluster.junit.MySqlClusterTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,13 +69,9 @@ class AutocommitReadsIT {
 	}
 
 	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, String... more) {
-		Map<String, Object> properties = new LinkedHashMap<>(RwsplitClusterProperties.of(cluster));
+		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
 		properties.put("rwsplit.routing.autocommit-reads", "replica");
 		properties.put("rwsplit.monitor.max-lag", "10s");
-		properties.put("spring.flyway.enabled", "false");
-		properties.put("spring.autoconfigure.exclude",
-				"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
-						+ "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
 		// Arguments outrank the test resources' application.properties (which turns Flyway off).
 		String[] arguments = java.util.Arrays.stream(more).map((setting) -> "--" + setting).toArray(String[]::new);
 		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run(arguments);
