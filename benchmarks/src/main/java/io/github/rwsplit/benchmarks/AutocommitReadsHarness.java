@@ -48,12 +48,12 @@ public final class AutocommitReadsHarness {
 					HikariDataSource plain = plainPrimary(cluster)) {
 				DataSource routed = statementRouted.getBean(DataSource.class);
 				DataSource primary = primaryOnly.getBean(DataSource.class);
-				Map<String, double[]> results = new Interleaved().add("plain HikariCP → primary", () -> select(plain))
+				Map<String, Interleaved.Sample[]> results = new Interleaved().add("plain HikariCP → primary", () -> select(plain))
 					.add("rwsplit autocommit-reads=replica → replica", () -> select(routed))
 					.add("rwsplit default → primary", () -> select(primary))
-					.run(5_000, rounds, 3_000);
+					.runConcurrent(1, 5_000, rounds, 3_000);
 				System.out.printf("%nAutocommit reads, 1 thread, %d interleaved rounds of 3 s each:%n%n", rounds);
-				Interleaved.print(results);
+				Interleaved.print(Interleaved.throughputs(results));
 			}
 		}
 	}

@@ -140,46 +140,19 @@ final class Interleaved {
 	}
 
 	/**
-	 * Warms every contender up, then measures.
-	 * @param warmupMillis warm-up per contender
-	 * @param rounds how many rounds
-	 * @param millis how long each contender runs per round
-	 * @return per contender, its throughput in each round (operations per second)
-	 * @throws Exception when a contender fails
+	 * @param results what {@link #runConcurrent} returned
+	 * @return per contender, its throughput in each round
 	 */
-	Map<String, double[]> run(long warmupMillis, int rounds, long millis) throws Exception {
-		for (Work work : this.contenders.values()) {
-			measure(work, warmupMillis);
-		}
-		Map<String, double[]> results = new LinkedHashMap<>();
-		this.contenders.keySet().forEach((name) -> results.put(name, new double[rounds]));
-		List<String> order = new ArrayList<>(this.contenders.keySet());
-		Random random = new Random(42);
-		for (int round = 0; round < rounds; round++) {
-			Collections.shuffle(order, random);
-			for (String name : order) {
-				results.get(name)[round] = measure(this.contenders.get(name), millis);
-			}
-		}
-		return results;
-	}
-
-	private static double measure(Work work, long millis) throws Exception {
-		long end = System.nanoTime() + millis * 1_000_000;
-		long operations = 0;
-		long start = System.nanoTime();
-		long now = start;
-		while (now < end) {
-			work.run();
-			operations++;
-			now = System.nanoTime();
-		}
-		return operations * 1e9 / (now - start);
+	static Map<String, double[]> throughputs(Map<String, Sample[]> results) {
+		Map<String, double[]> throughputs = new LinkedHashMap<>();
+		results.forEach((name, samples) -> throughputs.put(name,
+				Arrays.stream(samples).mapToDouble(Sample::opsPerSecond).toArray()));
+		return throughputs;
 	}
 
 	/**
 	 * Prints a Markdown table: median and range per contender, and its ratio to the first.
-	 * @param results what {@link #run} returned
+	 * @param results per contender, its throughput in each round
 	 */
 	static void print(Map<String, double[]> results) {
 		String baseline = results.keySet().iterator().next();

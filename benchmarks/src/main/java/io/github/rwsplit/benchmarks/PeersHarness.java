@@ -80,10 +80,7 @@ public final class PeersHarness {
 				run.add("rwsplit, two replicas", () -> read(contenders.get(1)));
 				run.add("rwsplit, the floor's replica only", () -> read(contenders.get(2)));
 				for (int threads : new int[] { 4, 16 }) {
-					Map<String, double[]> ops = new LinkedHashMap<>();
-					run.runConcurrent(threads, 1000, rounds, millis)
-						.forEach((name, samples) -> ops.put(name,
-								Arrays.stream(samples).mapToDouble(Interleaved.Sample::opsPerSecond).toArray()));
+					Map<String, double[]> ops = Interleaved.throughputs(run.runConcurrent(threads, 1000, rounds, millis));
 					System.out.printf("%nRead-only transactions, %d threads:%n%n", threads);
 					Interleaved.print(ops);
 				}

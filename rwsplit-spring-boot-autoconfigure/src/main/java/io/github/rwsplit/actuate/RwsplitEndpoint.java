@@ -155,12 +155,7 @@ public class RwsplitEndpoint {
 		Instant lastCheck = (health != null) ? health.lastCheck() : null;
 		long responseNanos = replica.responseTime().averageNanos(System.nanoTime());
 		Double responseMillis = (responseNanos < 0) ? null : responseNanos / 1e6;
-		double share = 0;
-		for (ReplicaNode inRotation : this.router.getTopology().replicas()) {
-			if (inRotation.name().equals(replica.name())) {
-				share = this.router.slowStartShare(inRotation);
-			}
-		}
+		double share = this.router.slowStartShare(replica.name());
 		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
 				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
 				url(replica.name()), pool(replica.name()), this.router.getRouteCounts().routes(replica.name()));

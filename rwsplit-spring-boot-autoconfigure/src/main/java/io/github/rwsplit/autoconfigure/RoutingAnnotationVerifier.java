@@ -46,10 +46,6 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 
 	private final String defaultGroup;
 
-	RoutingAnnotationVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> groups) {
-		this(beanFactory, groups, true, java.util.Map.of(), "");
-	}
-
 	/**
 	 * @param groupSizes how many replicas each group has, to reject barriers that can never be met
 	 * @param defaultGroup the group a barrier without a group counts

@@ -1,9 +1,6 @@
 package io.github.rwsplit.barrier;
 
-import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import io.github.rwsplit.consistency.CommittedGtids;
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.gtid.GtidStatements;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
@@ -288,18 +286,9 @@ public class WriteBarrier implements AutoCloseable {
 
 	/** @return the replica's name and {@code null} when it applied the commits, else why not */
 	private String[] waitOn(ReplicaNode replica, GtidSet gtids, long deadline) {
-		long left = deadline - System.nanoTime();
-		try (Connection connection = replica.dataSource().getConnection();
-				PreparedStatement wait = connection.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
-			left = Math.max(0, deadline - System.nanoTime());
-			wait.setString(1, gtids.toString());
-			wait.setBigDecimal(2, BigDecimal.valueOf(TimeUnit.NANOSECONDS.toMillis(left), 3));
-			try (ResultSet rs = wait.executeQuery()) {
-				if (rs.next() && rs.getInt(1) == 0 && !rs.wasNull()) {
-					return new String[] { replica.name(), null };
-				}
-			}
-			return new String[] { replica.name(), "not applied yet" };
+		try (Connection connection = replica.dataSource().getConnection()) {
+			long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			return new String[] { replica.name(), GtidStatements.awaitApplied(connection, gtids, left) ? null : "not applied yet" };
 		}
 		catch (SQLException ex) {
 			String message = String.valueOf(ex.getMessage());

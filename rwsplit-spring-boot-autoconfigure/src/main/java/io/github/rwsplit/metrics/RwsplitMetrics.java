@@ -188,7 +188,7 @@ public class RwsplitMetrics implements MeterBinder {
 				.baseUnit("seconds")
 				.tag("replica", name)
 				.register(registry);
-			Gauge.builder(REPLICA_SLOW_START_SHARE, routing, (r) -> slowStartShare(r, name))
+			Gauge.builder(REPLICA_SLOW_START_SHARE, routing, (r) -> r.slowStartShare(name))
 				.description("Share of its full portion of new reads the replica gets now; below 1 while it ramps up")
 				.tag("replica", name)
 				.register(registry);
@@ -217,15 +217,6 @@ public class RwsplitMetrics implements MeterBinder {
 		return (average < 0) ? Double.NaN : average / 1e9;
 	}
 
-	/** 0 while out of rotation, else the slow-start share (1 when not ramping). */
-	static double slowStartShare(ReadWriteRoutingDataSource router, String replica) {
-		for (ReplicaNode node : router.getTopology().replicas()) {
-			if (node.name().equals(replica)) {
-				return router.slowStartShare(node);
-			}
-		}
-		return 0;
-	}
 
 	private void bindMonitor(MeterRegistry registry) {
 		ReplicaLagMonitor lagMonitor = this.monitor;

@@ -1,11 +1,10 @@
 package io.github.rwsplit.monitor;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.gtid.GtidStatements;
 
 /**
  * Lag from GTIDs: the primary's {@code gtid_executed} is recorded at every tick; a replica's lag
@@ -23,18 +22,9 @@ final class GtidLagProbe implements LagProbe {
 		this.maxLagNanos = maxLagNanos;
 	}
 
-	static GtidSet gtidExecuted(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT @@global.gtid_executed")) {
-			rs.next();
-			String text = rs.getString(1);
-			return GtidSet.parse((text != null) ? text : "");
-		}
-	}
-
 	@Override
 	public void recordPrimary(Connection primary) throws SQLException {
-		GtidSet executed = gtidExecuted(primary);
+		GtidSet executed = GtidStatements.executed(primary);
 		// Stamped once the set is read, so that lag is never overstated.
 		this.marks.record(executed, System.nanoTime());
 	}
@@ -43,7 +33,7 @@ final class GtidLagProbe implements LagProbe {
 	public CheckResult check(Connection replica) throws SQLException {
 		// Stamped before the replica is read, for the same reason.
 		long now = System.nanoTime();
-		GtidSet executed = gtidExecuted(replica);
+		GtidSet executed = GtidStatements.executed(replica);
 		return PositionMarks.result(this.marks.lagNanos(executed::contains, now), this.maxLagNanos, executed);
 	}
 

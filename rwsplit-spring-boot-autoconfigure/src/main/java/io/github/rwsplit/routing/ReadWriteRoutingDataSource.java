@@ -25,6 +25,7 @@ import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.gtid.GtidStatements;
 import io.github.rwsplit.statement.SqlClassifier;
 
 /**
@@ -386,12 +387,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		state.stickyCatchUp = false;
 		RoutingTopology current = this.topology;
 		GtidSet primaryNow;
-		try (Connection primary = this.targets.get(current.primary()).getConnection();
-				java.sql.Statement statement = primary.createStatement();
-				java.sql.ResultSet rs = statement.executeQuery("SELECT @@global.gtid_executed")) {
-			rs.next();
-			String text = rs.getString(1);
-			primaryNow = GtidSet.parse((text != null) ? text : "");
+		try (Connection primary = this.targets.get(current.primary()).getConnection()) {
+			primaryNow = GtidStatements.executed(primary);
 		}
 		catch (SQLException | IllegalArgumentException ex) {
 			this.balancing.stickyMoved.increment();
@@ -415,19 +412,13 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/** Whether a replica applies a GTID set within the consistency wait timeout. */
 	private boolean applied(Connection replica, GtidSet gtids) {
-		long timeoutMillis = this.consistency.waitTimeout().toMillis();
-		try (java.sql.PreparedStatement wait = replica.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
-			wait.setString(1, gtids.toString());
-			wait.setBigDecimal(2, java.math.BigDecimal.valueOf(timeoutMillis, 3));
-			try (java.sql.ResultSet rs = wait.executeQuery()) {
-				return rs.next() && rs.getInt(1) == 0 && !rs.wasNull();
-			}
+		try {
+			return GtidStatements.awaitApplied(replica, gtids, this.consistency.waitTimeout().toMillis());
 		}
 		catch (SQLException ex) {
 			return false;
 		}
 	}
-
 
 	/** Reads sent to the primary count against the fallback cap, whatever sent them there. */
 	private Object primaryForReadsKey(RoutingTopology current) {
@@ -741,17 +732,12 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	private Connection awaitWritesOrPrimary(Connection replica, GtidSet waitFor) throws SQLException {
 		RoutingContext.State state = RoutingContext.state();
 		state.waitFor = null;
-		long timeoutMillis = this.consistency.waitTimeout().toMillis();
 		long started = System.nanoTime();
-		try (java.sql.PreparedStatement wait = replica.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
-			wait.setString(1, waitFor.toString());
-			wait.setBigDecimal(2, java.math.BigDecimal.valueOf(timeoutMillis, 3));
-			try (java.sql.ResultSet rs = wait.executeQuery()) {
-				if (rs.next() && rs.getInt(1) == 0 && !rs.wasNull()) {
-					this.tracker.waited.increment();
-					this.waitRecorder.waited(System.nanoTime() - started, true);
-					return replica;
-				}
+		try {
+			if (GtidStatements.awaitApplied(replica, waitFor, this.consistency.waitTimeout().toMillis())) {
+				this.tracker.waited.increment();
+				this.waitRecorder.waited(System.nanoTime() - started, true);
+				return replica;
 			}
 		}
 		catch (SQLException ex) {
@@ -957,6 +943,20 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			return 1.0;
 		}
 		return Math.min(1.0, (double) (System.nanoTime() - replica.slowStartSinceNanos()) / window);
+	}
+
+	/**
+	 * The share of reads a replica gets now relative to its full share.
+	 * @param replica a replica's name
+	 * @return between 0 and 1; 1 when it is not ramping, 0 when it is out of rotation
+	 */
+	public double slowStartShare(String replica) {
+		for (ReplicaNode node : this.topology.replicas()) {
+			if (node.name().equals(replica)) {
+				return slowStartShare(node);
+			}
+		}
+		return 0;
 	}
 
 	/** @return how sticky replicas and slow start shaped reads */

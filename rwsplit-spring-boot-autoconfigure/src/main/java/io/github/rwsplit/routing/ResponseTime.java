@@ -126,10 +126,4 @@ public final class ResponseTime {
 		return average;
 	}
 
-	/** Forgets every sample: the next one starts the average afresh. */
-	public void reset() {
-		this.averageNanos = -1;
-		this.samples = 0;
-	}
-
 }
