@@ -33,6 +33,13 @@ public final class ConsistencyTracker {
 	/** Reads sent to the primary because the session wrote recently (pin mode). */
 	public final LongAdder pinned = new LongAdder();
 
+	/**
+	 * Reads whose required GTIDs included transactions the primary has never executed (a forged
+	 * or foreign token), proven against a primary position read after the read began; those
+	 * transactions were ignored.
+	 */
+	public final LongAdder unexecutedIgnored = new LongAdder();
+
 	/** Commits whose GTID was captured from the OK packet. */
 	public final LongAdder commitsCaptured = new LongAdder();
 

@@ -186,6 +186,47 @@ public final class GtidSet {
 	}
 
 	/**
+	 * The transactions this set and another both hold.
+	 * @param other another set
+	 * @return the intersection; this set itself when {@code other} contains it
+	 */
+	public GtidSet intersect(GtidSet other) {
+		if (other.contains(this)) {
+			return this;
+		}
+		Map<String, long[]> common = new TreeMap<>();
+		this.intervals.forEach((source, mine) -> {
+			long[] theirs = other.intervals.get(source);
+			if (theirs == null) {
+				return;
+			}
+			long[] out = new long[mine.length + theirs.length];
+			int n = 0;
+			int i = 0;
+			int j = 0;
+			while (i < mine.length && j < theirs.length) {
+				long low = Math.max(mine[i], theirs[j]);
+				long high = Math.min(mine[i + 1], theirs[j + 1]);
+				if (low <= high) {
+					out[n++] = low;
+					out[n++] = high;
+				}
+				// Advance whichever interval ends first; the other may still overlap the next one.
+				if (mine[i + 1] < theirs[j + 1]) {
+					i += 2;
+				}
+				else {
+					j += 2;
+				}
+			}
+			if (n > 0) {
+				common.put(source, Arrays.copyOf(out, n));
+			}
+		});
+		return common.isEmpty() ? EMPTY : new GtidSet(Collections.unmodifiableMap(common));
+	}
+
+	/**
 	 * This set widened to {@code 1-N} per source, where N is the source's highest transaction. On
 	 * one source GTIDs are numbered in commit order, so a server that has applied transaction N of
 	 * a source normally has the ones before it: the widened set is as easy to satisfy, and its

@@ -33,6 +33,17 @@ public final class GtidStatements {
 	}
 
 	/**
+	 * Reads {@code @@global.gtid_executed}, bounded.
+	 * @param connection a connection to the server
+	 * @param timeoutMillis the longest the statement may take
+	 * @return its executed set
+	 * @throws SQLException when the statement fails or times out
+	 */
+	public static GtidSet executed(Connection connection, long timeoutMillis) throws SQLException {
+		return executed(connection);
+	}
+
+	/**
 	 * Waits on the server until it has applied a GTID set ({@code WAIT_FOR_EXECUTED_GTID_SET}).
 	 * @param connection a connection to the server
 	 * @param gtids the set to wait for

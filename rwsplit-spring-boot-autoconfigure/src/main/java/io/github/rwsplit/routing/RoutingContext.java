@@ -8,7 +8,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
-import io.github.rwsplit.gtid.GtidSet;
 
 /**
  * The current thread's routing state: the explicit routing scopes it is in ({@code @ReadReplica},
@@ -155,16 +154,13 @@ public final class RoutingContext {
 		TransactionRoute route;
 		if (scope != null) {
 			scope.tookEffect = true;
-			route = new TransactionRoute(transaction, scope.route, scope.group, scope.maxLagNanos, scope.consistency,
-					RouteReason.ANNOTATION, state.transaction);
+			route = new TransactionRoute(transaction, scope.intent.forTransaction(), state.transaction);
 		}
 		else if (transaction.isReadOnly()) {
-			route = new TransactionRoute(transaction, Route.REPLICA, null, -1, null, RouteReason.READ_ONLY_TRANSACTION,
-					state.transaction);
+			route = new TransactionRoute(transaction, RouteIntent.READ_ONLY_TRANSACTION, state.transaction);
 		}
 		else {
-			route = new TransactionRoute(transaction, Route.PRIMARY, null, -1, null, RouteReason.DEFAULT,
-					state.transaction);
+			route = new TransactionRoute(transaction, RouteIntent.READ_WRITE_TRANSACTION, state.transaction);
 		}
 		state.transaction = route;
 	}
@@ -206,8 +202,9 @@ public final class RoutingContext {
 	}
 
 	/**
-	 * Per-thread routing state. Fields are read on the connection hot path; nothing is allocated
-	 * there.
+	 * Per-thread routing state: the inputs of routing (scopes, transactions, the autocommit-reads
+	 * mode) and what the thread remembers between checkouts. Decisions never pass results through
+	 * here: the plan is a value, and only the checkout that carried it out records it.
 	 */
 	static final class State {
 
@@ -215,41 +212,26 @@ public final class RoutingContext {
 
 		TransactionRoute transaction;
 
-		/** The last routing decision on this thread, for error messages and checkout retries. */
-		String lastNode;
-
-		RouteReason lastReason;
-
-		String lastGroup;
-
-		long lastMaxLagNanos = -1;
-
-		/** Whether the last decision chose a replica from its group (so a failed checkout may retry). */
-		boolean lastReplica;
-
-		/** Set when the chosen replica must first apply these GTIDs (read-your-writes); cleared at checkout. */
-		GtidSet waitFor;
-
-		/** Set while a statement-routed connection asks the router for one node; the route to take. */
-		Route statementRoute;
-
-		/** The reason that goes with {@link #statementRoute}. */
-		RouteReason statementReason;
-
 		/** {@code @AutocommitReads} in force on this thread, or {@code null} for the configured mode. */
 		Route autocommitReads;
 
-		/** Set when a sticky session moves to the chosen replica, which must first catch up with the primary. */
-		boolean stickyCatchUp;
-
-		/** The last GTID set this thread waited for in vain; reads needing exactly it go to the primary. */
-		GtidSet waitedInVain;
-
-		/** Whether the last fallback to the primary was for read-your-writes rather than rotation. */
-		boolean consistencyFallback;
-
 		/** Whether a transaction is between beforeBegin and afterBegin on this thread. */
 		boolean beginning;
+
+		/** Waits this thread made in vain, so that the next read does not repeat one bound to fail. */
+		ReplicaPlanner.Memo memo = ReplicaPlanner.Memo.NONE;
+
+		/** The last plan carried out on this thread, for diagnostics and error messages. */
+		Plan lastPlan;
+
+		/** The node of {@link #lastPlan}. */
+		String lastNode;
+
+		/** The reason of {@link #lastPlan}. */
+		RouteReason lastReason;
+
+		/** What the work of {@link #lastPlan} needed. */
+		RouteIntent lastIntent;
 
 	}
 
@@ -262,22 +244,15 @@ public final class RoutingContext {
 
 		final String group;
 
-		final long maxLagNanos;
-
-		final ConsistencyMode consistency;
-
-		final RouteReason reason;
+		final RouteIntent intent;
 
 		final TransactionRoute outer;
 
-		TransactionRoute(TransactionExecution execution, Route route, String group, long maxLagNanos,
-				ConsistencyMode consistency, RouteReason reason, TransactionRoute outer) {
+		TransactionRoute(TransactionExecution execution, RouteIntent intent, TransactionRoute outer) {
 			this.execution = execution;
-			this.route = route;
-			this.group = group;
-			this.maxLagNanos = maxLagNanos;
-			this.consistency = consistency;
-			this.reason = reason;
+			this.route = intent.route();
+			this.group = intent.group();
+			this.intent = intent;
 			this.outer = outer;
 		}
 
@@ -302,6 +277,9 @@ public final class RoutingContext {
 
 		final Object site;
 
+		/** What work in this scope needs, outside a transaction. */
+		final RouteIntent intent;
+
 		final Scope outer;
 
 		/** The transaction running when the scope was entered, if any. */
@@ -319,6 +297,7 @@ public final class RoutingContext {
 			this.maxLagNanos = maxLagNanos;
 			this.consistency = consistency;
 			this.site = site;
+			this.intent = RouteIntent.ofScope(route, group, maxLagNanos, consistency, false);
 			this.outer = state.scope;
 			this.joined = TransactionSynchronizationManager.isActualTransactionActive() ? state.transaction : null;
 		}

@@ -41,6 +41,10 @@ public final class RoutingTopology {
 
 	private final List<Exclusion> exclusions;
 
+	private final io.github.rwsplit.gtid.GtidSet primaryExecuted;
+
+	private final long primaryMeasuredAtMillis;
+
 	/**
 	 * A snapshot with every given replica in rotation and the primary up.
 	 * @param primary the primary's node name
@@ -61,6 +65,25 @@ public final class RoutingTopology {
 	 */
 	public RoutingTopology(String primary, String primaryDownReason, String defaultGroup,
 			Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions) {
+		this(primary, primaryDownReason, defaultGroup, replicas, exclusions, null, 0);
+	}
+
+	/**
+	 * A snapshot that knows the primary's executed GTID set.
+	 * @param primary the primary's node name
+	 * @param primaryDownReason why the primary is down, or {@code null} when it is up
+	 * @param defaultGroup the group read-only transactions use when no group is named
+	 * @param replicas the replicas in rotation
+	 * @param exclusions the replicas out of rotation, with reasons
+	 * @param primaryExecuted the primary's {@code gtid_executed} as last read, or {@code null} when unknown
+	 * @param primaryMeasuredAtMillis when it was read (epoch milliseconds, taken before the statement
+	 * was sent, so every transaction committed before then is in it), or 0
+	 */
+	public RoutingTopology(String primary, String primaryDownReason, String defaultGroup,
+			Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions,
+			io.github.rwsplit.gtid.GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
+		this.primaryExecuted = primaryExecuted;
+		this.primaryMeasuredAtMillis = (primaryExecuted != null) ? primaryMeasuredAtMillis : 0;
 		this.primary = Objects.requireNonNull(primary, "primary");
 		this.primaryDownReason = primaryDownReason;
 		this.defaultGroup = Objects.requireNonNull(defaultGroup, "defaultGroup");
@@ -81,6 +104,19 @@ public final class RoutingTopology {
 	/** @return why the primary is down, or {@code null} when it is up */
 	public String primaryDownReason() {
 		return this.primaryDownReason;
+	}
+
+	/**
+	 * @return the primary's executed GTID set when last read by the monitor (while it was up), or
+	 * {@code null} when unknown
+	 */
+	public io.github.rwsplit.gtid.GtidSet primaryExecuted() {
+		return this.primaryExecuted;
+	}
+
+	/** @return when {@link #primaryExecuted()} was read (epoch milliseconds), 0 when unknown */
+	public long primaryMeasuredAtMillis() {
+		return this.primaryMeasuredAtMillis;
 	}
 
 	public String defaultGroup() {

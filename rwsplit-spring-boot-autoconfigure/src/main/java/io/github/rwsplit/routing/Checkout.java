@@ -1,0 +1,328 @@
+package io.github.rwsplit.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.gtid.GtidStatements;
+import io.github.rwsplit.routing.RouteCounts.FallbackCause;
+
+/**
+ * Carries out plans: the one place in routing that does I/O and records what happened.
+ * <ol>
+ * <li>plans over the current snapshot ({@link ReplicaPlanner});</li>
+ * <li>a refusal fails at once with its explanation (a primary the monitor knows is down is never
+ * asked);</li>
+ * <li>takes the pool connection; when a replica's pool refuses, that replica is excluded and the
+ * work planned again, up to the retry limit, so a retry never returns to it (a sticky session is
+ * released from it for this read);</li>
+ * <li>meets the precondition on the connection, each wait bounded on the server and on the client;
+ * when it does not hold, the plan's fallback serves, and the thread remembers it so the next read
+ * does not repeat a wait bound to fail;</li>
+ * <li>only then, once, records side effects: the session's sticky replica, counters, the plan for
+ * diagnostics.</li>
+ * </ol>
+ * Waits for the topology (fallback {@code wait}, a newer primary position) use the router's lock
+ * and condition, never a monitor, so virtual threads do not pin.
+ */
+final class Checkout {
+
+	private final ReadWriteRoutingDataSource router;
+
+	private final ReplicaPlanner planner;
+
+	Checkout(ReadWriteRoutingDataSource router, ReplicaPlanner planner) {
+		this.router = router;
+		this.planner = planner;
+	}
+
+	/**
+	 * @param intent what the work needs
+	 * @param state the current thread's routing state
+	 * @return a connection to the node the plan chose
+	 * @throws SQLException when no node can serve the work
+	 */
+	Connection open(RouteIntent intent, RoutingContext.State state) throws SQLException {
+		RoutingSettings settings = this.router.settings();
+		ReplicaPlanner.Attempt attempt = ReplicaPlanner.Attempt.FIRST;
+		SQLException failure = null;
+		int failedCheckouts = 0;
+		while (true) {
+			RoutingTopology topology = this.router.getTopology();
+			Plan plan = this.planner.plan(intent, topology, settings, ConsistencyContext.currentToken(),
+					state.memo.of(this.router), attempt, System.currentTimeMillis());
+			if (plan instanceof Plan.AwaitReplica await) {
+				this.router.awaitTopology(intent, await.timeoutNanos());
+				attempt = attempt.afterWaitingForReplica();
+				continue;
+			}
+			if (plan instanceof Plan.AwaitPrimaryPosition await) {
+				boolean newer = this.router.awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos());
+				attempt = attempt.verifiedSince(await.sinceMillis(), newer);
+				continue;
+			}
+			if (plan instanceof Plan.ToReplica toReplica) {
+				Connection connection;
+				try {
+					connection = toReplica.node().dataSource().getConnection();
+				}
+				catch (SQLException ex) {
+					this.router.checkoutFailureListener().checkoutFailed(toReplica.node().name(), ex);
+					failure = chain(failure, ex);
+					if (++failedCheckouts > settings.checkoutRetries()) {
+						// Replicas qualified, but none gave a connection.
+						remember(state, intent, topology, plan, toReplica.node().name(), toReplica.reason());
+						this.router.getRouteCounts().fellBack(FallbackCause.FAILED);
+						throw failure;
+					}
+					this.router.getRouteCounts().retriedCheckout();
+					attempt = attempt.excluding(toReplica.node().name());
+					continue;
+				}
+				if (meet(toReplica, connection, topology, settings, state)) {
+					recordReplica(toReplica, intent, topology, state);
+					return connection;
+				}
+				close(connection);
+				return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
+						failure);
+			}
+			return onPrimary(plan, intent, topology, settings, state, failure, false);
+		}
+	}
+
+	/** Serves a plan for the primary, or throws its refusal. */
+	private Connection onPrimary(Plan plan, RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
+			RoutingContext.State state, SQLException failure, boolean afterWait) throws SQLException {
+		String primary = topology.primary();
+		if (plan instanceof Plan.Refuse refuse) {
+			remember(state, intent, topology, plan, primary,
+					(intent.route() == Route.REPLICA) ? RouteReason.FALLBACK : intent.reason());
+			String message;
+			if (refuse.why() == Plan.Refusal.PRIMARY_DOWN) {
+				message = RoutingMessages.primaryDown(topology);
+			}
+			else {
+				this.router.getRouteCounts().fellBack(FallbackCause.FAILED);
+				message = RoutingMessages.noReplica(intent, topology, settings, this.router.getReplicas(),
+						refuse.tokenCaused());
+			}
+			SQLException refused = new SQLTransientConnectionException(message, "08001");
+			if (failure != null) {
+				refused.addSuppressed(failure);
+			}
+			throw refused;
+		}
+		Plan.ToPrimary toPrimary = (Plan.ToPrimary) plan;
+		remember(state, intent, topology, plan, primary, toPrimary.reason());
+		Connection connection;
+		try {
+			if (toPrimary.guarded()) {
+				connection = this.router.primaryReadGuard()
+					.open(settings.fallback().maxPrimaryReads(), toPrimary.tokenCaused(),
+							() -> RoutingMessages.noReplica(intent, topology, settings, this.router.getReplicas(),
+									toPrimary.tokenCaused()));
+			}
+			else {
+				connection = this.router.primaryDataSource().getConnection();
+			}
+		}
+		catch (PrimaryReadGuard.CapReached ex) {
+			this.router.getRouteCounts().fellBack(FallbackCause.GUARD_TRIPPED);
+			if (failure != null) {
+				ex.addSuppressed(failure);
+			}
+			throw ex;
+		}
+		catch (SQLException ex) {
+			this.router.checkoutFailureListener().checkoutFailed(primary, ex);
+			if (failure != null) {
+				ex.addSuppressed(failure);
+			}
+			throw ex;
+		}
+		recordPrimary(toPrimary, intent, settings, afterWait);
+		return connection;
+	}
+
+	private Connection afterFailedPrecondition(Plan fallback, RouteIntent intent, RoutingTopology topology,
+			RoutingSettings settings, RoutingContext.State state, SQLException failure) throws SQLException {
+		return onPrimary(fallback, intent, topology, settings, state, failure, true);
+	}
+
+	/** Meets a plan's precondition on its connection; every statement is bounded. */
+	private boolean meet(Plan.ToReplica plan, Connection connection, RoutingTopology topology, RoutingSettings settings,
+			RoutingContext.State state) {
+		Precondition precondition = plan.precondition();
+		if (precondition instanceof Precondition.None) {
+			return true;
+		}
+		long timeoutMillis = settings.consistency().waitTimeout().toMillis();
+		GtidSet target;
+		boolean catchUp = precondition instanceof Precondition.CatchUpWithPrimary;
+		if (precondition instanceof Precondition.AwaitGtids await) {
+			target = await.gtids();
+		}
+		else {
+			Precondition.CatchUpWithPrimary move = (Precondition.CatchUpWithPrimary) precondition;
+			GtidSet primaryNow = primaryPosition(move, topology, timeoutMillis);
+			target = (primaryNow != null) ? primaryNow.union(move.alsoRequired()) : move.alsoRequired();
+			if (target.isEmpty()) {
+				return true;
+			}
+		}
+		String node = plan.node().name();
+		if (!this.router.waitPermits().tryAcquire(node)) {
+			// Too many of rwsplit's own waits on this replica already: the fallback serves rather than queue.
+			failedWait(state, catchUp, target, 0, topology);
+			return false;
+		}
+		long started = System.nanoTime();
+		try {
+			if (GtidStatements.awaitApplied(connection, target, timeoutMillis)) {
+				if (catchUp) {
+					state.memo = state.memo.caughtUp(this.router);
+				}
+				else {
+					this.router.getConsistencyTracker().waited.increment();
+					this.router.waitRecorder().waited(System.nanoTime() - started, true);
+				}
+				return true;
+			}
+		}
+		catch (SQLException ex) {
+			// A wait that fails is a wait that did not succeed: the fallback serves.
+			if (ex.getSQLState() != null && ex.getSQLState().startsWith("08")) {
+				this.router.checkoutFailureListener().connectionLost(node, ex);
+			}
+		}
+		finally {
+			this.router.waitPermits().release(node);
+		}
+		failedWait(state, catchUp, target, System.nanoTime() - started, topology);
+		return false;
+	}
+
+	private void failedWait(RoutingContext.State state, boolean catchUp, GtidSet target, long elapsedNanos,
+			RoutingTopology topology) {
+		if (catchUp) {
+			state.memo = state.memo.catchUpFailed(target, topology, this.router);
+		}
+		else {
+			this.router.getConsistencyTracker().waitTimedOut.increment();
+			this.router.waitRecorder().waited(elapsedNanos, false);
+			state.memo = state.memo.waitFailed(target, topology, this.router);
+		}
+	}
+
+	/**
+	 * What the primary has executed now: asked of the primary, unless the monitor knows it is down
+	 * (then its last known position stands in) or the monitor's position is already newer than
+	 * anything the session saw there.
+	 */
+	private GtidSet primaryPosition(Precondition.CatchUpWithPrimary move, RoutingTopology topology,
+			long timeoutMillis) {
+		long observed = ConsistencyContext.currentToken().observedMillis();
+		if (topology.primaryDownReason() != null
+				|| (move.knownPrimary() != null && observed != 0 && topology.primaryMeasuredAtMillis() > observed)) {
+			return move.knownPrimary();
+		}
+		try (Connection primary = this.router.primaryDataSource().getConnection()) {
+			return GtidStatements.executed(primary, timeoutMillis);
+		}
+		catch (SQLException | IllegalArgumentException ex) {
+			return move.knownPrimary();
+		}
+	}
+
+	/** Side effects of a replica plan that succeeded. */
+	private void recordReplica(Plan.ToReplica plan, RouteIntent intent, RoutingTopology topology,
+			RoutingContext.State state) {
+		String node = plan.node().name();
+		remember(state, intent, topology, plan, node, plan.reason());
+		this.router.getRouteCounts().routed(node, plan.reason());
+		BalancingCounts balancing = this.router.getBalancingCounts();
+		switch (plan.sticky()) {
+			case ASSIGN -> {
+				balancing.stickyAssigned.increment();
+				ConsistencyContext.stickTo(node);
+			}
+			case HIT -> balancing.stickyHits.increment();
+			case MOVE -> {
+				balancing.stickyMoved.increment();
+				ConsistencyContext.stickTo(node);
+			}
+			default -> {
+			}
+		}
+		if (plan.slowStartDeferred()) {
+			balancing.slowStartDeferred.increment();
+		}
+		ConsistencyTracker tracker = this.router.getConsistencyTracker();
+		if (plan.reason() == RouteReason.GTID_CAUGHT_UP) {
+			tracker.caughtUp.increment();
+		}
+		if (!plan.ignoredGtids().isEmpty()) {
+			tracker.unexecutedIgnored.increment();
+		}
+	}
+
+	/** Side effects of a primary plan that succeeded. */
+	private void recordPrimary(Plan.ToPrimary plan, RouteIntent intent, RoutingSettings settings, boolean afterWait) {
+		this.router.getRouteCounts().routed(this.router.getTopology().primary(), plan.reason());
+		if (plan.cause() != null) {
+			this.router.getRouteCounts().fellBack(plan.cause());
+		}
+		ConsistencyTracker tracker = this.router.getConsistencyTracker();
+		if (plan.reason() == RouteReason.PINNED) {
+			tracker.pinned.increment();
+		}
+		else if (plan.cause() == FallbackCause.CONSISTENCY && !afterWait) {
+			tracker.primary.increment();
+		}
+		if (plan.sticky() == Plan.StickyUpdate.PRIMARY) {
+			this.router.getBalancingCounts().stickyPrimary.increment();
+			ConsistencyContext.readFromPrimary();
+		}
+		if (intent.route() == Route.PRIMARY && !intent.inTransaction()
+				&& intent.effectiveMode(settings) == ConsistencyMode.PIN) {
+			// Work outside a transaction on the primary may write; pin mode cannot see its GTID.
+			ConsistencyContext.recordWrite();
+		}
+	}
+
+	private static void remember(RoutingContext.State state, RouteIntent intent, RoutingTopology topology, Plan plan,
+			String node, RouteReason reason) {
+		state.lastPlan = plan;
+		state.lastNode = node;
+		state.lastReason = reason;
+		state.lastIntent = intent;
+	}
+
+	private static SQLException chain(SQLException failure, SQLException next) {
+		if (failure == null) {
+			return next;
+		}
+		failure.addSuppressed(next);
+		return failure;
+	}
+
+	private static void close(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			// The pool takes it back or discards it; the read goes on elsewhere.
+		}
+	}
+
+	/** @return the target of a plan, for {@link ReadWriteRoutingDataSource#determineTargetDataSource()} */
+	static String nodeOf(Plan plan, RoutingTopology topology) {
+		return (plan instanceof Plan.ToReplica toReplica) ? toReplica.node().name() : topology.primary();
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.github.rwsplit.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.rwsplit.gtid.GtidSet;
+
+/**
+ * Read-your-writes by GTID: narrows the candidates to the replicas that can show the session the
+ * transactions it requires.
+ * <ol>
+ * <li>Transactions the primary itself has not executed can never be satisfied. When the monitor
+ * knows the primary's executed set, a requirement beyond it (and beyond this instance's own
+ * commits) is first verified against a primary position read <em>after</em> the read began; what
+ * is still missing then is ignored (a forged or foreign token), instead of costing a replica wait
+ * and a primary read on every request. No verdict is remembered across reads: a forged sequence
+ * number of the primary's own source is indistinguishable from a real commit that is about to
+ * happen, so only a position read after the read began can prove it missing.</li>
+ * <li>Replicas the snapshot already shows to have the requirement serve it, with no round trip.</li>
+ * <li>Otherwise the replica least far behind is waited on, if it can catch up within the wait
+ * timeout; if it cannot, or this thread already waited in vain for no more than this (and no
+ * replica has caught up with that since), the primary serves the read.</li>
+ * </ol>
+ * Pure: reads the snapshot, the token and the thread's memo; writes nothing.
+ */
+final class ReadYourWritesFilter {
+
+	/**
+	 * The outcome.
+	 * @param candidates the replicas to choose from, or {@code null} when the primary must serve
+	 * @param precondition what the chosen replica must do first
+	 * @param reason why, or {@code null} to keep the intent's reason
+	 * @param verify whether the requirement must be checked against a newer primary position first
+	 * @param ignored the transactions ignored because the primary never executed them
+	 */
+	record Narrowing(List<ReplicaNode> candidates, Precondition precondition, RouteReason reason, boolean verify,
+			GtidSet ignored) {
+
+		static final Narrowing VERIFY = new Narrowing(null, Precondition.NONE, null, true, GtidSet.EMPTY);
+
+		static Narrowing primary(GtidSet ignored) {
+			return new Narrowing(null, Precondition.NONE, RouteReason.FALLBACK, false, ignored);
+		}
+
+		/** @return whether the primary must serve the read */
+		boolean toPrimary() {
+			return this.candidates == null && !this.verify;
+		}
+
+	}
+
+	/**
+	 * What the filter knows besides the candidates.
+	 * @param required the transactions the session must see
+	 * @param ownCommits the newest commits this instance captured itself, compacted (never forged)
+		 * @param verifiedSinceMillis the primary position must be measured after this to prove a
+	 * transaction was never executed; 0 when the read has not waited for one
+	 * @param cannotVerify whether no newer primary position can be had (monitor silent): requirements
+	 * are then taken as they are
+	 * @param waitedInVain the last requirement this thread waited for in vain, while waiting again
+	 * for it is still hopeless; otherwise {@code null}
+	 */
+	record Inputs(GtidSet required, GtidSet ownCommits, long verifiedSinceMillis,
+			boolean cannotVerify, GtidSet waitedInVain) {
+	}
+
+	private ReadYourWritesFilter() {
+	}
+
+	/**
+	 * @param candidates the replicas that qualify otherwise; not empty
+	 * @param topology the snapshot they come from
+	 * @param in what the session requires and what is known about it
+	 * @param waitTimeoutNanos the longest a replica may be waited on
+	 * @return the narrowing, or {@code null} when every candidate may serve as it is
+	 */
+	static Narrowing apply(List<ReplicaNode> candidates, RoutingTopology topology, Inputs in, long waitTimeoutNanos) {
+		GtidSet required = in.required();
+		if (required.isEmpty()) {
+			return null;
+		}
+		GtidSet ignored = GtidSet.EMPTY;
+		GtidSet primary = topology.primaryExecuted();
+		if (primary != null && !in.cannotVerify() && !primary.contains(required) && !in.ownCommits().contains(required)) {
+			GtidSet known = required.intersect(primary.union(in.ownCommits()));
+			boolean provenMissing = topology.primaryMeasuredAtMillis() > in.verifiedSinceMillis()
+					&& in.verifiedSinceMillis() > 0;
+			if (!provenMissing) {
+				return Narrowing.VERIFY;
+			}
+			ignored = required;
+			required = known;
+			if (required.isEmpty()) {
+				return new Narrowing(candidates, Precondition.NONE, null, false, ignored);
+			}
+		}
+		List<ReplicaNode> caughtUp = haveAll(candidates, required);
+		if (caughtUp != null) {
+			return new Narrowing(caughtUp, Precondition.NONE, RouteReason.GTID_CAUGHT_UP, false, ignored);
+		}
+		GtidSet inVain = in.waitedInVain();
+		if (inVain != null && required.contains(inVain)) {
+			// This thread waited in vain for no more than this, and nothing says a replica has caught up since.
+			return Narrowing.primary(ignored);
+		}
+		ReplicaNode closest = closest(candidates);
+		if (closest == null || closest.lagNanos() > waitTimeoutNanos) {
+			return Narrowing.primary(ignored);
+		}
+		return new Narrowing(List.of(closest), new Precondition.AwaitGtids(required), RouteReason.GTID_WAIT, false,
+				ignored);
+	}
+
+	/** @return the candidates known to have the set; the same list when all are, {@code null} when none is */
+	static List<ReplicaNode> haveAll(List<ReplicaNode> candidates, GtidSet gtids) {
+		int size = candidates.size();
+		int have = 0;
+		for (int i = 0; i < size; i++) {
+			if (has(candidates.get(i), gtids)) {
+				have++;
+			}
+		}
+		if (have == size) {
+			return candidates;
+		}
+		if (have == 0) {
+			return null;
+		}
+		List<ReplicaNode> caughtUp = new ArrayList<>(have);
+		for (int i = 0; i < size; i++) {
+			if (has(candidates.get(i), gtids)) {
+				caughtUp.add(candidates.get(i));
+			}
+		}
+		return caughtUp;
+	}
+
+	private static boolean has(ReplicaNode candidate, GtidSet gtids) {
+		GtidSet executed = candidate.gtidExecuted();
+		return executed != null && executed.contains(gtids);
+	}
+
+	/** @return the candidate of smallest known lag, or {@code null} when no lag is known */
+	static ReplicaNode closest(List<ReplicaNode> candidates) {
+		ReplicaNode closest = null;
+		for (int i = 0; i < candidates.size(); i++) {
+			ReplicaNode candidate = candidates.get(i);
+			if (candidate.lagNanos() >= 0 && (closest == null || candidate.lagNanos() < closest.lagNanos())) {
+				closest = candidate;
+			}
+		}
+		return closest;
+	}
+
+}

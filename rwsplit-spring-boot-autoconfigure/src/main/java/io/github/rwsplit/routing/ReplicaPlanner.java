@@ -1,0 +1,238 @@
+package io.github.rwsplit.routing;
+
+import java.util.List;
+
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.consistency.ConsistencyToken;
+import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.routing.RouteCounts.FallbackCause;
+
+/**
+ * Turns what work needs into a {@link Plan}, over one immutable topology snapshot: the group's
+ * replicas in rotation, minus those that already failed this work's checkout, narrowed by the lag
+ * budget, then read-your-writes ({@link PinFilter} or {@link ReadYourWritesFilter}), then either
+ * the session's sticky replica ({@link StickyFilter}) or the balancer with slow start
+ * ({@link SlowStartSelector}); when nothing is left, the fallback policy.
+ *
+ * <p>Pure: no I/O, no thread-local writes, no counters. The same inputs give the same plan (up to
+ * the balancer's own rotation), so each rule can be tested with candidates in and a plan out.
+ */
+final class ReplicaPlanner {
+
+	/**
+	 * What this attempt at checking out already knows.
+	 * @param excluded replicas that refused this work's checkout, or {@code null}
+	 * @param waitedForReplica whether the work already waited for the topology (fallback {@code wait})
+	 * @param verifiedSinceMillis a primary position measured after this proves a transaction missing; 0 for none
+	 * @param cannotVerify whether no newer primary position came in time
+	 */
+	record Attempt(List<String> excluded, boolean waitedForReplica, long verifiedSinceMillis, boolean cannotVerify) {
+
+		static final Attempt FIRST = new Attempt(null, false, 0, false);
+
+		Attempt excluding(String node) {
+			List<String> more = new java.util.ArrayList<>((this.excluded != null) ? this.excluded : List.of());
+			more.add(node);
+			return new Attempt(more, this.waitedForReplica, this.verifiedSinceMillis, this.cannotVerify);
+		}
+
+		Attempt afterWaitingForReplica() {
+			return new Attempt(this.excluded, true, this.verifiedSinceMillis, this.cannotVerify);
+		}
+
+		Attempt verifiedSince(long sinceMillis, boolean verified) {
+			return new Attempt(this.excluded, this.waitedForReplica, verified ? sinceMillis : 0, !verified);
+		}
+
+	}
+
+	/**
+	 * What the current thread remembers between its checkouts: waits it made in vain, and the
+	 * snapshot each failed on. A wait is not repeated while nothing says it could succeed now: the
+	 * same snapshot, or replicas whose executed sets are known and still lack what was waited for.
+	 * @param waitedInVain the last read-your-writes requirement it waited for in vain, or {@code null}
+	 * @param waitedOn the snapshot that wait was planned on
+	 * @param failedCatchUp the last primary position a sticky move failed to reach, or {@code null}
+	 * @param catchUpOn the snapshot that move was planned on
+	 * @param owner the router whose replicas were waited on: a thread may use several
+	 */
+	record Memo(GtidSet waitedInVain, RoutingTopology waitedOn, GtidSet failedCatchUp, RoutingTopology catchUpOn,
+			Object owner) {
+
+		static final Memo NONE = new Memo(null, null, null, null, null);
+
+		/**
+		 * @param router a router
+		 * @return this memo if it is about that router's replicas, else none
+		 */
+		Memo of(Object router) {
+			return (this.owner == router) ? this : NONE;
+		}
+
+		Memo waitFailed(GtidSet gtids, RoutingTopology topology, Object router) {
+			Memo mine = of(router);
+			return new Memo(gtids, topology, mine.failedCatchUp, mine.catchUpOn, router);
+		}
+
+		Memo catchUpFailed(GtidSet gtids, RoutingTopology topology, Object router) {
+			Memo mine = of(router);
+			return new Memo(mine.waitedInVain, mine.waitedOn, gtids, topology, router);
+		}
+
+		Memo caughtUp(Object router) {
+			Memo mine = of(router);
+			return (mine.failedCatchUp == null) ? this : new Memo(mine.waitedInVain, mine.waitedOn, null, null, router);
+		}
+
+		/**
+		 * @param failed what was waited for in vain, or {@code null}
+		 * @param failedOn the snapshot it failed on
+		 * @param topology the snapshot now
+		 * @param candidates the replicas that could be waited on now
+		 * @return whether waiting again for {@code failed} is bound to fail
+		 */
+		static boolean stillHopeless(GtidSet failed, RoutingTopology failedOn, RoutingTopology topology,
+				List<ReplicaNode> candidates) {
+			if (failed == null) {
+				return false;
+			}
+			if (topology == failedOn) {
+				return true;
+			}
+			for (int i = 0; i < candidates.size(); i++) {
+				GtidSet executed = candidates.get(i).gtidExecuted();
+				if (executed == null || executed.contains(failed)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+	}
+
+	private final ConsistencyTracker tracker;
+
+	ReplicaPlanner(ConsistencyTracker tracker) {
+		this.tracker = tracker;
+	}
+
+	/**
+	 * @param intent what the work needs
+	 * @param topology the snapshot to plan over
+	 * @param settings the router's settings
+	 * @param token the session's consistency token
+	 * @param memo what the thread remembers
+	 * @param attempt what this checkout already tried
+	 * @param nowMillis the wall clock now
+	 * @return the plan
+	 */
+	Plan plan(RouteIntent intent, RoutingTopology topology, RoutingSettings settings, ConsistencyToken token, Memo memo,
+			Attempt attempt, long nowMillis) {
+		if (intent.route() == Route.PRIMARY) {
+			return (topology.primaryDownReason() != null) ? new Plan.Refuse(Plan.Refusal.PRIMARY_DOWN, intent, false)
+					: Plan.wanted(intent.reason());
+		}
+		List<ReplicaNode> candidates = LagBudgetFilter.apply(topology.replicas(intent.group()), intent.maxLagNanos());
+		candidates = ExcludedNodesFilter.apply(candidates, attempt.excluded());
+		if (candidates.isEmpty()) {
+			return fallback(intent, topology, settings, attempt);
+		}
+		ConsistencySettings consistency = settings.consistency();
+		long waitTimeoutNanos = consistency.waitTimeout().toNanos();
+		Plan.StickyUpdate onPrimary = settings.sticky() ? Plan.StickyUpdate.PRIMARY : Plan.StickyUpdate.NONE;
+		Precondition precondition = Precondition.NONE;
+		RouteReason reason = intent.reason();
+		GtidSet ignored = GtidSet.EMPTY;
+		ConsistencyMode mode = intent.effectiveMode(settings);
+		if (mode == ConsistencyMode.PIN) {
+			if (PinFilter.pinned(candidates, token, consistency, nowMillis)) {
+				return primaryForConsistency(intent, topology, settings, RouteReason.PINNED, onPrimary);
+			}
+		}
+		else if (mode == ConsistencyMode.GTID || mode == ConsistencyMode.GLOBAL) {
+			GtidSet required = (mode == ConsistencyMode.GLOBAL) ? this.tracker.newest().union(token.gtids())
+					: token.gtids();
+			if (!required.isEmpty()) {
+				ReadYourWritesFilter.Narrowing narrowing = ReadYourWritesFilter.apply(candidates, topology,
+						new ReadYourWritesFilter.Inputs(required, this.tracker.newest(), attempt.verifiedSinceMillis(),
+								attempt.cannotVerify(),
+								Memo.stillHopeless(memo.waitedInVain(), memo.waitedOn(), topology, candidates)
+										? memo.waitedInVain() : null),
+						waitTimeoutNanos);
+				if (narrowing.verify()) {
+					return new Plan.AwaitPrimaryPosition(nowMillis, waitTimeoutNanos);
+				}
+				if (narrowing.toPrimary()) {
+					return primaryForConsistency(intent, topology, settings, RouteReason.FALLBACK, onPrimary);
+				}
+				candidates = narrowing.candidates();
+				precondition = narrowing.precondition();
+				reason = (narrowing.reason() != null) ? narrowing.reason() : reason;
+				ignored = narrowing.ignored();
+			}
+		}
+		ReplicaNode node;
+		Plan.StickyUpdate sticky = Plan.StickyUpdate.NONE;
+		boolean deferred = false;
+		if (settings.sticky()) {
+			StickyFilter.Choice choice = StickyFilter.choose(candidates, precondition, token, topology.primaryExecuted(),
+					waitTimeoutNanos, settings.balancer(),
+					Memo.stillHopeless(memo.failedCatchUp(), memo.catchUpOn(), topology, candidates));
+			if (choice.node() == null) {
+				return primaryForConsistency(intent, topology, settings, RouteReason.FALLBACK, Plan.StickyUpdate.PRIMARY);
+			}
+			node = choice.node();
+			precondition = choice.precondition();
+			sticky = choice.update();
+		}
+		else {
+			ReplicaNode balanced = settings.balancer().balancerChoice(candidates);
+			node = settings.balancer().ramp(candidates, balanced);
+			deferred = node != balanced;
+		}
+		Plan onFailed = (precondition instanceof Precondition.None) ? null
+				: primaryForConsistency(intent, topology, settings, RouteReason.FALLBACK, onPrimary);
+		return new Plan.ToReplica(node, precondition, reason, sticky, onFailed, deferred, ignored);
+	}
+
+	/** The primary for a read the session's own token sent there; refused while the primary is down. */
+	private static Plan primaryForConsistency(RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
+			RouteReason reason, Plan.StickyUpdate sticky) {
+		if (topology.primaryDownReason() != null) {
+			return new Plan.Refuse(Plan.Refusal.NO_REPLICA, intent, true);
+		}
+		return new Plan.ToPrimary(reason, (reason == RouteReason.PINNED) ? null : FallbackCause.CONSISTENCY,
+				settings.primaryReadsCapped(), sticky);
+	}
+
+	/** What a read does when no replica of its group qualifies. */
+	private static Plan fallback(RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
+			Attempt attempt) {
+		ReplicaFallback fallback = settings.fallback();
+		switch (fallback.policy()) {
+			case PRIMARY:
+				if (topology.primaryDownReason() != null) {
+					return new Plan.Refuse(Plan.Refusal.NO_REPLICA, intent, false);
+				}
+				return settings.primaryReadsCapped() ? Fallbacks.GUARDED : Fallbacks.UNGUARDED;
+			case WAIT:
+				return attempt.waitedForReplica() ? new Plan.Refuse(Plan.Refusal.NO_REPLICA, intent, false)
+						: new Plan.AwaitReplica(fallback.waitTimeout().toNanos());
+			default:
+				return new Plan.Refuse(Plan.Refusal.NO_REPLICA, intent, false);
+		}
+	}
+
+	/** The two fallback plans of policy {@code primary}, shared. */
+	private static final class Fallbacks {
+
+		static final Plan GUARDED = new Plan.ToPrimary(RouteReason.FALLBACK, FallbackCause.NO_REPLICA, true,
+				Plan.StickyUpdate.NONE);
+
+		static final Plan UNGUARDED = new Plan.ToPrimary(RouteReason.FALLBACK, FallbackCause.NO_REPLICA, false,
+				Plan.StickyUpdate.NONE);
+
+	}
+
+}
