@@ -17,6 +17,8 @@ final class GtidLagProbe implements LagProbe {
 
 	private final long maxLagNanos;
 
+	private volatile GtidSet lastPrimary;
+
 	GtidLagProbe(int capacity, long maxLagNanos) {
 		this.marks = new PositionMarks<>(capacity);
 		this.maxLagNanos = maxLagNanos;
@@ -27,6 +29,12 @@ final class GtidLagProbe implements LagProbe {
 		GtidSet executed = GtidStatements.executed(primary);
 		// Stamped once the set is read, so that lag is never overstated.
 		this.marks.record(executed, System.nanoTime());
+		this.lastPrimary = executed;
+	}
+
+	@Override
+	public GtidSet primaryExecuted() {
+		return this.lastPrimary;
 	}
 
 	@Override

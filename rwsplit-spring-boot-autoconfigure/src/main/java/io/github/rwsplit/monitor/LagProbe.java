@@ -34,6 +34,14 @@ interface LagProbe {
 	 */
 	CheckResult check(Connection replica) throws SQLException;
 
+	/**
+	 * @return the primary's executed GTID set as the last {@link #recordPrimary} read it, or
+	 * {@code null} when this probe does not read it
+	 */
+	default io.github.rwsplit.gtid.GtidSet primaryExecuted() {
+		return null;
+	}
+
 	/** @return the source this probe implements */
 	LagSource source();
 

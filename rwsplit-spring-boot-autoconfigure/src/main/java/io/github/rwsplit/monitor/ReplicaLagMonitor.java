@@ -78,6 +78,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private volatile String primaryDownReason;
 
+	/** The primary's executed set at its last tick, when the lag probe reads it; guarded by this monitor. */
+	private io.github.rwsplit.gtid.GtidSet primaryExecuted;
+
+	private long primaryMeasuredAtMillis;
+
 	/** When the primary was last reported down, on the monotonic clock. */
 	private long primaryDownSince;
 
@@ -418,7 +423,10 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 					prepare(connection, first);
 					this.primaryPrepared = true;
 				}
+				// Taken before the statement is sent: every commit before this moment is in what it reads.
+				long sentMillis = System.currentTimeMillis();
 				this.probe.recordPrimary(connection);
+				publishPrimaryPosition(this.probe.primaryExecuted(), sentMillis);
 				this.primaryFailures = 0;
 				primaryUp(started);
 				this.primaryStatementFailure.set(false);
@@ -583,6 +591,19 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
+	/**
+	 * Gives the router the primary's executed set at every tick, so that read-your-writes can
+	 * tell a transaction that is merely new from one the primary never executed (a forged token).
+	 */
+	private synchronized void publishPrimaryPosition(io.github.rwsplit.gtid.GtidSet executed, long measuredAtMillis) {
+		if (executed == null) {
+			return;
+		}
+		this.primaryExecuted = executed;
+		this.primaryMeasuredAtMillis = measuredAtMillis;
+		this.router.setTopology(this.router.getTopology().withPrimaryPosition(executed, measuredAtMillis));
+	}
+
 	/** Publishes the current knowledge to the router and to {@link #snapshot()}. */
 	private synchronized void publish() {
 		long now = System.nanoTime();
@@ -605,7 +626,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 		RoutingTopology current = this.router.getTopology();
 		this.router.setTopology(new RoutingTopology(current.primary(), this.primaryDownReason, current.defaultGroup(),
-				inRotation, exclusions));
+				inRotation, exclusions, this.primaryExecuted, this.primaryMeasuredAtMillis));
 		LagProbe activeProbe = this.probe;
 		this.snapshot = new MonitorSnapshot((activeProbe != null) ? activeProbe.source() : this.settings.lagSource(),
 				this.primary.name(), this.primaryDownReason, List.copyOf(this.health.values()));

@@ -81,7 +81,9 @@ final class ReadYourWritesFilter {
 		}
 		GtidSet ignored = GtidSet.EMPTY;
 		GtidSet primary = topology.primaryExecuted();
-		if (primary != null && !in.cannotVerify() && !primary.contains(required) && !in.ownCommits().contains(required)) {
+		// While the primary is down no newer position can come, and its last one proves nothing missing.
+		if (primary != null && topology.primaryDownReason() == null && !in.cannotVerify() && !primary.contains(required)
+				&& !in.ownCommits().contains(required)) {
 			GtidSet known = required.intersect(primary.union(in.ownCommits()));
 			boolean provenMissing = topology.primaryMeasuredAtMillis() > in.verifiedSinceMillis()
 					&& in.verifiedSinceMillis() > 0;

@@ -114,6 +114,17 @@ public final class RoutingTopology {
 		return this.primaryExecuted;
 	}
 
+	/**
+	 * This snapshot with a newer position of the primary.
+	 * @param executed the primary's executed set
+	 * @param measuredAtMillis when it was read (epoch milliseconds, taken before the statement was sent)
+	 * @return the snapshot
+	 */
+	public RoutingTopology withPrimaryPosition(io.github.rwsplit.gtid.GtidSet executed, long measuredAtMillis) {
+		return new RoutingTopology(this.primary, this.primaryDownReason, this.defaultGroup, this.replicas,
+				this.exclusions, executed, measuredAtMillis);
+	}
+
 	/** @return when {@link #primaryExecuted()} was read (epoch milliseconds), 0 when unknown */
 	public long primaryMeasuredAtMillis() {
 		return this.primaryMeasuredAtMillis;

@@ -183,6 +183,15 @@ class BalancingRoutingTests {
 
 		final java.util.concurrent.atomic.AtomicLong executed;
 
+		/** Connections handed out. */
+		final java.util.concurrent.atomic.AtomicInteger checkouts = new java.util.concurrent.atomic.AtomicInteger();
+
+		/** {@code WAIT_FOR_EXECUTED_GTID_SET} statements answered. */
+		final java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
+
+		/** Whether the pool refuses every checkout, as an exhausted one does. */
+		volatile boolean refusing;
+
 		private final String name;
 
 		GtidNode(String name, long executed) {
@@ -191,7 +200,11 @@ class BalancingRoutingTests {
 		}
 
 		@Override
-		public Connection getConnection() {
+		public Connection getConnection() throws SQLException {
+			if (this.refusing) {
+				throw new java.sql.SQLTransientConnectionException(this.name + " - Connection is not available", "08001");
+			}
+			this.checkouts.incrementAndGet();
 			return proxy(Connection.class, (method, args) -> switch (method) {
 				case "getCatalog" -> this.name;
 				case "createStatement" -> statement(null);
@@ -205,6 +218,7 @@ class BalancingRoutingTests {
 			return proxy(type, (method, args) -> {
 				if (method.equals("setString")) {
 					parameter[0] = (String) args[1];
+					this.waits.incrementAndGet();
 				}
 				return method.equals("executeQuery") ? resultSet(parameter) : null;
 			});
@@ -227,7 +241,7 @@ class BalancingRoutingTests {
 		}
 
 		@Override
-		public Connection getConnection(String username, String password) {
+		public Connection getConnection(String username, String password) throws SQLException {
 			return getConnection();
 		}
 

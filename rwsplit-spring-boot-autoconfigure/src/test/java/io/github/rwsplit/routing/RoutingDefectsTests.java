@@ -1,0 +1,314 @@
+package io.github.rwsplit.routing;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.consistency.ConsistencyToken;
+import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.routing.BalancingRoutingTests.GtidNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The defects that lived where two routing features meet, each reproduced over stub nodes that
+ * answer GTID statements like MySQL and count what they were asked.
+ */
+class RoutingDefectsTests {
+
+	private static final String UUID = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+	private final GtidNode primary = new GtidNode("primary", 100);
+
+	private final GtidNode first = new GtidNode("replica-1", 100);
+
+	private final GtidNode second = new GtidNode("replica-2", 100);
+
+	private final ReplicaNode one = new ReplicaNode("replica-1", "default", 1, this.first, () -> 0);
+
+	private final ReplicaNode two = new ReplicaNode("replica-2", "default", 1, this.second, () -> 0);
+
+	/** Always the first candidate: the balancer that sent three attempts to one exhausted replica. */
+	private final ReplicaSelector firstCandidate = (candidates) -> candidates.get(0);
+
+	private final ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary", this.primary,
+			List.of(this.one, this.two), new RoutingTopology("primary", "default", List.of(at(this.one, 100),
+					at(this.two, 100))),
+			this.firstCandidate);
+
+	private ConsistencyContext.Scope session;
+
+	@AfterEach
+	void close() {
+		if (this.session != null) {
+			this.session.close();
+		}
+		this.router.close();
+	}
+
+	private static ReplicaNode at(ReplicaNode node, long executed) {
+		return node.withHealth(0, GtidSet.parse(UUID + ":1-" + executed), System.currentTimeMillis());
+	}
+
+	private static GtidSet gtids(long upTo) {
+		return GtidSet.parse(UUID + ":1-" + upTo);
+	}
+
+	private String read() throws SQLException {
+		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+				Connection connection = this.router.getConnection()) {
+			return connection.getCatalog();
+		}
+	}
+
+	private void gtidMode() {
+		this.router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
+				Duration.ofMillis(200), Duration.ZERO));
+	}
+
+	@Test
+	void aRetryNeverReturnsToTheReplicaThatJustRefusedAConnection() throws SQLException {
+		this.first.refusing = true;
+		for (int i = 0; i < 5; i++) {
+			assertThat(read()).isEqualTo("replica-2");
+		}
+		assertThat(this.router.getRouteCounts().checkoutRetries().sum()).isEqualTo(5);
+		assertThat(this.router.getRouteCounts().fallback(RouteCounts.FallbackCause.FAILED).sum()).isZero();
+	}
+
+	@Test
+	void aStickySessionIsReleasedFromAReplicaWhosePoolRefusesForThatRead() throws SQLException {
+		this.router.setStickyReplicas(true);
+		this.session = ConsistencyContext.open(ConsistencyToken.EMPTY.withReplica("replica-1"), null);
+		this.first.refusing = true;
+
+		assertThat(read()).isEqualTo("replica-2");
+		assertThat(ConsistencyContext.currentToken().replica()).isEqualTo("replica-2");
+		assertThat(this.router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
+		// Moving caught replica-2 up with the primary first, as any move does.
+		assertThat(this.second.waits.get()).isEqualTo(1);
+	}
+
+	@Test
+	void aStickyMoveWhileThePrimaryIsDownNeverAsksThePrimaryAndKeepsTheSessionsOwnWrites() {
+		gtidMode();
+		this.router.setStickyReplicas(true);
+		// The session wrote transaction 120 and reads from replica-1, which has gone; replica-2 has 110.
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0).withReplica("replica-1"), null);
+		this.second.executed.set(110);
+		this.router.setTopology(new RoutingTopology("primary", "unreachable: test", "default", List.of(at(this.two, 110)),
+				List.of(new RoutingTopology.Exclusion("replica-1", "default", "UNREACHABLE", "test")), gtids(100),
+				System.currentTimeMillis()));
+
+		assertThatExceptionOfType(SQLException.class).isThrownBy(this::read)
+			.withMessageContaining("consistency token")
+			.withMessageContaining("primary is down");
+		assertThat(this.primary.checkouts.get()).isZero();
+		// replica-2 was asked for the session's write, not only for the primary's last known position.
+		assertThat(this.second.waits.get()).isEqualTo(1);
+
+		this.second.executed.set(120);
+		this.router.setTopology(new RoutingTopology("primary", "unreachable: test", "default", List.of(at(this.two, 120)),
+				List.of(new RoutingTopology.Exclusion("replica-1", "default", "UNREACHABLE", "test")), gtids(100),
+				System.currentTimeMillis()));
+		assertThat(this.primary.checkouts.get()).isZero();
+		assertThat(readQuietly()).isEqualTo("replica-2");
+	}
+
+	private String readQuietly() {
+		try {
+			return read();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void aFailedCatchUpIsNotRepeatedAtEveryReadOfTheSameSnapshot() throws SQLException {
+		this.router.setStickyReplicas(true);
+		this.session = ConsistencyContext.open(ConsistencyToken.EMPTY.withReplica("replica-1"), null);
+		this.primary.executed.set(150);
+		this.router.setTopology(new RoutingTopology("primary", null, "default", List.of(this.two.withLag(0)),
+				List.of(new RoutingTopology.Exclusion("replica-1", "default", "DRAINED", "test"))));
+
+		for (int i = 0; i < 5; i++) {
+			assertThat(read()).isEqualTo("primary");
+		}
+		assertThat(this.second.waits.get()).isEqualTo(1);
+
+		// A new snapshot may say something new: one more try, which succeeds once replica-2 caught up.
+		this.second.executed.set(150);
+		this.router.setTopology(new RoutingTopology("primary", null, "default", List.of(this.two.withLag(0)),
+				List.of(new RoutingTopology.Exclusion("replica-1", "default", "DRAINED", "test"))));
+		assertThat(read()).isEqualTo("replica-2");
+		assertThat(this.second.waits.get()).isEqualTo(2);
+	}
+
+	@Test
+	void aWaitInVainIsRememberedByValueNotByTheTokensIdentity() throws SQLException {
+		gtidMode();
+		this.router.setTopology(new RoutingTopology("primary", "default", List.of(at(this.one, 100), at(this.two, 100))));
+		for (int request = 0; request < 5; request++) {
+			// A new token object per request, as the web filter decodes one per request.
+			try (ConsistencyContext.Scope scope = ConsistencyContext.open(ConsistencyToken.of(gtids(130), 0), null)) {
+				assertThat(read()).isEqualTo("primary");
+			}
+		}
+		assertThat(this.first.waits.get() + this.second.waits.get()).isEqualTo(1);
+	}
+
+	@Test
+	void transactionsThePrimaryNeverExecutedAreIgnoredWithoutAReplicaWaitOrAPrimaryRead() throws SQLException {
+		gtidMode();
+		// The monitor read the primary at 100, after this read began (its clock is ahead here).
+		this.router.setTopology(new RoutingTopology("primary", null, "default", List.of(at(this.one, 100),
+				at(this.two, 100)), List.of(), gtids(100), System.currentTimeMillis() + 60_000));
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(999_999_999), 0), null);
+
+		assertThat(read()).isEqualTo("replica-1");
+		assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
+		assertThat(this.primary.checkouts.get()).isZero();
+		assertThat(this.router.getConsistencyTracker().unexecutedIgnored.sum()).isEqualTo(1);
+	}
+
+	@Test
+	void aRequirementBeyondTheKnownPrimaryPositionWaitsForANewerOneRatherThanAReplica() throws Exception {
+		gtidMode();
+		long before = System.currentTimeMillis() - 1_000;
+		this.router.setTopology(new RoutingTopology("primary", null, "default", List.of(at(this.one, 100),
+				at(this.two, 100)), List.of(), gtids(100), before));
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(101), 0), null);
+		ExecutorService monitor = Executors.newSingleThreadExecutor();
+		try {
+			// The primary commits 101 and the replicas apply it; the monitor then publishes both.
+			Future<?> tick = monitor.submit(() -> {
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+				while (this.router.getRouteCounts().route("replica-1", RouteReason.GTID_CAUGHT_UP).sum() == 0
+						&& System.nanoTime() < deadline) {
+					this.first.executed.set(101);
+					this.router.setTopology(new RoutingTopology("primary", null, "default",
+							List.of(at(this.one, 101), at(this.two, 100)), List.of(), gtids(101),
+							System.currentTimeMillis()));
+					Thread.onSpinWait();
+				}
+			});
+			assertThat(read()).isEqualTo("replica-1");
+			tick.get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			monitor.shutdownNow();
+		}
+		assertThat(this.router.getConsistencyTracker().unexecutedIgnored.sum()).isZero();
+		assertThat(this.primary.checkouts.get()).isZero();
+	}
+
+	@Test
+	void forgedTokensOnConcurrentRequestsNeitherWaitOnReplicasNorStarveLegitimateFallbacks() throws Exception {
+		gtidMode();
+		this.router.setFallback(new ReplicaFallback(ReplicaFallback.Policy.PRIMARY, Duration.ZERO, 4));
+		this.router.setTopology(new RoutingTopology("primary", null, "default", List.of(at(this.one, 100),
+				at(this.two, 100)), List.of(), gtids(100), System.currentTimeMillis() + 60_000));
+		ExecutorService requests = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<String>> reads = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				reads.add(requests.submit(() -> {
+					try (ConsistencyContext.Scope scope = ConsistencyContext
+						.open(ConsistencyToken.of(GtidSet.parse("aaaaaaaa-71ca-11e1-9e33-c80aa9429562:1-5"), 0), null)) {
+						return read();
+					}
+				}));
+			}
+			for (Future<String> read : reads) {
+				assertThat(read.get(10, TimeUnit.SECONDS)).startsWith("replica-");
+			}
+		}
+		finally {
+			requests.shutdownNow();
+		}
+		assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
+		assertThat(this.primary.checkouts.get()).isZero();
+		assertThat(this.router.getConsistencyTracker().unexecutedIgnored.sum()).isEqualTo(100);
+	}
+
+	@Test
+	void readsSentToThePrimaryByTheirTokenMayTakeOnlyHalfOfTheFallbackCap() throws SQLException {
+		PrimaryReadGuard guard = new PrimaryReadGuard(this.primary);
+		List<Connection> open = new ArrayList<>();
+		try {
+			open.add(guard.open(4, true, () -> "no replica."));
+			open.add(guard.open(4, true, () -> "no replica."));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(4, true, () -> "no replica."))
+				.withMessageContaining("consistency token")
+				.withMessageContaining("2 of the 4");
+			// A replica outage still finds room.
+			open.add(guard.open(4, false, () -> "no replica."));
+			open.add(guard.open(4, false, () -> "no replica."));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(4, false, () -> "no replica."))
+				.withMessageContaining("already serves 4");
+			assertThat(guard.inFlight()).isEqualTo(4);
+		}
+		finally {
+			for (Connection connection : open) {
+				connection.close();
+			}
+		}
+		assertThat(guard.inFlight()).isZero();
+	}
+
+	@Test
+	void theRefusalSaysWhenTheSessionsTokenSentTheReadToThePrimary() {
+		gtidMode();
+		this.router.setFallback(new ReplicaFallback(ReplicaFallback.Policy.PRIMARY, Duration.ZERO, 2));
+		this.router.setTopology(new RoutingTopology("primary", "default", List.of(at(this.one, 100).withLag(60_000_000_000L),
+				at(this.two, 100).withLag(60_000_000_000L))));
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(150), 0), null);
+		List<Connection> held = new ArrayList<>();
+		try {
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> {
+				for (int i = 0; i < 3; i++) {
+					RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+					try {
+						held.add(this.router.getConnection());
+					}
+					finally {
+						scope.close();
+					}
+				}
+			}).withMessageContaining("consistency token").withMessageContaining("max-primary-reads");
+			assertThat(held).hasSize(1);
+		}
+		finally {
+			held.forEach((connection) -> {
+				try {
+					connection.close();
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+	}
+
+	@Test
+	void theLastPlanIsReadableAsText() throws SQLException {
+		gtidMode();
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(100), 0), null);
+		assertThat(read()).isEqualTo("replica-1");
+		assertThat(ReadWriteRoutingDataSource.lastPlan()).isEqualTo("replica replica-1 (gtid-caught-up)");
+	}
+
+}
