@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsistencyTokenFilterTests {
 
-	private static final GtidSet COMMIT = GtidSet.parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:7");
+	private static final String SOURCE = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+	private static final GtidSet COMMIT = GtidSet.parse(SOURCE + ":7");
 
 	private static final String HEADER = "X-Rwsplit-Consistency";
 
@@ -67,6 +69,35 @@ class ConsistencyTokenFilterTests {
 		garbage.addHeader(HEADER, "r1.%%%.x");
 		assertThat(run(filter, garbage, false, seen).getStatus()).isEqualTo(200);
 		assertThat(seen.get().isEmpty()).isTrue();
+	}
+
+	@Test
+	void fiftyCommitsInOneRequestSendTheTokenOnce() throws Exception {
+		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "rwsplit-consistency", false, null, 10,
+				java.time.Duration.ofSeconds(5));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(new MockHttpServletRequest(), response, new MockFilterChain(new jakarta.servlet.http.HttpServlet() {
+			private static final long serialVersionUID = 1L;
+
+			@Override
+			protected void service(jakarta.servlet.http.HttpServletRequest req,
+					jakarta.servlet.http.HttpServletResponse res) throws java.io.IOException {
+				for (int gno = 1; gno <= 50; gno++) {
+					commit(gno);
+				}
+				res.getWriter().write("done");
+			}
+		}));
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(1);
+		assertThat(response.getHeaders(HEADER)).hasSize(1);
+		ConsistencyToken sent = ConsistencyToken.decode(response.getHeader(HEADER), Long.MAX_VALUE);
+		assertThat(sent.gtids()).hasToString(SOURCE + ":1-50");
+		assertThat(response.getHeader("Set-Cookie")).startsWith("rwsplit-consistency=" + response.getHeader(HEADER) + ";");
+	}
+
+	/** A commit of the current session, as the GTID capture reports it. */
+	private static void commit(int gno) {
+		ConsistencyContext.useToken(ConsistencyToken.EMPTY.afterCommit(GtidSet.parse(SOURCE + ":" + gno), 1).encode());
 	}
 
 	@Test
