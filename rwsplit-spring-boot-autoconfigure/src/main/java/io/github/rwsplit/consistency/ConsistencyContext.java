@@ -17,7 +17,7 @@ public final class ConsistencyContext {
 
 	/**
 	 * A write recorded this recently is not recorded again at its transaction's commit, so that one
-	 * request changes its token (and sends a cookie) once. Pin mode allows for it with a margin.
+	 * request changes its token once per write. Pin mode allows for it with a margin.
 	 */
 	public static final long WRITE_COALESCING_MILLIS = 50;
 

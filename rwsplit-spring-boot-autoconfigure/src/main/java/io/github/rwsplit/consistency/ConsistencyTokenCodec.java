@@ -15,7 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Turns tokens into the text that leaves the process (cookies, headers, message headers) and back:
  * either unsigned ({@code r1.…}, what {@link ConsistencyToken#encode()} writes), or signed with
- * HMAC-SHA256 ({@code r2.…​.<tag>}) so that a deployment can ignore tokens it did not issue.
+ * HMAC-SHA256 ({@code r2.<token>.<tag>}) so that a deployment can ignore tokens it did not issue.
  *
  * <p>With signing keys, the first key signs and every key verifies, so a key is rotated by adding
  * the new one first, waiting for tokens signed with the old one to expire (minutes), and then
@@ -32,9 +32,11 @@ import javax.crypto.spec.SecretKeySpec;
  * those are static methods called from code that has no application context at hand (a message
  * listener), and they must sign and verify as the web filter does, or a token issued over HTTP
  * would not be accepted from a message. Auto-configuration installs the application's codec.
- * Thread-safe.
+ *
+ * <p>Two variants, chosen once at start-up rather than tested per token: {@link #unsigned()}, a
+ * pass-through to {@link ConsistencyToken}'s own text form, and {@link #signed(List)}. Thread-safe.
  */
-public final class ConsistencyTokenCodec {
+public abstract sealed class ConsistencyTokenCodec permits ConsistencyTokenCodec.Unsigned, ConsistencyTokenCodec.Signed {
 
 	/** Shortest signing key accepted: HMAC-SHA256's output size, as RFC 2104 recommends. */
 	public static final int MIN_KEY_BYTES = 32;
@@ -45,17 +47,11 @@ public final class ConsistencyTokenCodec {
 
 	private static final String SIGNED_PREFIX = "r2.";
 
-	private static final ConsistencyTokenCodec UNSIGNED = new ConsistencyTokenCodec(List.of());
+	private static final ConsistencyTokenCodec UNSIGNED = new Unsigned();
 
 	private static final AtomicReference<ConsistencyTokenCodec> INSTALLED = new AtomicReference<>(UNSIGNED);
 
-	/** Initialised per key; cloned per use, since a Mac is not thread-safe and cloning is cheaper than a lookup. */
-	private final List<Mac> macs;
-
-	private final LongAdder rejectedSignatures = new LongAdder();
-
-	private ConsistencyTokenCodec(List<Mac> macs) {
-		this.macs = macs;
+	private ConsistencyTokenCodec() {
 	}
 
 	/** @return a codec of unsigned tokens, which reads unsigned tokens only */
@@ -92,7 +88,7 @@ public final class ConsistencyTokenCodec {
 				throw new IllegalStateException("Cannot initialise " + ALGORITHM + " with signing key [" + i + "]", ex);
 			}
 		}
-		return new ConsistencyTokenCodec(List.copyOf(macs));
+		return new Signed(List.copyOf(macs));
 	}
 
 	/** @return the process-wide codec; {@link #unsigned()} until one is installed */
@@ -123,28 +119,17 @@ public final class ConsistencyTokenCodec {
 	}
 
 	/** @return whether tokens are signed, and unsigned ones rejected */
-	public boolean isSigning() {
-		return !this.macs.isEmpty();
-	}
+	public abstract boolean isSigning();
 
 	/** @return how many texts were rejected for a missing or wrong signature since start */
-	public long rejectedSignatures() {
-		return this.rejectedSignatures.sum();
-	}
+	public abstract long rejectedSignatures();
 
 	/**
 	 * The token's text form, signed when this codec has keys.
 	 * @param token the token
 	 * @return the text, safe in cookies, headers and URLs
 	 */
-	public String encode(ConsistencyToken token) {
-		String text = token.encode();
-		if (this.macs.isEmpty()) {
-			return text;
-		}
-		String payload = SIGNED_PREFIX + text.substring(UNSIGNED_PREFIX.length());
-		return payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(tag(this.macs.get(0), payload));
-	}
+	public abstract String encode(ConsistencyToken token);
 
 	/**
 	 * Reads a token's text form, which may come from anyone.
@@ -153,65 +138,125 @@ public final class ConsistencyTokenCodec {
 	 * @return the token, or {@code null} when the text is absent, too long, malformed or, with
 	 * keys, not signed by one of them
 	 */
-	public ConsistencyToken decode(String text, long nowMillis) {
-		if (this.macs.isEmpty()) {
+	public abstract ConsistencyToken decode(String text, long nowMillis);
+
+	/** The token's own text form: what every token was before signing existed. */
+	static final class Unsigned extends ConsistencyTokenCodec {
+
+		@Override
+		public boolean isSigning() {
+			return false;
+		}
+
+		@Override
+		public long rejectedSignatures() {
+			return 0;
+		}
+
+		@Override
+		public String encode(ConsistencyToken token) {
+			return token.encode();
+		}
+
+		@Override
+		public ConsistencyToken decode(String text, long nowMillis) {
 			return ConsistencyToken.decode(text, nowMillis);
 		}
-		if (text == null || text.length() > ConsistencyToken.MAX_TEXT_LENGTH) {
-			return null;
+
+		@Override
+		public String toString() {
+			return "ConsistencyTokenCodec[unsigned]";
 		}
-		if (text.startsWith(UNSIGNED_PREFIX)) {
-			this.rejectedSignatures.increment();
-			return null;
+
+	}
+
+	/** The unsigned form with the {@code r2} prefix and an HMAC-SHA256 tag over that text. */
+	static final class Signed extends ConsistencyTokenCodec {
+
+		/** Initialised per key; cloned per use, since a Mac is not thread-safe and cloning is cheaper than a lookup. */
+		private final List<Mac> macs;
+
+		private final LongAdder rejectedSignatures = new LongAdder();
+
+		private Signed(List<Mac> macs) {
+			this.macs = macs;
 		}
-		if (!text.startsWith(SIGNED_PREFIX)) {
-			return null;
+
+		@Override
+		public boolean isSigning() {
+			return true;
 		}
-		int dot = text.lastIndexOf('.');
-		byte[] tag = null;
-		if (dot > SIGNED_PREFIX.length()) {
+
+		@Override
+		public long rejectedSignatures() {
+			return this.rejectedSignatures.sum();
+		}
+
+		@Override
+		public String encode(ConsistencyToken token) {
+			String payload = SIGNED_PREFIX + token.encode().substring(UNSIGNED_PREFIX.length());
+			return payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(tag(this.macs.get(0), payload));
+		}
+
+		@Override
+		public ConsistencyToken decode(String text, long nowMillis) {
+			if (text == null || text.length() > ConsistencyToken.MAX_TEXT_LENGTH) {
+				return null;
+			}
+			if (text.startsWith(UNSIGNED_PREFIX)) {
+				this.rejectedSignatures.increment();
+				return null;
+			}
+			if (!text.startsWith(SIGNED_PREFIX)) {
+				return null;
+			}
+			int dot = text.lastIndexOf('.');
+			byte[] tag = null;
+			if (dot > SIGNED_PREFIX.length()) {
+				try {
+					tag = Base64.getUrlDecoder().decode(text.substring(dot + 1));
+				}
+				catch (IllegalArgumentException ex) {
+					// Not base64: no tag, handled below like a wrong one.
+				}
+			}
+			String payload = (tag != null) ? text.substring(0, dot) : null;
+			if (tag == null || !verifies(payload, tag)) {
+				this.rejectedSignatures.increment();
+				return null;
+			}
+			return ConsistencyToken.decode(UNSIGNED_PREFIX + payload.substring(SIGNED_PREFIX.length()), nowMillis);
+		}
+
+		private boolean verifies(String payload, byte[] tag) {
+			boolean verified = false;
+			// Every key is tried, so timing does not tell which one matched.
+			for (Mac mac : this.macs) {
+				verified |= MessageDigest.isEqual(tag(mac, payload), tag);
+			}
+			return verified;
+		}
+
+		private static byte[] tag(Mac prototype, String payload) {
+			Mac mac;
 			try {
-				tag = Base64.getUrlDecoder().decode(text.substring(dot + 1));
+				mac = (Mac) prototype.clone();
 			}
-			catch (IllegalArgumentException ex) {
-				// Not base64: no tag, handled below like a wrong one.
+			catch (CloneNotSupportedException ex) {
+				// Providers without clone support are rare: the shared prototype then serves one caller at a time.
+				synchronized (prototype) {
+					return prototype.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+				}
 			}
+			return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
 		}
-		String payload = (tag != null) ? text.substring(0, dot) : null;
-		if (tag == null || !verifies(payload, tag)) {
-			this.rejectedSignatures.increment();
-			return null;
-		}
-		return ConsistencyToken.decode(UNSIGNED_PREFIX + payload.substring(SIGNED_PREFIX.length()), nowMillis);
-	}
 
-	private boolean verifies(String payload, byte[] tag) {
-		boolean verified = false;
-		// Every key is tried, so timing does not tell which one matched.
-		for (Mac mac : this.macs) {
-			verified |= MessageDigest.isEqual(tag(mac, payload), tag);
+		@Override
+		public String toString() {
+			return "ConsistencyTokenCodec[signed, " + this.macs.size() + " key(s), rejectedSignatures="
+					+ rejectedSignatures() + "]";
 		}
-		return verified;
-	}
 
-	private static byte[] tag(Mac prototype, String payload) {
-		Mac mac;
-		try {
-			mac = (Mac) prototype.clone();
-		}
-		catch (CloneNotSupportedException ex) {
-			// Providers without clone support are rare: the shared prototype then serves one caller at a time.
-			synchronized (prototype) {
-				return prototype.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-			}
-		}
-		return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-	}
-
-	@Override
-	public String toString() {
-		return "ConsistencyTokenCodec[" + (this.macs.isEmpty() ? "unsigned" : "signed, " + this.macs.size() + " key(s)")
-				+ ", rejectedSignatures=" + rejectedSignatures() + "]";
 	}
 
 }
