@@ -11,6 +11,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.github.rwsplit.consistency.ConsistencyTokenCodec;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.web.ConsistencySessionKeyResolver;
 import io.github.rwsplit.web.ConsistencyTokenFilter;
@@ -19,7 +20,7 @@ import io.github.rwsplit.web.ConsistencyTokenFilter;
  * Carries the read-your-writes token between web requests with {@link ConsistencyTokenFilter},
  * registered early so that everything after it runs in the request's consistency session.
  */
-@AutoConfiguration(after = RwsplitDataSourceAutoConfiguration.class)
+@AutoConfiguration(after = { RwsplitDataSourceAutoConfiguration.class, RwsplitConsistencyTokenAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(OncePerRequestFilter.class)
 @ConditionalOnBean(RwsplitDataSource.class)
@@ -35,11 +36,11 @@ public final class RwsplitConsistencyWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "rwsplitConsistencyTokenFilter")
 	FilterRegistrationBean<ConsistencyTokenFilter> rwsplitConsistencyTokenFilter(RwsplitProperties properties,
-			ObjectProvider<ConsistencySessionKeyResolver> keyResolver) {
+			ObjectProvider<ConsistencySessionKeyResolver> keyResolver, ObjectProvider<ConsistencyTokenCodec> codec) {
 		RwsplitProperties.Consistency.Web web = properties.getConsistency().getWeb();
 		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(web.getHeader(), web.getCookie(),
 				web.getStore() == RwsplitProperties.Consistency.Web.Store.HTTP_SESSION, keyResolver.getIfAvailable(),
-				web.getMaxSessions(), properties.getConsistency().getPinDuration());
+				web.getMaxSessions(), properties.getConsistency().getPinDuration(), codec.getIfAvailable());
 		FilterRegistrationBean<ConsistencyTokenFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(FILTER_ORDER);
 		return registration;

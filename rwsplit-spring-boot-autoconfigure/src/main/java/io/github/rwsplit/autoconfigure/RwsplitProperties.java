@@ -217,6 +217,11 @@ public class RwsplitProperties {
 		 */
 		private final Web web = new Web();
 
+		/**
+		 * The token's text form, wherever it travels.
+		 */
+		private final Token token = new Token();
+
 		public Mode getMode() {
 			return this.mode;
 		}
@@ -245,6 +250,10 @@ public class RwsplitProperties {
 			return this.web;
 		}
 
+		public Token getToken() {
+			return this.token;
+		}
+
 		/**
 		 * The consistency modes as configured.
 		 */
@@ -264,6 +273,26 @@ public class RwsplitProperties {
 
 			/** Reads wait for this instance's newest commit, whatever the session. */
 			GLOBAL
+
+		}
+
+		/**
+		 * The token's text form.
+		 */
+		public static class Token {
+
+			/**
+			 * Keys (32 bytes or more each) that sign tokens with HMAC-SHA256: the first signs, all verify; empty for unsigned tokens.
+			 */
+			private List<String> signingKeys = new ArrayList<>();
+
+			public List<String> getSigningKeys() {
+				return this.signingKeys;
+			}
+
+			public void setSigningKeys(List<String> signingKeys) {
+				this.signingKeys = signingKeys;
+			}
 
 		}
 

@@ -17,7 +17,7 @@ public final class ConsistencyContext {
 
 	/**
 	 * A write recorded this recently is not recorded again at its transaction's commit, so that one
-	 * request changes its token (and sends a cookie) once. Pin mode allows for it with a margin.
+	 * request changes its token once per write. Pin mode allows for it with a margin.
 	 */
 	public static final long WRITE_COALESCING_MILLIS = 50;
 
@@ -53,19 +53,24 @@ public final class ConsistencyContext {
 		return CURRENT.get().token;
 	}
 
-	/** @return the current session's token in text form, for a message header or similar */
+	/**
+	 * The current session's token in text form, for a message header or similar; signed when
+	 * signing keys are configured ({@link ConsistencyTokenCodec#installed()}).
+	 * @return the text form
+	 */
 	public static String currentTokenText() {
-		return CURRENT.get().token.encode();
+		return ConsistencyTokenCodec.installed().encode(CURRENT.get().token);
 	}
 
 	/**
 	 * Adds a token received from elsewhere (a message header, another service) to the current
-	 * session, so that its reads see those writes too. Malformed text is ignored.
+	 * session, so that its reads see those writes too. Malformed text is ignored, and so is text
+	 * not signed by a configured key ({@link ConsistencyTokenCodec#installed()}).
 	 * @param text the token's text form
 	 * @return whether the text was a valid token
 	 */
 	public static boolean useToken(String text) {
-		ConsistencyToken token = ConsistencyToken.decode(text, System.currentTimeMillis());
+		ConsistencyToken token = ConsistencyTokenCodec.installed().decode(text, System.currentTimeMillis());
 		if (token == null) {
 			return false;
 		}

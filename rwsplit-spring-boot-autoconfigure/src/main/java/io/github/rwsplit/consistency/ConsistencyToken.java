@@ -12,17 +12,18 @@ import io.github.rwsplit.gtid.GtidSet;
  * last write (for {@link ConsistencyMode#PIN}); and, with sticky replicas on, the replica its reads
  * stay on. Immutable.
  *
- * <p>Its text form travels through cookies, headers and messages, so {@link #decode(String)}
+ * <p>Its text form travels through cookies, headers and messages, so {@link #decode(String, long)}
  * treats it as untrusted: bounded length, strict syntax, and anything wrong yields {@code null}
  * (no token), never an exception. A forged token can at worst make reads wait (bounded) or go to
- * the primary.
+ * the primary. {@link #encode()} and {@link #decode(String, long)} are the unsigned form;
+ * {@link ConsistencyTokenCodec} adds and checks a signature when signing keys are configured.
  */
 public final class ConsistencyToken {
 
 	/** No writes to see. */
 	public static final ConsistencyToken EMPTY = new ConsistencyToken(GtidSet.EMPTY, 0, null, 0);
 
-	/** Longest text {@link #decode(String)} accepts. */
+	/** Longest text {@link #decode(String, long)} accepts. */
 	public static final int MAX_TEXT_LENGTH = 2048;
 
 	private static final String PREFIX = "r1.";

@@ -15,19 +15,27 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyToken;
+import io.github.rwsplit.consistency.ConsistencyTokenCodec;
 
 /**
  * Opens a consistency session for each web request and keeps its token between requests:
  * <ul>
  * <li>with the client (default): read from the request header, else the cookie; when the
- * request's writes change it, sent back at once in the response header and a cookie
- * ({@code HttpOnly}, {@code SameSite=Lax}, {@code Secure} on HTTPS). A browser that writes through
- * one application instance and reads through another carries its token along;</li>
+ * request's writes change it, sent back once per response, just before the response commits, in
+ * the response header and a cookie ({@code HttpOnly}, {@code SameSite=Lax}, {@code Secure} on
+ * HTTPS). A browser that writes through one application instance and reads through another
+ * carries its token along;</li>
  * <li>in the HTTP session;</li>
  * <li>on the server, by the key a {@link ConsistencySessionKeyResolver} names, in a bounded store.</li>
  * </ul>
- * The token is untrusted input: anything malformed or oversized is ignored, and the request goes
- * on as if it had none.
+ * The server-side stores are written at each change, merged with what concurrent requests of the
+ * same session stored, so that those see the write at once; only what goes to the client waits
+ * for the response ({@link TokenWritingResponse} says why).
+ *
+ * <p>The token is untrusted input: anything malformed or oversized is ignored, and the request
+ * goes on as if it had none. With signing keys, the {@link ConsistencyTokenCodec} also ignores
+ * tokens this application did not sign. Tokens kept on the server are not signed: nobody else
+ * can write them.
  */
 public class ConsistencyTokenFilter extends OncePerRequestFilter {
 
@@ -48,8 +56,11 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 
 	private final Duration lifetime;
 
+	private final ConsistencyTokenCodec codec;
+
 	/**
-	 * Creates the filter.
+	 * Creates the filter with the process-wide codec, {@link ConsistencyTokenCodec#installed()},
+	 * as it is at each request.
 	 * @param header the header carrying the token, or {@code null}/empty for none
 	 * @param cookie the cookie carrying the token, or {@code null}/empty for none
 	 * @param httpSession whether to keep the token in the HTTP session instead of with the client
@@ -59,6 +70,24 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	 */
 	public ConsistencyTokenFilter(String header, String cookie, boolean httpSession,
 			ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration) {
+		this(header, cookie, httpSession, keyResolver, maxSessions, pinDuration, null);
+	}
+
+	/**
+	 * Creates the filter.
+	 * @param header the header carrying the token, or {@code null}/empty for none
+	 * @param cookie the cookie carrying the token, or {@code null}/empty for none
+	 * @param httpSession whether to keep the token in the HTTP session instead of with the client
+	 * @param keyResolver names server-side sessions, or {@code null}
+	 * @param maxSessions most server-side sessions kept, with a key resolver
+	 * @param pinDuration the pin duration: tokens live at least twice as long, and at least a minute
+	 * @param codec reads and writes the token's text with the client, or {@code null} for the
+	 * process-wide one
+	 */
+	public ConsistencyTokenFilter(String header, String cookie, boolean httpSession,
+			ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration,
+			ConsistencyTokenCodec codec) {
+		this.codec = codec;
 		this.header = (header != null && !header.isBlank()) ? header : null;
 		this.cookie = (cookie != null && !cookie.isBlank()) ? cookie : null;
 		this.httpSession = httpSession;
@@ -72,14 +101,31 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String key = (this.keyResolver != null) ? this.keyResolver.sessionKey(request) : null;
-		ConsistencyToken token = read(request, key);
-		try (ConsistencyContext.Scope scope = ConsistencyContext.open(token,
-				(changed) -> write(request, response, key, changed))) {
-			chain.doFilter(request, response);
+		ConsistencyTokenCodec codec = codec();
+		ConsistencyToken token = read(request, key, codec);
+		if (this.store != null || this.httpSession) {
+			try (ConsistencyContext.Scope scope = ConsistencyContext.open(token,
+					(changed) -> store(request, key, changed))) {
+				chain.doFilter(request, response);
+			}
+			return;
+		}
+		TokenWritingResponse tokenResponse = new TokenWritingResponse(response,
+				(target, changed) -> send(request, target, codec.encode(changed)));
+		try (ConsistencyContext.Scope scope = ConsistencyContext.open(token, tokenResponse::tokenChanged)) {
+			chain.doFilter(request, tokenResponse);
+		}
+		finally {
+			// Nothing asked for the body or committed the response yet, or the token changed since.
+			tokenResponse.writeToken();
 		}
 	}
 
-	private ConsistencyToken read(HttpServletRequest request, String key) {
+	private ConsistencyTokenCodec codec() {
+		return (this.codec != null) ? this.codec : ConsistencyTokenCodec.installed();
+	}
+
+	private ConsistencyToken read(HttpServletRequest request, String key, ConsistencyTokenCodec codec) {
 		long now = System.currentTimeMillis();
 		if (this.store != null) {
 			return (key != null) ? this.store.get(key) : null;
@@ -92,12 +138,12 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 		// Header and cookie may both come, from different moments: the session must see both.
 		ConsistencyToken token = ConsistencyToken.EMPTY;
 		if (this.header != null) {
-			token = merge(token, ConsistencyToken.decode(request.getHeader(this.header), now));
+			token = merge(token, codec.decode(request.getHeader(this.header), now));
 		}
 		if (this.cookie != null && request.getCookies() != null) {
 			for (Cookie candidate : request.getCookies()) {
 				if (this.cookie.equals(candidate.getName())) {
-					token = merge(token, ConsistencyToken.decode(candidate.getValue(), now));
+					token = merge(token, codec.decode(candidate.getValue(), now));
 				}
 			}
 		}
@@ -108,26 +154,22 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 		return (more != null) ? token.merge(more) : token;
 	}
 
-	private void write(HttpServletRequest request, HttpServletResponse response, String key, ConsistencyToken token) {
+	private void store(HttpServletRequest request, String key, ConsistencyToken token) {
 		if (this.store != null) {
 			if (key != null) {
 				this.store.put(key, token);
 			}
 			return;
 		}
-		String text = token.encode();
-		if (this.httpSession) {
-			// Merged with what concurrent requests of the session stored meanwhile.
-			HttpSession session = request.getSession(true);
-			Object stored = session.getAttribute(SESSION_ATTRIBUTE);
-			ConsistencyToken current = (stored instanceof String value)
-					? ConsistencyToken.decode(value, System.currentTimeMillis()) : null;
-			session.setAttribute(SESSION_ATTRIBUTE, merge(token, current).encode());
-			return;
-		}
-		if (response.isCommitted()) {
-			return;
-		}
+		// Merged with what concurrent requests of the session stored meanwhile.
+		HttpSession session = request.getSession(true);
+		Object stored = session.getAttribute(SESSION_ATTRIBUTE);
+		ConsistencyToken current = (stored instanceof String value)
+				? ConsistencyToken.decode(value, System.currentTimeMillis()) : null;
+		session.setAttribute(SESSION_ATTRIBUTE, merge(token, current).encode());
+	}
+
+	private void send(HttpServletRequest request, HttpServletResponse response, String text) {
 		if (this.header != null) {
 			response.setHeader(this.header, text);
 		}

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsistencyTokenFilterTests {
 
-	private static final GtidSet COMMIT = GtidSet.parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:7");
+	private static final String SOURCE = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+	private static final GtidSet COMMIT = GtidSet.parse(SOURCE + ":7");
 
 	private static final String HEADER = "X-Rwsplit-Consistency";
 
@@ -67,6 +69,119 @@ class ConsistencyTokenFilterTests {
 		garbage.addHeader(HEADER, "r1.%%%.x");
 		assertThat(run(filter, garbage, false, seen).getStatus()).isEqualTo(200);
 		assertThat(seen.get().isEmpty()).isTrue();
+	}
+
+	@Test
+	void fiftyCommitsInOneRequestSendTheTokenOnce() throws Exception {
+		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "rwsplit-consistency", false, null, 10,
+				java.time.Duration.ofSeconds(5));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(new MockHttpServletRequest(), response, new MockFilterChain(new jakarta.servlet.http.HttpServlet() {
+			private static final long serialVersionUID = 1L;
+
+			@Override
+			protected void service(jakarta.servlet.http.HttpServletRequest req,
+					jakarta.servlet.http.HttpServletResponse res) throws java.io.IOException {
+				for (int gno = 1; gno <= 50; gno++) {
+					commit(gno);
+				}
+				res.getWriter().write("done");
+			}
+		}));
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(1);
+		assertThat(response.getHeaders(HEADER)).hasSize(1);
+		ConsistencyToken sent = ConsistencyToken.decode(response.getHeader(HEADER), Long.MAX_VALUE);
+		assertThat(sent.gtids()).hasToString(SOURCE + ":1-50");
+		assertThat(response.getHeader("Set-Cookie")).startsWith("rwsplit-consistency=" + response.getHeader(HEADER) + ";");
+	}
+
+	@Test
+	void aChangeAfterTheBodyBeganIsWrittenOnceMoreAtTheEndAndNeverMore() throws Exception {
+		MockHttpServletResponse response = handle((res) -> {
+			commit(1);
+			res.getWriter().write("streaming");
+			for (int gno = 2; gno <= 20; gno++) {
+				commit(gno);
+				res.getWriter();
+			}
+		});
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(2);
+		assertThat(response.getHeaders("Set-Cookie").get(1)).contains(response.getHeader(HEADER));
+		assertThat(ConsistencyToken.decode(response.getHeader(HEADER), Long.MAX_VALUE).gtids())
+			.hasToString(SOURCE + ":1-20");
+	}
+
+	@Test
+	void aChangeAfterTheResponseCommittedIsNotWritten() throws Exception {
+		MockHttpServletResponse response = handle((res) -> {
+			commit(1);
+			res.flushBuffer();
+			commit(2);
+		});
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(1);
+		assertThat(ConsistencyToken.decode(response.getHeader(HEADER), Long.MAX_VALUE).gtids())
+			.hasToString(SOURCE + ":1");
+	}
+
+	@Test
+	void aRedirectOrAnErrorCarriesTheToken() throws Exception {
+		MockHttpServletResponse redirected = handle((res) -> {
+			commit(1);
+			res.sendRedirect("/next");
+		});
+		assertThat(redirected.getHeaders("Set-Cookie")).hasSize(1);
+		assertThat(redirected.getHeader(HEADER)).isNotNull();
+		MockHttpServletResponse failed = handle((res) -> {
+			commit(1);
+			res.sendError(409);
+		});
+		assertThat(failed.getHeaders("Set-Cookie")).hasSize(1);
+	}
+
+	@Test
+	void aResetResponseGetsTheTokenAgain() throws Exception {
+		MockHttpServletResponse response = handle((res) -> {
+			commit(1);
+			res.getWriter();
+			res.reset();
+		});
+		assertThat(response.getHeaders("Set-Cookie")).hasSize(1);
+		assertThat(response.getHeader(HEADER)).isNotNull();
+	}
+
+	@Test
+	void aRequestThatDoesNotWriteSendsNoToken() throws Exception {
+		MockHttpServletResponse response = handle((res) -> res.getWriter().write("read only"));
+		assertThat(response.getHeaders("Set-Cookie")).isEmpty();
+		assertThat(response.getHeader(HEADER)).isNull();
+	}
+
+	@FunctionalInterface
+	interface Handler {
+
+		void handle(jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException;
+
+	}
+
+	private static MockHttpServletResponse handle(Handler handler) throws Exception {
+		ConsistencyTokenFilter filter = new ConsistencyTokenFilter(HEADER, "rwsplit-consistency", false, null, 10,
+				java.time.Duration.ofSeconds(5));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(new MockHttpServletRequest(), response, new MockFilterChain(new jakarta.servlet.http.HttpServlet() {
+			private static final long serialVersionUID = 1L;
+
+			@Override
+			protected void service(jakarta.servlet.http.HttpServletRequest req,
+					jakarta.servlet.http.HttpServletResponse res) throws java.io.IOException {
+				handler.handle(res);
+			}
+		}));
+		return response;
+	}
+
+	/** A commit of the current session, as the GTID capture reports it. */
+	private static void commit(int gno) {
+		ConsistencyContext.useToken(ConsistencyToken.EMPTY.afterCommit(GtidSet.parse(SOURCE + ":" + gno), 1).encode());
 	}
 
 	@Test
