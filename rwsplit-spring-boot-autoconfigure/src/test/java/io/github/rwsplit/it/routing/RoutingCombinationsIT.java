@@ -1,0 +1,287 @@
+package io.github.rwsplit.it.routing;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import io.github.rwsplit.annotation.ReadReplica;
+import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.consistency.ConsistencyToken;
+import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.it.ItProperties;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.RwsplitDataSource;
+import io.github.rwsplit.testcluster.MySqlReplicationCluster;
+import io.github.rwsplit.testcluster.junit.MySqlClusterTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Routing features in combination, where the old router's defects lived, on a real cluster of
+ * their own: forged tokens under concurrency, sticky sessions with an exhausted replica pool, and
+ * a sticky session that must move while the primary is down. Every test mends what it broke.
+ */
+@MySqlClusterTest(dedicated = true)
+class RoutingCombinationsIT {
+
+	private static final long PRIMARY = 1;
+
+	@BeforeEach
+	@AfterEach
+	void forgetThisThreadsSession() {
+		ConsistencyContext.clear();
+	}
+
+	@BeforeAll
+	static void createTables(MySqlReplicationCluster cluster) throws Exception {
+		cluster.executeOnPrimaryAndAwaitReplicas(
+				"CREATE TABLE notes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+	}
+
+	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, String... more) {
+		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
+		properties.put("rwsplit.monitor.max-lag", "30s");
+		properties.put("rwsplit.monitor.interval", "300ms");
+		properties.put("rwsplit.monitor.check-timeout", "250ms");
+		properties.put("rwsplit.consistency.mode", "gtid");
+		for (String setting : more) {
+			int equals = setting.indexOf('=');
+			properties.put(setting.substring(0, equals), setting.substring(equals + 1));
+		}
+		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run();
+	}
+
+	private static ReadWriteRoutingDataSource router(ConfigurableApplicationContext app) {
+		return app.getBean(RwsplitDataSource.class).getRouter();
+	}
+
+	@Test
+	void forgedTokensOnAHundredConcurrentRequestsCostNoReplicaWaitAndRefuseNoLegitimateRead(
+			MySqlReplicationCluster cluster) throws Exception {
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.fallback.max-primary-reads=4")) {
+			Notes notes = app.getBean(Notes.class);
+			ConsistencyTracker tracker = router(app).getConsistencyTracker();
+			notes.insert("before");
+			ConsistencyContext.clear();
+			String primaryUuid = cluster.gtidExecuted("primary").split(":")[0];
+			// One names a server that never existed, the other a transaction far beyond the primary's.
+			List<String> forged = List.of("aaaaaaaa-71ca-11e1-9e33-c80aa9429562:1-5", primaryUuid + ":1-999999999");
+			ReadWriteRoutingDataSource router = router(app);
+			await().atMost(Duration.ofSeconds(20)).until(() -> {
+				GtidSet primary = router.getTopology().primaryExecuted();
+				return primary != null && router.getTopology().replicas().size() == 2 && router.getTopology()
+					.replicas()
+					.stream()
+					.allMatch((replica) -> replica.gtidExecuted() != null && replica.gtidExecuted().contains(primary));
+			});
+			ExecutorService requests = Executors.newFixedThreadPool(16);
+			try {
+				// A hundred forged requests at once: judged by the primary's position, never by a replica wait
+				// in vain, never sent to the primary.
+				long inVainBefore = tracker.waitTimedOut.sum();
+				long toPrimaryBefore = tracker.primary.sum();
+				for (Future<long[]> read : forgedReads(requests, notes, forged)) {
+					assertThat(read.get(30, TimeUnit.SECONDS)[0]).as("served by a replica").isNotEqualTo(PRIMARY);
+				}
+				String counts = String.format("waited %d, timed out %d, ignored %d, caught up %d, to primary %d",
+						tracker.waited.sum(), tracker.waitTimedOut.sum(), tracker.unexecutedIgnored.sum(),
+						tracker.caughtUp.sum(), tracker.primary.sum());
+				System.out.println("rwsplit-measure forged tokens: " + counts);
+				assertThat(tracker.waitTimedOut.sum() - inVainBefore).as(counts).isZero();
+				assertThat(tracker.primary.sum() - toPrimaryBefore).as(counts).isZero();
+				assertThat(tracker.unexecutedIgnored.sum()).isEqualTo(100);
+				assertThat(router.getPrimaryFallbackReads()).isZero();
+
+				// Again, with sessions writing and reading their own rows among them: none is refused.
+				List<Future<long[]>> forgedAgain = forgedReads(requests, notes, forged);
+				List<Future<long[]>> legitimate = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					legitimate.add(requests.submit(() -> {
+						try (ConsistencyContext.Scope session = ConsistencyContext.open(ConsistencyToken.EMPTY, null)) {
+							long id = notes.insert("mine");
+							return new long[] { id, notes.maxId()[1] };
+						}
+					}));
+				}
+				for (Future<long[]> read : legitimate) {
+					long[] result = read.get(30, TimeUnit.SECONDS);
+					assertThat(result[1]).as("the session's own row is visible where it read").isGreaterThanOrEqualTo(result[0]);
+				}
+				for (Future<long[]> read : forgedAgain) {
+					assertThat(read.get(30, TimeUnit.SECONDS)[0]).isNotEqualTo(PRIMARY);
+				}
+			}
+			finally {
+				requests.shutdownNow();
+			}
+		}
+	}
+
+	private static List<Future<long[]>> forgedReads(ExecutorService requests, Notes notes, List<String> forged) {
+		List<Future<long[]>> reads = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			String gtids = forged.get(i % 2);
+			reads.add(requests.submit(() -> {
+				try (ConsistencyContext.Scope session = ConsistencyContext
+					.open(ConsistencyToken.of(GtidSet.parse(gtids), 0), null)) {
+					return notes.count();
+				}
+			}));
+		}
+		return reads;
+	}
+
+	@Test
+	void aStickySessionWhoseReplicaPoolIsExhaustedReadsFromAnotherReplicaAtOnce(MySqlReplicationCluster cluster)
+			throws Exception {
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.balancing.sticky-replicas=true",
+				"rwsplit.consistency.mode=eventual", "rwsplit.replicas.replica-1.pool.maximum-pool-size=2",
+				"rwsplit.replicas.replica-1.pool.connection-timeout=300ms", "rwsplit.fallback.checkout-retries=2")) {
+			Notes notes = app.getBean(Notes.class);
+			ReadWriteRoutingDataSource router = router(app);
+			DataSource replicaOne = router.getReplicas()
+				.stream()
+				.filter((replica) -> replica.name().equals("replica-1"))
+				.map(ReplicaNode::dataSource)
+				.findFirst()
+				.orElseThrow();
+			long replicaOneId = serverId(replicaOne);
+			try (ConsistencyContext.Scope session = ConsistencyContext
+				.open(ConsistencyToken.EMPTY.withReplica("replica-1"), null)) {
+				assertThat(notes.count()[0]).isEqualTo(replicaOneId);
+				List<Connection> held = new ArrayList<>();
+				try {
+					held.add(replicaOne.getConnection());
+					held.add(replicaOne.getConnection());
+					long started = System.nanoTime();
+					long[] read = notes.count();
+					long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+					assertThat(read[0]).as("another replica served").isNotIn(replicaOneId, PRIMARY);
+					// One refused checkout (its 300 ms timeout) and a move; three refusals would take 900 ms.
+					assertThat(millis).isLessThan(5_000);
+					assertThat(ConsistencyContext.currentToken().replica()).isEqualTo("replica-2");
+				}
+				finally {
+					for (Connection connection : held) {
+						connection.close();
+					}
+				}
+			}
+			assertThat(router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
+			assertThat(router.getRouteCounts().checkoutRetries().sum()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aStickySessionMovesWithItsOwnWritesWhileThePrimaryIsDownWithoutAskingIt(MySqlReplicationCluster cluster)
+			throws Exception {
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.balancing.sticky-replicas=true",
+				"rwsplit.primary.pool.connection-timeout=20s")) {
+			Notes notes = app.getBean(Notes.class);
+			ReadWriteRoutingDataSource router = router(app);
+			ReplicaLagMonitor monitor = app.getBean(ReplicaLagMonitor.class);
+			try (ConsistencyContext.Scope session = ConsistencyContext.open(ConsistencyToken.EMPTY, null)) {
+				long id = notes.insert("written before the crash");
+				long[] first = notes.maxId();
+				assertThat(first[1]).isGreaterThanOrEqualTo(id);
+				String stuckTo = ConsistencyContext.currentToken().replica();
+				assertThat(stuckTo).isNotNull();
+				monitor.drain(stuckTo);
+				cluster.kill("primary");
+				try {
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> router.getTopology().primaryDownReason() != null);
+					long started = System.nanoTime();
+					long[] read = notes.maxId();
+					long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+					assertThat(read[0]).as("the other replica served").isNotEqualTo(PRIMARY);
+					assertThat(read[1]).as("the session's own write is there").isGreaterThanOrEqualTo(id);
+					// Asking the dead primary's pool would take its 20 s connection timeout.
+					assertThat(millis).isLessThan(5_000);
+					assertThat(ConsistencyContext.currentToken().replica()).isNotEqualTo(stuckTo);
+				}
+				finally {
+					cluster.restart("primary");
+					monitor.undrain(stuckTo);
+					await().atMost(Duration.ofSeconds(60)).until(() -> router.getTopology().primaryDownReason() == null);
+					cluster.awaitReplicasCaughtUp(Duration.ofSeconds(60));
+				}
+			}
+		}
+	}
+
+	private static long serverId(DataSource dataSource) throws Exception {
+		try (Connection connection = dataSource.getConnection();
+				var statement = connection.createStatement();
+				var rs = statement.executeQuery("SELECT @@server_id")) {
+			rs.next();
+			return rs.getLong(1);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	@Import({ Notes.class })
+	static class App {
+
+	}
+
+	@Service
+	static class Notes {
+
+		private final JdbcTemplate jdbc;
+
+		Notes(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		@Transactional
+		long insert(String value) {
+			this.jdbc.update("INSERT INTO notes (v) VALUES (?)", value);
+			return this.jdbc.queryForObject("SELECT LAST_INSERT_ID()", Long.class);
+		}
+
+		/** @return the server and how many notes it has */
+		@ReadReplica
+		long[] count() {
+			return this.jdbc.queryForObject("SELECT @@server_id, COUNT(*) FROM notes",
+					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+		}
+
+		/** @return the server and the highest note id it has */
+		@ReadReplica
+		long[] maxId() {
+			return this.jdbc.queryForObject("SELECT @@server_id, COALESCE(MAX(id), 0) FROM notes",
+					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+		}
+
+	}
+
+}
