@@ -26,6 +26,7 @@ import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.gtid.GtidSet;
 import io.github.rwsplit.gtid.GtidStatements;
+import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.statement.SqlClassifier;
 
 /**
@@ -103,6 +104,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final String id;
 
+	private final WaitPermits waitPermits;
+
 	/**
 	 * Creates a router with a random id.
 	 * @param primary the primary's node name
@@ -127,6 +130,23 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public ReadWriteRoutingDataSource(String id, String primary, DataSource primaryDataSource,
 			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector) {
+		this(id, primary, primaryDataSource, replicas, topology, selector,
+				new WaitPermits(WaitPermits.DEFAULT_MAX_PER_NODE));
+	}
+
+	/**
+	 * Creates a router.
+	 * @param id the id its replica pools pass to {@link ReadOnlyRouteExceptionInterceptor}
+	 * @param primary the primary's node name
+	 * @param primaryDataSource the primary's pool
+	 * @param replicas every configured replica, in rotation or not
+	 * @param topology the initial snapshot of replicas in rotation
+	 * @param selector the load-balancing strategy
+	 * @param waitPermits caps rwsplit's own waits on each replica; shared with the write barrier
+	 */
+	public ReadWriteRoutingDataSource(String id, String primary, DataSource primaryDataSource,
+			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector, WaitPermits waitPermits) {
+		this.waitPermits = Objects.requireNonNull(waitPermits, "waitPermits");
 		this.id = Objects.requireNonNull(id, "id");
 		this.tracker = ConsistencyTracker.of(id);
 		this.tracker.setRecordsSessions(false);
@@ -874,6 +894,11 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public String getId() {
 		return this.id;
+	}
+
+	/** @return the caps on rwsplit's own waits per replica, shared by this router and the write barrier */
+	public WaitPermits getWaitPermits() {
+		return this.waitPermits;
 	}
 
 	/** Stops forwarding connection failures; called when the DataSource closes. */
