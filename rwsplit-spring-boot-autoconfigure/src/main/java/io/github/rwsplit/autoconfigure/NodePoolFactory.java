@@ -2,7 +2,9 @@ package io.github.rwsplit.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
@@ -11,6 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.consistency.GtidCaptureInterceptor;
+import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.routing.ConnectionFailureSignals;
 import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
@@ -54,9 +57,11 @@ final class NodePoolFactory {
 					false, routerId);
 			pools.add(primary);
 			List<ReplicaNode> replicas = new ArrayList<>();
+			Map<String, Integer> maxWaits = new LinkedHashMap<>();
 			properties.getReplicas().forEach((name, replica) -> {
 				HikariDataSource pool = pool(properties, name, replica, true, routerId);
 				pools.add(pool);
+				maxWaits.put(name, maxWaitsPerReplica(properties, pool));
 				ResponseTime responseTime = ResponseTime.of(routerId, name);
 				responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
 				replicas.add(new ReplicaNode(name, RwsplitPropertiesValidator.groupOf(properties, replica),
@@ -65,7 +70,8 @@ final class NodePoolFactory {
 			RoutingTopology topology = new RoutingTopology(RwsplitPropertiesValidator.PRIMARY_NAME,
 					properties.getDefaultGroup(), replicas);
 			ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource(routerId,
-					RwsplitPropertiesValidator.PRIMARY_NAME, primary, replicas, topology, selector);
+					RwsplitPropertiesValidator.PRIMARY_NAME, primary, replicas, topology, selector,
+					new WaitPermits(maxWaits, WaitPermits.DEFAULT_MAX_PER_NODE));
 			RwsplitProperties.Fallback fallback = properties.getFallback();
 			int maxPrimaryReads = (fallback.getMaxPrimaryReads() != null) ? fallback.getMaxPrimaryReads()
 					: Math.max(1, primary.getMaximumPoolSize() / 2);
@@ -85,6 +91,16 @@ final class NodePoolFactory {
 			pools.forEach(HikariDataSource::close);
 			throw ex;
 		}
+	}
+
+	/**
+	 * The most waits rwsplit runs at once on a replica. Each holds one of the pool's connections
+	 * for up to its timeout; half the pool leaves the other half to the reads the pool exists for,
+	 * even while a replica that fell behind makes every wait last its whole timeout.
+	 */
+	static int maxWaitsPerReplica(RwsplitProperties properties, HikariDataSource pool) {
+		Integer configured = properties.getConsistency().getMaxWaitsPerReplica();
+		return (configured != null) ? configured : Math.max(1, pool.getMaximumPoolSize() / 2);
 	}
 
 	/**

@@ -213,6 +213,11 @@ public class RwsplitProperties {
 		private Duration waitTimeout = Duration.ofSeconds(1);
 
 		/**
+		 * Most write-barrier waits at once on one replica, each holding one of its pool's connections; default half the pool's maximum size, at least 1.
+		 */
+		private Integer maxWaitsPerReplica;
+
+		/**
 		 * How the token travels between web requests.
 		 */
 		private final Web web = new Web();
@@ -244,6 +249,14 @@ public class RwsplitProperties {
 
 		public void setWaitTimeout(Duration waitTimeout) {
 			this.waitTimeout = waitTimeout;
+		}
+
+		public Integer getMaxWaitsPerReplica() {
+			return this.maxWaitsPerReplica;
+		}
+
+		public void setMaxWaitsPerReplica(Integer maxWaitsPerReplica) {
+			this.maxWaitsPerReplica = maxWaitsPerReplica;
 		}
 
 		public Web getWeb() {

@@ -117,6 +117,12 @@ final class RwsplitPropertiesValidator {
 					"response-time window " + balancing.getResponseTimeWindow() + " is not positive",
 					"Use a duration such as 10s.");
 		}
+		Integer maxWaits = properties.getConsistency().getMaxWaitsPerReplica();
+		if (maxWaits != null && maxWaits < 1) {
+			throw new RwsplitConfigurationException("rwsplit.consistency.max-waits-per-replica",
+					"at most " + maxWaits + " waits per replica would refuse every wait",
+					"Use at least 1, or leave it unset for half of each replica pool's maximum size.");
+		}
 		RwsplitProperties.WriteBarrier barrier = properties.getWriteBarrier();
 		if (barrier.getTimeout() == null || barrier.getTimeout().isNegative()) {
 			throw new RwsplitConfigurationException("rwsplit.write-barrier.timeout",

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import io.github.rwsplit.consistency.CommittedGtids;
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.gtid.GtidSet;
 import io.github.rwsplit.gtid.GtidStatements;
+import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
@@ -38,9 +40,16 @@ import io.github.rwsplit.routing.ReplicaNode;
  * {@link #awaitSince}, and {@link #await}, are the programmatic forms. Replicas the lag monitor already knows to have
  * the commits count at once; the others are asked in parallel with
  * {@code WAIT_FOR_EXECUTED_GTID_SET}, each on a connection from its own pool, all bounded by one
- * deadline. The barrier returns as soon as enough replicas have the commits. Replicas still
- * waiting then finish in the background when they apply the commits or reach the deadline,
- * holding their connection and a thread until then.
+ * deadline, on the server and on the client ({@link GtidStatements#awaitApplied}). Every replica's
+ * wait is handed to a thread of the barrier's own before the barrier looks at any answer, and the
+ * barrier returns as soon as enough replicas have the commits (or too few can still answer).
+ * Replicas still waiting then finish in the background when they apply the commits or reach the
+ * deadline, holding their connection, a thread and a permit until then.
+ *
+ * <p>Waits are capped per replica by the router's {@link WaitPermits}, so that barriers never take
+ * more than that many connections of a replica's pool. A wait that finds no permit free, or no
+ * thread, is not queued and never runs on the caller's thread: that replica counts as not
+ * applied ("not asked: too many concurrent waits"), and the others may still meet the barrier.
  *
  * <p>Only replicas in rotation count: one out of rotation serves no reads. Needs GTIDs on the
  * primary ({@code gtid_mode=ON}), whose commits rwsplit captures from MySQL's replies.
@@ -49,8 +58,8 @@ public class WriteBarrier implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(WriteBarrier.class);
 
-	/** Most replicas asked at once across all barriers; beyond it the calling thread asks itself. */
-	static final int MAX_THREADS = 32;
+	/** Why a replica was not asked: no permit or no thread was free. */
+	static final String TOO_MANY_WAITS = "not asked: too many concurrent waits";
 
 	private final ReadWriteRoutingDataSource router;
 
@@ -59,6 +68,8 @@ public class WriteBarrier implements AutoCloseable {
 	private final BarrierTimeoutPolicy onTimeout;
 
 	private final ThreadPoolExecutor executor;
+
+	private final WaitPermits permits;
 
 	private final LongAdder[] outcomes = new LongAdder[BarrierResult.Outcome.values().length];
 
@@ -93,16 +104,28 @@ public class WriteBarrier implements AutoCloseable {
 			throw new IllegalArgumentException("the default timeout policy must be FAIL or WARN, was " + onTimeout);
 		}
 		this.onTimeout = onTimeout;
+		this.permits = router.getWaitPermits();
 		AtomicInteger threads = new AtomicInteger();
-		this.executor = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+		// Every wait holds a permit, so the permits of all replicas bound the threads busy at once:
+		// with that many threads, a wait that got a permit always finds one. No queue: a task that
+		// finds no thread is refused (AbortPolicy), never run on the caller's thread.
+		this.executor = new ThreadPoolExecutor(0, maxThreads(router), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				(task) -> {
 					Thread thread = new Thread(task, "rwsplit-barrier-" + threads.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
-				}, new ThreadPoolExecutor.CallerRunsPolicy());
+				}, new ThreadPoolExecutor.AbortPolicy());
 		for (int i = 0; i < this.outcomes.length; i++) {
 			this.outcomes[i] = new LongAdder();
 		}
+	}
+
+	private static int maxThreads(ReadWriteRoutingDataSource router) {
+		int threads = 0;
+		for (ReplicaNode replica : router.getReplicas()) {
+			threads += router.getWaitPermits().max(replica.name());
+		}
+		return Math.max(1, threads);
 	}
 
 	private static Duration requireTimeout(Duration timeout) {
@@ -248,12 +271,24 @@ public class WriteBarrier implements AutoCloseable {
 			Map<String, String> notApplied) {
 		CompletionService<String[]> answers = new ExecutorCompletionService<>(this.executor);
 		Map<Future<String[]>, String> asked = new LinkedHashMap<>();
+		// Every wait is submitted before any answer is awaited, so one slow replica never delays asking another.
 		for (ReplicaNode replica : toAsk) {
-			asked.put(answers.submit(() -> waitOn(replica, gtids, deadline)), replica.name());
+			String name = replica.name();
+			if (!this.permits.tryAcquire(name)) {
+				notApplied.put(name, TOO_MANY_WAITS);
+				continue;
+			}
+			try {
+				asked.put(answers.submit(() -> waitOn(replica, gtids, deadline)), name);
+			}
+			catch (RejectedExecutionException ex) {
+				this.permits.release(name);
+				notApplied.put(name, TOO_MANY_WAITS);
+			}
 		}
 		int outstanding = asked.size();
 		try {
-			while (applied.size() < required && outstanding > 0) {
+			while (applied.size() < required && applied.size() + outstanding >= required) {
 				// The waits end by the deadline themselves; the margin covers their last round trip.
 				long left = deadline - System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
 				Future<String[]> answer = answers.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
@@ -261,8 +296,8 @@ public class WriteBarrier implements AutoCloseable {
 					break;
 				}
 				outstanding--;
-				String[] result = answer.get();
-				asked.remove(answer);
+				String name = asked.remove(answer);
+				String[] result = answered(answer, name);
 				if (result[1] == null) {
 					applied.add(result[0]);
 				}
@@ -274,20 +309,32 @@ public class WriteBarrier implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (ExecutionException ex) {
-			// waitOn catches everything it expects; anything else leaves the replica as not applied.
-		}
 		for (String replica : asked.values()) {
-			if (!applied.contains(replica) && !notApplied.containsKey(replica)) {
-				notApplied.put(replica, "not applied yet");
-			}
+			notApplied.putIfAbsent(replica, "not applied yet");
 		}
 	}
 
-	/** @return the replica's name and {@code null} when it applied the commits, else why not */
+	private static String[] answered(Future<String[]> answer, String name) throws InterruptedException {
+		try {
+			return answer.get();
+		}
+		catch (ExecutionException ex) {
+			// waitOn catches everything it expects; anything else leaves the replica as not applied.
+			return new String[] { name, "could not ask: " + ex.getCause() };
+		}
+	}
+
+	/**
+	 * Runs on a barrier thread holding the replica's permit, which it gives back whatever happens.
+	 * @return the replica's name and {@code null} when it applied the commits, else why not
+	 */
 	private String[] waitOn(ReplicaNode replica, GtidSet gtids, long deadline) {
 		try (Connection connection = replica.dataSource().getConnection()) {
 			long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (left <= 0) {
+				// The checkout took the whole bound: asking now could only time out.
+				return new String[] { replica.name(), "not applied yet" };
+			}
 			return new String[] { replica.name(), GtidStatements.awaitApplied(connection, gtids, left) ? null : "not applied yet" };
 		}
 		catch (SQLException ex) {
@@ -295,6 +342,9 @@ public class WriteBarrier implements AutoCloseable {
 			int newline = message.indexOf('\n');
 			return new String[] { replica.name(),
 					"could not ask: " + JdbcUrls.sanitize((newline < 0) ? message : message.substring(0, newline)) };
+		}
+		finally {
+			this.permits.release(replica.name());
 		}
 	}
 

@@ -5,58 +5,152 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.concurrent.Executor;
 
 /**
  * The two GTID statements rwsplit sends: reading a server's executed set, and waiting on a
- * server until it has applied a set. One round trip each.
+ * server until it has applied a set. One round trip each, and each bounded on the client as well
+ * as on the server: a server that hangs (stopped, swapping, a half-open TCP connection) holds its
+ * caller no longer than the statement's own bound plus {@link #CLIENT_MARGIN_MILLIS}.
+ *
+ * <p>Every statement starts with {@link #MARKER}, so that {@code ResponseTimeInterceptor} can
+ * leave rwsplit's own waits out of a replica's response time.
  */
 public final class GtidStatements {
+
+	/**
+	 * How every statement rwsplit sends starts: a comment the server ignores, and a prefix the
+	 * driver's interceptors can test without parsing.
+	 */
+	public static final String MARKER = "/* rwsplit */ ";
+
+	/**
+	 * How much longer than a statement's own bound the client waits for its answer. The server
+	 * answers a wait at its timeout; the margin is for that last round trip on a loaded machine
+	 * (scheduling, a GC pause), and is short enough that a hung server does not hold the caller
+	 * noticeably longer than the wait itself would have.
+	 */
+	public static final long CLIENT_MARGIN_MILLIS = 1000;
+
+	/** The bound on reading {@code gtid_executed} when the caller names none. */
+	public static final long DEFAULT_EXECUTED_TIMEOUT_MILLIS = 2000;
+
+	private static final String EXECUTED = MARKER + "SELECT @@global.gtid_executed";
+
+	private static final String AWAIT = MARKER + "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
+
+	/**
+	 * Runs Connector/J's network-timeout change on the calling thread. Connector/J requires an
+	 * executor and applies the timeout from inside it; an asynchronous one could apply it after the
+	 * statement already went out, which would leave that statement unbounded.
+	 */
+	private static final Executor DIRECT = Runnable::run;
 
 	private GtidStatements() {
 	}
 
 	/**
-	 * Reads {@code @@global.gtid_executed}.
+	 * Whether a statement is one rwsplit sends. Cheap enough for every statement: one prefix test.
+	 * @param sql a statement's text, may be {@code null}
+	 * @return whether it starts with {@link #MARKER}
+	 */
+	public static boolean isOwn(String sql) {
+		return sql != null && sql.startsWith(MARKER);
+	}
+
+	/**
+	 * Reads {@code @@global.gtid_executed}, bounded by {@link #DEFAULT_EXECUTED_TIMEOUT_MILLIS}.
 	 * @param connection a connection to the server
 	 * @return its executed set, empty when it runs without GTIDs
-	 * @throws SQLException when the statement fails
+	 * @throws SQLException when the statement fails or the server does not answer in time
 	 * @throws IllegalArgumentException when the server's answer is not a GTID set
 	 */
 	public static GtidSet executed(Connection connection) throws SQLException {
-		try (Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT @@global.gtid_executed")) {
+		return executed(connection, DEFAULT_EXECUTED_TIMEOUT_MILLIS);
+	}
+
+	/**
+	 * Reads {@code @@global.gtid_executed}, giving up when the server has not answered within the
+	 * bound (the connection is then closed by the driver: SQL state class {@code 08}).
+	 * @param connection a connection to the server
+	 * @param timeoutMillis the longest the round trip may take, in milliseconds; at least 1
+	 * @return its executed set, empty when it runs without GTIDs
+	 * @throws SQLException when the statement fails or the server does not answer in time
+	 * @throws IllegalArgumentException when the server's answer is not a GTID set
+	 */
+	public static GtidSet executed(Connection connection, long timeoutMillis) throws SQLException {
+		int previous = bound(connection, Math.max(1, timeoutMillis));
+		SQLException failure = null;
+		try (PreparedStatement statement = connection.prepareStatement(EXECUTED);
+				ResultSet rs = statement.executeQuery()) {
 			rs.next();
 			String text = rs.getString(1);
 			return GtidSet.parse((text != null) ? text : "");
 		}
+		catch (SQLException ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			restore(connection, previous, failure);
+		}
 	}
 
 	/**
-	 * Reads {@code @@global.gtid_executed}, bounded.
-	 * @param connection a connection to the server
-	 * @param timeoutMillis the longest the statement may take
-	 * @return its executed set
-	 * @throws SQLException when the statement fails or times out
-	 */
-	public static GtidSet executed(Connection connection, long timeoutMillis) throws SQLException {
-		return executed(connection);
-	}
-
-	/**
-	 * Waits on the server until it has applied a GTID set ({@code WAIT_FOR_EXECUTED_GTID_SET}).
+	 * Waits on the server until it has applied a GTID set ({@code WAIT_FOR_EXECUTED_GTID_SET}). The
+	 * server gives up at the timeout; the client gives up {@link #CLIENT_MARGIN_MILLIS} later, when
+	 * the server has not answered at all (the driver then closes the connection and throws with an
+	 * SQL state of class {@code 08}).
 	 * @param connection a connection to the server
 	 * @param gtids the set to wait for
 	 * @param timeoutMillis the longest wait, in milliseconds; at least 1, since MySQL waits for ever on 0
 	 * @return whether the server applied the set in time
-	 * @throws SQLException when the statement fails
+	 * @throws SQLException when the statement fails or the server does not answer in time
 	 */
 	public static boolean awaitApplied(Connection connection, GtidSet gtids, long timeoutMillis) throws SQLException {
-		try (PreparedStatement wait = connection.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
-			wait.setString(1, gtids.toString());
-			wait.setBigDecimal(2, BigDecimal.valueOf(Math.max(1, timeoutMillis), 3));
-			try (ResultSet rs = wait.executeQuery()) {
+		long wait = Math.max(1, timeoutMillis);
+		int previous = bound(connection, wait + CLIENT_MARGIN_MILLIS);
+		SQLException failure = null;
+		try (PreparedStatement statement = connection.prepareStatement(AWAIT)) {
+			statement.setString(1, gtids.toString());
+			statement.setBigDecimal(2, BigDecimal.valueOf(wait, 3));
+			try (ResultSet rs = statement.executeQuery()) {
 				return rs.next() && rs.getInt(1) == 0 && !rs.wasNull();
+			}
+		}
+		catch (SQLException ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			restore(connection, previous, failure);
+		}
+	}
+
+	/** Sets the connection's network timeout to the bound; returns the one to restore. */
+	private static int bound(Connection connection, long millis) throws SQLException {
+		int previous = connection.getNetworkTimeout();
+		connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, millis));
+		return previous;
+	}
+
+	/**
+	 * Puts the caller's network timeout back. HikariCP resets it when the connection returns to the
+	 * pool anyway; a connection from elsewhere keeps what it had. A connection the timeout closed
+	 * cannot take it back, which must not hide why the statement failed.
+	 */
+	private static void restore(Connection connection, int previous, SQLException failure) throws SQLException {
+		try {
+			if (!connection.isClosed()) {
+				connection.setNetworkTimeout(DIRECT, previous);
+			}
+		}
+		catch (SQLException ex) {
+			if (failure != null) {
+				failure.addSuppressed(ex);
+			}
+			else {
+				throw ex;
 			}
 		}
 	}

@@ -130,8 +130,20 @@ final class DeferredStatement implements InvocationHandler {
 			return this.second;
 		}
 		Statement statement = (Statement) StatementRoutingConnection.call(this.create, node, this.createArguments);
-		for (Object[] setting : this.settings) {
-			StatementRoutingConnection.call((Method) setting[0], statement, (Object[]) setting[1]);
+		try {
+			for (Object[] setting : this.settings) {
+				StatementRoutingConnection.call((Method) setting[0], statement, (Object[]) setting[1]);
+			}
+		}
+		catch (Throwable ex) {
+			// Not kept yet, so this proxy's close() would not reach it.
+			try {
+				statement.close();
+			}
+			catch (SQLException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
 		}
 		if (this.firstNode == null) {
 			this.firstNode = node;

@@ -76,7 +76,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
 
-	private volatile WaitPermits waitPermits = new WaitPermits(5);
+	private final WaitPermits waitPermits;
 
 	private final ConsistencyTracker tracker;
 
@@ -114,6 +114,23 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	public ReadWriteRoutingDataSource(String id, String primary, DataSource primaryDataSource,
 			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector) {
+		this(id, primary, primaryDataSource, replicas, topology, selector,
+				new WaitPermits(WaitPermits.DEFAULT_MAX_PER_NODE));
+	}
+
+	/**
+	 * Creates a router.
+	 * @param id the id its replica pools pass to {@link ReadOnlyRouteExceptionInterceptor}
+	 * @param primary the primary's node name
+	 * @param primaryDataSource the primary's pool
+	 * @param replicas every configured replica, in rotation or not
+	 * @param topology the initial snapshot of replicas in rotation
+	 * @param selector the load-balancing strategy
+	 * @param waitPermits caps rwsplit's own waits on each replica; shared with the write barrier
+	 */
+	public ReadWriteRoutingDataSource(String id, String primary, DataSource primaryDataSource,
+			List<ReplicaNode> replicas, RoutingTopology topology, ReplicaSelector selector, WaitPermits waitPermits) {
+		this.waitPermits = Objects.requireNonNull(waitPermits, "waitPermits");
 		this.id = Objects.requireNonNull(id, "id");
 		this.tracker = ConsistencyTracker.of(id);
 		this.tracker.setRecordsSessions(false);
@@ -432,15 +449,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
-	 * Bounds rwsplit's own concurrent waits (read-your-writes, sticky catch-up, write barriers) per
-	 * replica, so they never hold a replica's whole pool.
-	 * @param waitPermits the permits, shared with the write barrier
+	 * @return the caps on rwsplit's own concurrent waits per replica (read-your-writes, sticky
+	 * catch-up, write barriers), shared by this router and the write barrier, so they never hold a
+	 * replica's whole pool
 	 */
-	public void setWaitPermits(WaitPermits waitPermits) {
-		this.waitPermits = Objects.requireNonNull(waitPermits, "waitPermits");
-	}
-
-	/** @return the permits that bound rwsplit's own concurrent waits per replica */
 	public WaitPermits getWaitPermits() {
 		return this.waitPermits;
 	}

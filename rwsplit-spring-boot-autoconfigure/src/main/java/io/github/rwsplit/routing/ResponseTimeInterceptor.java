@@ -4,12 +4,16 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 import com.mysql.cj.MysqlConnection;
+import com.mysql.cj.PreparedQuery;
 import com.mysql.cj.Query;
 import com.mysql.cj.interceptors.QueryInterceptor;
+import com.mysql.cj.jdbc.JdbcStatement;
 import com.mysql.cj.log.Log;
 import com.mysql.cj.protocol.Message;
 import com.mysql.cj.protocol.Resultset;
 import com.mysql.cj.protocol.ServerSession;
+
+import io.github.rwsplit.gtid.GtidStatements;
 
 /**
  * Times each statement on a replica connection, from sending it to having read its results, and
@@ -21,6 +25,11 @@ import com.mysql.cj.protocol.ServerSession;
  * <p>Text statements (client-side prepared statements, Connector/J's default) are timed around
  * the whole result; server-side prepared statements ({@code useServerPrepStmts=true}) until the
  * first reply packet.
+ *
+ * <p>rwsplit's own statements ({@link GtidStatements}, marked with {@link GtidStatements#MARKER})
+ * are not timed: a {@code WAIT_FOR_EXECUTED_GTID_SET} lasts as long as the replica's lag, which
+ * would make a replica look slow to answer exactly while reads wait on it. They are told apart by
+ * their prepared SQL as written (a field of the statement), without rendering the statement.
  */
 public class ResponseTimeInterceptor implements QueryInterceptor {
 
@@ -31,6 +40,9 @@ public class ResponseTimeInterceptor implements QueryInterceptor {
 
 	/** When the statement in flight started, or 0. One connection runs one statement at a time. */
 	private long started;
+
+	/** The statement in flight is rwsplit's own: its execute packet is not timed either. */
+	private boolean own;
 
 	@Override
 	public QueryInterceptor init(MysqlConnection connection, Properties properties, Log log) {
@@ -44,8 +56,20 @@ public class ResponseTimeInterceptor implements QueryInterceptor {
 
 	@Override
 	public <T extends Resultset> T preProcess(Supplier<String> sql, Query interceptedQuery) {
-		this.started = System.nanoTime();
+		boolean own = isOwn(interceptedQuery);
+		this.own = own;
+		this.started = own ? 0 : System.nanoTime();
 		return null;
+	}
+
+	/**
+	 * rwsplit sends its statements prepared only, so plain statements are never its own and their
+	 * SQL is not looked at: {@code sql.get()} would decode the whole packet into a new string.
+	 * Client-side prepared statements arrive as the statement, server-side ones as their query.
+	 */
+	static boolean isOwn(Query query) {
+		Query inner = (query instanceof JdbcStatement statement) ? statement.getQuery() : query;
+		return inner instanceof PreparedQuery prepared && GtidStatements.isOwn(prepared.getOriginalSql());
 	}
 
 	@Override
@@ -58,7 +82,7 @@ public class ResponseTimeInterceptor implements QueryInterceptor {
 	@Override
 	public <M extends Message> M preProcess(M queryPacket) {
 		byte[] bytes = queryPacket.getByteBuffer();
-		if (bytes.length > 0 && bytes[0] == COM_STMT_EXECUTE) {
+		if (bytes.length > 0 && bytes[0] == COM_STMT_EXECUTE && !this.own) {
 			this.started = System.nanoTime();
 		}
 		return null;

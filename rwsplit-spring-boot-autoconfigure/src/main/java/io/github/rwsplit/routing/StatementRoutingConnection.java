@@ -222,6 +222,7 @@ final class StatementRoutingConnection implements InvocationHandler {
 	private Connection primary(RouteReason reason) throws SQLException {
 		ensureOpen();
 		if (this.primary == null) {
+			// Held from here on, so that close() releases it even when a setting below fails.
 			this.primary = prepare(this.router.connect(Route.PRIMARY, reason));
 			if (!this.autoCommit) {
 				this.primary.setAutoCommit(false);
@@ -234,11 +235,27 @@ final class StatementRoutingConnection implements InvocationHandler {
 		return this.primary;
 	}
 
+	/**
+	 * Applies this connection's settings to a node connection just checked out. Until it returns,
+	 * nothing else holds the node connection, so it closes it when a setting fails: otherwise the
+	 * pool would never get it back.
+	 */
 	private Connection prepare(Connection node) throws SQLException {
-		if (this.isolation != null) {
-			node.setTransactionIsolation(this.isolation);
+		try {
+			if (this.isolation != null) {
+				node.setTransactionIsolation(this.isolation);
+			}
+			return node;
 		}
-		return node;
+		catch (SQLException | RuntimeException ex) {
+			try {
+				node.close();
+			}
+			catch (SQLException closing) {
+				ex.addSuppressed(closing);
+			}
+			throw ex;
+		}
 	}
 
 	/** For questions to a statement before it ran: the node connection used last, or the primary's. */

@@ -172,12 +172,88 @@ class StatementRoutingConnectionTests {
 			.doesNotContain("hunter2");
 	}
 
+	@Test
+	void aReplicaConnectionThatRefusesTheIsolationLevelIsClosedNotLeaked() throws SQLException {
+		this.replica.failing.add("setTransactionIsolation");
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeQuery("SELECT 1"))
+				.withMessageContaining("setTransactionIsolation");
+		}
+		assertThat(this.replica.checkedOut()).isZero();
+	}
+
+	@Test
+	void aPrimaryConnectionThatRefusesTheIsolationLevelIsClosedNotLeaked() throws SQLException {
+		this.primary.failing.add("setTransactionIsolation");
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeUpdate("DELETE FROM t"))
+				.withMessageContaining("setTransactionIsolation");
+		}
+		assertThat(this.primary.checkedOut()).isZero();
+	}
+
+	@Test
+	void aPrimaryConnectionThatRefusesToLeaveAutoCommitIsClosedNotLeaked() throws SQLException {
+		this.primary.failing.add("setAutoCommit");
+		try (Connection connection = this.router.getConnection()) {
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connection.setAutoCommit(false));
+		}
+		assertThat(this.primary.checkedOut()).isZero();
+	}
+
+	@Test
+	void aReplicaConnectionWhoseStatementCannotBePreparedIsReleasedWithTheConnection() throws SQLException {
+		this.replica.failing.add("prepareStatement");
+		try (Connection connection = this.router.getConnection()) {
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> connection.prepareStatement("SELECT 1"));
+			// The next read still works, on the same replica connection.
+			try (Statement statement = connection.createStatement()) {
+				statement.executeQuery("SELECT 2");
+			}
+		}
+		assertThat(executed()).containsExactly("replica-1: executeQuery SELECT 2");
+		assertThat(this.replica.checkedOut()).isZero();
+	}
+
+	@Test
+	void aStatementWhoseSettingsCannotBeReplayedIsClosed() throws SQLException {
+		this.replica.failingStatementCalls.add("setFetchSize");
+		try (Connection connection = this.router.getConnection(); Statement statement = connection.createStatement()) {
+			statement.setFetchSize(50);
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> statement.executeQuery("SELECT 1"));
+		}
+		assertThat(this.replica.openStatements()).isZero();
+		assertThat(this.replica.checkedOut()).isZero();
+	}
+
 	/** A node whose connections and statements record what they are asked. */
 	static final class RecordingNode extends AbstractDataSource {
 
 		private final String name;
 
 		private final List<String> log;
+
+		/** Connection methods that throw, as a driver's would on a broken connection. */
+		final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		/** Statement methods that throw. */
+		final java.util.Set<String> failingStatementCalls = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		private final java.util.concurrent.atomic.AtomicInteger checkedOut = new java.util.concurrent.atomic.AtomicInteger();
+
+		private final java.util.concurrent.atomic.AtomicInteger openStatements = new java.util.concurrent.atomic.AtomicInteger();
+
+		/** @return connections handed out and not closed */
+		int checkedOut() {
+			return this.checkedOut.get();
+		}
+
+		/** @return statements created and not closed */
+		int openStatements() {
+			return this.openStatements.get();
+		}
 
 		RecordingNode(String name, List<String> log) {
 			this.name = name;
@@ -186,12 +262,27 @@ class StatementRoutingConnectionTests {
 
 		@Override
 		public Connection getConnection() {
+			this.checkedOut.incrementAndGet();
+			java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 			return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
-					(proxy, method, args) -> switch (method.getName()) {
+					(proxy, method, args) -> {
+						if (this.failing.contains(method.getName())) {
+							throw new SQLException(this.name + ": " + method.getName() + " failed", "08S01");
+						}
+						return connectionCall(proxy, method, args, closed);
+					});
+		}
+
+		private Object connectionCall(Object proxy, java.lang.reflect.Method method, Object[] args,
+				java.util.concurrent.atomic.AtomicBoolean closed) {
+			return switch (method.getName()) {
 						case "getCatalog", "getSchema" -> this.name;
 						case "createStatement" -> statement(Statement.class, null);
 						case "prepareStatement" -> statement(PreparedStatement.class, (String) args[0]);
 						case "close" -> {
+							if (closed.compareAndSet(false, true)) {
+								this.checkedOut.decrementAndGet();
+							}
 							this.log.add(this.name + ": close connection");
 							yield null;
 						}
@@ -204,13 +295,21 @@ class StatementRoutingConnectionTests {
 							this.log.add(this.name + ": " + method.getName() + describe(args));
 							yield null;
 						}
-					});
+					};
 		}
 
 		private Object statement(Class<? extends Statement> type, String preparedSql) {
+			this.openStatements.incrementAndGet();
+			java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 			return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { type },
 					(proxy, method, args) -> {
 						String call = method.getName();
+						if (this.failingStatementCalls.contains(call)) {
+							throw new SQLException(this.name + ": " + call + " failed", "HY000");
+						}
+						if (call.equals("close") && closed.compareAndSet(false, true)) {
+							this.openStatements.decrementAndGet();
+						}
 						if (preparedSql != null && call.startsWith("execute")) {
 							this.log.add(this.name + ": execute (prepared) " + preparedSql);
 						}

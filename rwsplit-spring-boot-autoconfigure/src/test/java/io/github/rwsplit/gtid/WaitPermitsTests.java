@@ -1,0 +1,87 @@
+package io.github.rwsplit.gtid;
+
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Permits for rwsplit's waits: a fixed cap per node, refused at once beyond it, never more than
+ * the cap held under contention.
+ */
+class WaitPermitsTests {
+
+	@Test
+	void eachNodeHasItsOwnCapAndOverflowIsRefusedAtOnce() {
+		WaitPermits permits = new WaitPermits(Map.of("replica-1", 2), 1);
+		assertThat(permits.tryAcquire("replica-1")).isTrue();
+		assertThat(permits.tryAcquire("replica-1")).isTrue();
+		assertThat(permits.tryAcquire("replica-1")).isFalse();
+		assertThat(permits.tryAcquire("replica-2")).isTrue();
+		assertThat(permits.tryAcquire("replica-2")).isFalse();
+		assertThat(permits.inUse("replica-1")).isEqualTo(2);
+		assertThat(permits.refused()).isEqualTo(2);
+		permits.release("replica-1");
+		assertThat(permits.tryAcquire("replica-1")).isTrue();
+		assertThat(permits.max("replica-1")).isEqualTo(2);
+		assertThat(permits.max("anything-else")).isEqualTo(1);
+	}
+
+	@Test
+	void releasingAPermitNotHeldIsAnError() {
+		WaitPermits permits = new WaitPermits(3);
+		assertThatIllegalStateException().isThrownBy(() -> permits.release("replica-1"));
+		assertThat(permits.inUse("replica-1")).isZero();
+	}
+
+	@Test
+	void aCapBelowOneIsRejected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new WaitPermits(0));
+		assertThatIllegalArgumentException().isThrownBy(() -> new WaitPermits(Map.of("replica-1", 0), 2))
+			.withMessageContaining("replica-1");
+	}
+
+	@Test
+	void underContentionNoMoreThanTheCapIsEverHeld() throws Exception {
+		WaitPermits permits = new WaitPermits(3);
+		AtomicInteger holding = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try {
+			Future<?>[] done = new Future<?>[8];
+			for (int t = 0; t < done.length; t++) {
+				done[t] = threads.submit(() -> {
+					start.await();
+					for (int i = 0; i < 20_000; i++) {
+						if (permits.tryAcquire("replica-1")) {
+							most.accumulateAndGet(holding.incrementAndGet(), Math::max);
+							holding.decrementAndGet();
+							permits.release("replica-1");
+						}
+					}
+					return null;
+				});
+			}
+			start.countDown();
+			for (Future<?> future : done) {
+				future.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(most.get()).isBetween(1, 3);
+		assertThat(permits.inUse("replica-1")).isZero();
+	}
+
+}
