@@ -207,6 +207,8 @@ class BalancingRoutingTests {
 			this.checkouts.incrementAndGet();
 			return proxy(Connection.class, (method, args) -> switch (method) {
 				case "getCatalog" -> this.name;
+				case "getNetworkTimeout" -> 0;
+				case "isClosed", "isValid" -> false;
 				case "createStatement" -> statement(null);
 				case "prepareStatement" -> statement(new String[1]);
 				default -> null;
