@@ -30,4 +30,23 @@ public final class ItProperties {
 		return properties;
 	}
 
+	/**
+	 * rwsplit pointed at a cluster, in a JDBC-only application without migrations, with a fast
+	 * monitor that never takes a replica out for lag (30 s), and more settings.
+	 * @param cluster the cluster
+	 * @param settings more properties, each as {@code name=value}
+	 * @return a new, modifiable map
+	 */
+	public static Map<String, Object> fastMonitor(MySqlReplicationCluster cluster, String... settings) {
+		Map<String, Object> properties = jdbcOnly(cluster);
+		properties.put("rwsplit.monitor.max-lag", "30s");
+		properties.put("rwsplit.monitor.interval", "300ms");
+		properties.put("rwsplit.monitor.check-timeout", "250ms");
+		for (String setting : settings) {
+			int equals = setting.indexOf('=');
+			properties.put(setting.substring(0, equals), setting.substring(equals + 1));
+		}
+		return properties;
+	}
+
 }

@@ -83,17 +83,10 @@ class ReplicaSelectionIT {
 	}
 
 	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, String... more) {
-		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
-		properties.put("rwsplit.monitor.max-lag", "30s");
-		properties.put("rwsplit.monitor.interval", "300ms");
-		properties.put("rwsplit.monitor.check-timeout", "250ms");
+		Map<String, Object> properties = ItProperties.fastMonitor(cluster, more);
 		// The rwsplit endpoint exists once exposed; JMX suffices in an application without a web server.
-		properties.put("spring.jmx.enabled", "true");
-		properties.put("management.endpoints.jmx.exposure.include", "rwsplit");
-		for (String setting : more) {
-			int equals = setting.indexOf('=');
-			properties.put(setting.substring(0, equals), setting.substring(equals + 1));
-		}
+		properties.putIfAbsent("spring.jmx.enabled", "true");
+		properties.putIfAbsent("management.endpoints.jmx.exposure.include", "rwsplit");
 		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run();
 	}
 

@@ -66,15 +66,8 @@ class RoutingCombinationsIT {
 	}
 
 	static ConfigurableApplicationContext start(MySqlReplicationCluster cluster, String... more) {
-		Map<String, Object> properties = ItProperties.jdbcOnly(cluster);
-		properties.put("rwsplit.monitor.max-lag", "30s");
-		properties.put("rwsplit.monitor.interval", "300ms");
-		properties.put("rwsplit.monitor.check-timeout", "250ms");
-		properties.put("rwsplit.consistency.mode", "gtid");
-		for (String setting : more) {
-			int equals = setting.indexOf('=');
-			properties.put(setting.substring(0, equals), setting.substring(equals + 1));
-		}
+		Map<String, Object> properties = ItProperties.fastMonitor(cluster, more);
+		properties.putIfAbsent("rwsplit.consistency.mode", "gtid");
 		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(properties).run();
 	}
 
