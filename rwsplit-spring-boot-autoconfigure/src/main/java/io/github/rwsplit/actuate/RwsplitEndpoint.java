@@ -73,22 +73,22 @@ public class RwsplitEndpoint {
 		for (ReplicaNode replica : this.router.getReplicas()) {
 			nodes.add(replica(replica, snapshot));
 		}
-		ConsistencyTracker tracker = this.router.getConsistencyTracker();
-		var consistency = this.router.getConsistency();
-		var fallback = this.router.getFallback();
+		ConsistencyTracker tracker = this.router.view().consistencyTracker();
+		var consistency = this.router.view().consistency();
+		var fallback = this.router.view().fallback();
 		return new RwsplitDescriptor(nodes,
 				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.pinDuration().toMillis(),
 						consistency.waitTimeout().toMillis(), tracker.caughtUp.sum(), tracker.waited.sum(),
 						tracker.waitTimedOut.sum(), tracker.primary.sum(), tracker.pinned.sum(), tracker.commitsCaptured.sum()),
 				new FallbackDescriptor(lower(fallback.policy().name()), fallback.waitTimeout().toMillis(),
 						(fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? null : fallback.maxPrimaryReads(),
-						this.router.getPrimaryFallbackReads()),
+						this.router.view().primaryFallbackReads()),
 				(snapshot != null) ? lower(snapshot.lagSource().name()) : "off", balancing(), writeBarrier());
 	}
 
 	private BalancingDescriptor balancing() {
-		BalancingCounts counts = this.router.getBalancingCounts();
-		return new BalancingDescriptor(this.router.isStickyReplicas(), this.router.getSlowStart().toMillis(),
+		BalancingCounts counts = this.router.view().balancingCounts();
+		return new BalancingDescriptor(this.router.view().stickyReplicas(), this.router.view().slowStart().toMillis(),
 				counts.stickyHits.sum(), counts.stickyAssigned.sum(), counts.stickyMoved.sum(), counts.stickyPrimary.sum(),
 				counts.slowStartDeferred.sum());
 	}
@@ -145,7 +145,7 @@ public class RwsplitEndpoint {
 		String name = this.router.getTopology().primary();
 		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
 		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
-				null, null, null, null, null, url(name), pool(name), this.router.getRouteCounts().routes(name));
+				null, null, null, null, null, url(name), pool(name), this.router.view().routeCounts().routes(name));
 	}
 
 	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
@@ -155,10 +155,10 @@ public class RwsplitEndpoint {
 		Instant lastCheck = (health != null) ? health.lastCheck() : null;
 		long responseNanos = replica.responseTime().averageNanos(System.nanoTime());
 		Double responseMillis = (responseNanos < 0) ? null : responseNanos / 1e6;
-		double share = this.router.slowStartShare(replica.name());
+		double share = this.router.view().slowStartShare(replica.name());
 		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
 				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
-				url(replica.name()), pool(replica.name()), this.router.getRouteCounts().routes(replica.name()));
+				url(replica.name()), pool(replica.name()), this.router.view().routeCounts().routes(replica.name()));
 	}
 
 	private String url(String node) {

@@ -30,7 +30,7 @@ public class AutocommitReadsActivator implements ApplicationListener<ContextRefr
 
 	@Override
 	public void onApplicationEvent(ContextRefreshedEvent event) {
-		this.router.setAutocommitReads(this.autocommitReads, this.router.getClassifier());
+		this.router.setAutocommitReads(this.autocommitReads, this.router.view().classifier());
 	}
 
 }

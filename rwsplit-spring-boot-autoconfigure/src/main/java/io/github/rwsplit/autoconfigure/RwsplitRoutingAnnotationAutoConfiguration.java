@@ -60,7 +60,7 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 		ReadWriteRoutingDataSource router = RouterLookup.router(dataSources);
 		Map<String, Integer> groupSizes = new HashMap<>();
 		router.getReplicas().forEach((replica) -> groupSizes.merge(replica.group(), 1, Integer::sum));
-		return new RoutingAnnotationVerifier(beanFactory, router.getConfiguredGroups(),
+		return new RoutingAnnotationVerifier(beanFactory, router.view().configuredGroups(),
 				writeBarrier.getIfAvailable() != null, groupSizes, router.getTopology().defaultGroup());
 	}
 

@@ -76,11 +76,11 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 					+ lower(barrier.getOnTimeout()) + ")" : "off")
 			.append('\n');
 		text.append("  read-your-writes: ")
-			.append(lower(router.getConsistency().mode()))
+			.append(lower(router.view().consistency().mode()))
 			.append(" (wait up to ")
-			.append(router.getConsistency().waitTimeout().toMillis())
+			.append(router.view().consistency().waitTimeout().toMillis())
 			.append(" ms, pin ")
-			.append(router.getConsistency().pinDuration().toMillis())
+			.append(router.view().consistency().pinDuration().toMillis())
 			.append(" ms)\n");
 		ReplicaLagMonitor lagMonitor = this.monitor.getIfAvailable();
 		if (lagMonitor != null) {
@@ -100,7 +100,7 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 		else {
 			text.append("  lag monitor: off\n");
 		}
-		var fallback = router.getFallback();
+		var fallback = router.view().fallback();
 		text.append("  fallback: ")
 			.append(lower(fallback.policy()))
 			.append((fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? ""

@@ -128,7 +128,7 @@ public class RwsplitMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		RouteCounts counts = this.router.getRouteCounts();
+		RouteCounts counts = this.router.view().routeCounts();
 		String primary = this.router.getTopology().primary();
 		bindRoutes(registry, counts, primary, "primary");
 		for (ReplicaNode replica : this.router.getReplicas()) {
@@ -188,12 +188,12 @@ public class RwsplitMetrics implements MeterBinder {
 				.baseUnit("seconds")
 				.tag("replica", name)
 				.register(registry);
-			Gauge.builder(REPLICA_SLOW_START_SHARE, routing, (r) -> r.slowStartShare(name))
+			Gauge.builder(REPLICA_SLOW_START_SHARE, routing, (r) -> r.view().slowStartShare(name))
 				.description("Share of its full portion of new reads the replica gets now; below 1 while it ramps up")
 				.tag("replica", name)
 				.register(registry);
 		}
-		BalancingCounts balancing = routing.getBalancingCounts();
+		BalancingCounts balancing = routing.view().balancingCounts();
 		stickyCounter(registry, "hit", balancing.stickyHits);
 		stickyCounter(registry, "assigned", balancing.stickyAssigned);
 		stickyCounter(registry, "moved", balancing.stickyMoved);

@@ -607,7 +607,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	/** Publishes the current knowledge to the router and to {@link #snapshot()}. */
 	private synchronized void publish() {
 		long now = System.nanoTime();
-		long slowStart = this.router.getSlowStart().toNanos();
+		long slowStart = this.router.view().slowStart().toNanos();
 		List<ReplicaNode> inRotation = new ArrayList<>();
 		List<RoutingTopology.Exclusion> exclusions = new ArrayList<>();
 		for (ReplicaNode replica : this.router.getReplicas()) {

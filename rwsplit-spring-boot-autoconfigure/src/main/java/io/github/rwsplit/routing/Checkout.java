@@ -56,12 +56,12 @@ final class Checkout {
 			Plan plan = this.planner.plan(intent, topology, settings, ConsistencyContext.currentToken(),
 					state.memo.of(this.router), attempt, System.currentTimeMillis());
 			if (plan instanceof Plan.AwaitReplica await) {
-				this.router.awaitTopology(intent, await.timeoutNanos());
+				this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos());
 				attempt = attempt.afterWaitingForReplica();
 				continue;
 			}
 			if (plan instanceof Plan.AwaitPrimaryPosition await) {
-				boolean newer = this.router.awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos());
+				boolean newer = this.router.topologyHolder().awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos());
 				attempt = attempt.verifiedSince(await.sinceMillis(), newer);
 				continue;
 			}
@@ -76,10 +76,10 @@ final class Checkout {
 					if (++failedCheckouts > settings.checkoutRetries()) {
 						// Replicas qualified, but none gave a connection.
 						remember(state, intent, topology, plan, toReplica.node().name(), toReplica.reason());
-						this.router.getRouteCounts().fellBack(FallbackCause.FAILED);
+						this.router.counts().fellBack(FallbackCause.FAILED);
 						throw failure;
 					}
-					this.router.getRouteCounts().retriedCheckout();
+					this.router.counts().retriedCheckout();
 					attempt = attempt.excluding(toReplica.node().name());
 					continue;
 				}
@@ -107,7 +107,7 @@ final class Checkout {
 				message = RoutingMessages.primaryDown(topology);
 			}
 			else {
-				this.router.getRouteCounts().fellBack(FallbackCause.FAILED);
+				this.router.counts().fellBack(FallbackCause.FAILED);
 				message = RoutingMessages.noReplica(intent, topology, settings, this.router.getReplicas(),
 						refuse.tokenCaused());
 			}
@@ -132,7 +132,7 @@ final class Checkout {
 			}
 		}
 		catch (PrimaryReadGuard.CapReached ex) {
-			this.router.getRouteCounts().fellBack(FallbackCause.GUARD_TRIPPED);
+			this.router.counts().fellBack(FallbackCause.GUARD_TRIPPED);
 			if (failure != null) {
 				ex.addSuppressed(failure);
 			}
@@ -188,7 +188,7 @@ final class Checkout {
 					state.memo = state.memo.caughtUp(this.router);
 				}
 				else {
-					this.router.getConsistencyTracker().waited.increment();
+					this.router.tracker().waited.increment();
 					this.router.waitRecorder().waited(System.nanoTime() - started, true);
 				}
 				return true;
@@ -213,7 +213,7 @@ final class Checkout {
 			state.memo = state.memo.catchUpFailed(target, topology, this.router);
 		}
 		else {
-			this.router.getConsistencyTracker().waitTimedOut.increment();
+			this.router.tracker().waitTimedOut.increment();
 			this.router.waitRecorder().waited(elapsedNanos, false);
 			state.memo = state.memo.waitFailed(target, topology, this.router);
 		}
@@ -244,8 +244,8 @@ final class Checkout {
 			RoutingContext.State state) {
 		String node = plan.node().name();
 		remember(state, intent, topology, plan, node, plan.reason());
-		this.router.getRouteCounts().routed(node, plan.reason());
-		BalancingCounts balancing = this.router.getBalancingCounts();
+		this.router.counts().routed(node, plan.reason());
+		BalancingCounts balancing = this.router.balancing();
 		switch (plan.sticky()) {
 			case ASSIGN -> {
 				balancing.stickyAssigned.increment();
@@ -262,7 +262,7 @@ final class Checkout {
 		if (plan.slowStartDeferred()) {
 			balancing.slowStartDeferred.increment();
 		}
-		ConsistencyTracker tracker = this.router.getConsistencyTracker();
+		ConsistencyTracker tracker = this.router.tracker();
 		if (plan.reason() == RouteReason.GTID_CAUGHT_UP) {
 			tracker.caughtUp.increment();
 		}
@@ -273,11 +273,11 @@ final class Checkout {
 
 	/** Side effects of a primary plan that succeeded. */
 	private void recordPrimary(Plan.ToPrimary plan, RouteIntent intent, RoutingSettings settings, boolean afterWait) {
-		this.router.getRouteCounts().routed(this.router.getTopology().primary(), plan.reason());
+		this.router.counts().routed(this.router.getTopology().primary(), plan.reason());
 		if (plan.cause() != null) {
-			this.router.getRouteCounts().fellBack(plan.cause());
+			this.router.counts().fellBack(plan.cause());
 		}
-		ConsistencyTracker tracker = this.router.getConsistencyTracker();
+		ConsistencyTracker tracker = this.router.tracker();
 		if (plan.reason() == RouteReason.PINNED) {
 			tracker.pinned.increment();
 		}
@@ -285,7 +285,7 @@ final class Checkout {
 			tracker.primary.increment();
 		}
 		if (plan.sticky() == Plan.StickyUpdate.PRIMARY) {
-			this.router.getBalancingCounts().stickyPrimary.increment();
+			this.router.balancing().stickyPrimary.increment();
 			ConsistencyContext.readFromPrimary();
 		}
 		if (intent.route() == Route.PRIMARY && !intent.inTransaction()

@@ -10,12 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -64,11 +59,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private final PrimaryReadGuard guard;
 
-	private final ReentrantLock topologyLock = new ReentrantLock();
-
-	private final Condition topologyChanged = this.topologyLock.newCondition();
-
-	private volatile RoutingTopology topology;
+	private final TopologyHolder topology;
 
 	private volatile RoutingSettings settings;
 
@@ -87,6 +78,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	private final ReplicaPlanner planner;
 
 	private final Checkout checkout;
+
+	private final RouterView view = new RouterView(this);
 
 	private final String id;
 
@@ -135,7 +128,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		this.tracker = ConsistencyTracker.of(id);
 		this.tracker.setRecordsSessions(false);
 		this.settings = RoutingSettings.defaults(Objects.requireNonNull(selector, "selector"));
-		this.topology = Objects.requireNonNull(topology, "topology");
 		this.replicas = List.copyOf(replicas);
 		this.primaryDataSource = Objects.requireNonNull(primaryDataSource, "primaryDataSource");
 		Map<Object, Object> targets = new LinkedHashMap<>();
@@ -147,6 +139,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		setLenientFallback(false);
 		afterPropertiesSet();
 		this.targets = new HashMap<>(getResolvedDataSources());
+		this.topology = new TopologyHolder(topology, this.targets.keySet());
 		this.guard = new PrimaryReadGuard(primaryDataSource);
 		List<String> nodes = new ArrayList<>();
 		nodes.add(primary);
@@ -163,7 +156,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 */
 	@Override
 	protected Object determineCurrentLookupKey() {
-		RoutingTopology current = this.topology;
+		RoutingTopology current = this.topology.get();
 		Plan plan = this.planner.plan(IntentResolver.resolve(RoutingContext.state()), current, this.settings,
 				ConsistencyContext.currentToken(), RoutingContext.state().memo.of(this), ReplicaPlanner.Attempt.FIRST,
 				System.currentTimeMillis());
@@ -256,15 +249,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		update((current) -> current.withAutocommitReads(autocommitReads, classifier));
 	}
 
-	/** @return where statements outside transactions go by default */
-	public Route getAutocommitReads() {
-		return this.settings.autocommitReads();
-	}
 
-	/** @return the statement classifier, or {@code null} when statements are not classified */
-	public SqlClassifier getClassifier() {
-		return this.settings.classifier();
-	}
 
 	/**
 	 * Publishes a new snapshot; connections routed afterwards use it. Wakes reads waiting for a
@@ -273,61 +258,16 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @throws IllegalArgumentException when it names a node this router does not have
 	 */
 	public void setTopology(RoutingTopology topology) {
-		Objects.requireNonNull(topology, "topology");
-		if (!this.targets.containsKey(topology.primary())) {
-			throw new IllegalArgumentException("Unknown primary '" + topology.primary() + "'; nodes are " + this.targets.keySet());
-		}
-		for (ReplicaNode replica : topology.replicas()) {
-			if (!this.targets.containsKey(replica.name())) {
-				throw new IllegalArgumentException("Unknown replica '" + replica.name() + "'; nodes are " + this.targets.keySet());
-			}
-		}
-		this.topologyLock.lock();
-		try {
-			this.topology = topology;
-			this.topologyChanged.signalAll();
-		}
-		finally {
-			this.topologyLock.unlock();
-		}
+		this.topology.set(topology);
 	}
 
-	/** Waits until a replica of the intent's group qualifies, or the timeout passes. */
-	void awaitTopology(RouteIntent intent, long timeoutNanos) {
-		awaitTopology(timeoutNanos, () -> !LagBudgetFilter
-			.apply(this.topology.replicas(intent.group()), intent.maxLagNanos())
-			.isEmpty());
-	}
-
-	/** @return whether the monitor published a primary position read after {@code sinceMillis} in time */
-	boolean awaitPrimaryPosition(long sinceMillis, long timeoutNanos) {
-		return awaitTopology(timeoutNanos, () -> this.topology.primaryMeasuredAtMillis() > sinceMillis);
-	}
-
-	private boolean awaitTopology(long timeoutNanos, java.util.function.BooleanSupplier done) {
-		long left = timeoutNanos;
-		this.topologyLock.lock();
-		try {
-			while (!done.getAsBoolean()) {
-				if (left <= 0) {
-					return false;
-				}
-				left = this.topologyChanged.awaitNanos(left);
-			}
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-		finally {
-			this.topologyLock.unlock();
-		}
+	TopologyHolder topologyHolder() {
+		return this.topology;
 	}
 
 	/** @return the snapshot reads use now */
 	public RoutingTopology getTopology() {
-		return this.topology;
+		return this.topology.get();
 	}
 
 	/** @return every configured replica, in rotation or not, without lag */
@@ -335,12 +275,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		return this.replicas;
 	}
 
-	/** @return the groups of the configured replicas */
-	public Set<String> getConfiguredGroups() {
-		Set<String> groups = new TreeSet<>();
-		this.replicas.forEach((replica) -> groups.add(replica.group()));
-		return groups;
-	}
 
 	/** @param fallback what reads do when no replica qualifies */
 	public void setFallback(ReplicaFallback fallback) {
@@ -348,10 +282,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		update((current) -> current.withFallback(fallback));
 	}
 
-	/** @return what reads do when no replica qualifies */
-	public ReplicaFallback getFallback() {
-		return this.settings.fallback();
-	}
 
 	/**
 	 * Sets who is told when a node's pool refuses a connection, or a replica connection is lost
@@ -390,10 +320,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		this.tracker.setRecordsSessions(consistency.mode() != ConsistencyMode.EVENTUAL);
 	}
 
-	/** @return how reads see their session's writes */
-	public ConsistencySettings getConsistency() {
-		return this.settings.consistency();
-	}
 
 	/**
 	 * Keeps each session's reads on the replica it first read from while that replica qualifies;
@@ -404,10 +330,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		update((current) -> current.withSticky(sticky));
 	}
 
-	/** @return whether each session's reads stay on one replica */
-	public boolean isStickyReplicas() {
-		return this.settings.sticky();
-	}
 
 	/**
 	 * Sets how long a replica entering rotation takes to reach its full share of new reads.
@@ -420,33 +342,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		update((current) -> current.withSlowStartNanos(window.toNanos()));
 	}
 
-	/** @return how long a replica entering rotation takes to reach its full share of new reads */
-	public Duration getSlowStart() {
-		return Duration.ofNanos(this.settings.slowStartNanos());
-	}
 
-	/**
-	 * The share of reads a replica gets now relative to its full share, under slow start.
-	 * @param replica a replica in rotation
-	 * @return between 0 and 1; 1 when it is not ramping
-	 */
-	public double slowStartShare(ReplicaNode replica) {
-		return SlowStartSelector.share(replica, this.settings.slowStartNanos());
-	}
 
-	/**
-	 * The share of reads a replica gets now relative to its full share.
-	 * @param replica a replica's name
-	 * @return between 0 and 1; 1 when it is not ramping, 0 when it is out of rotation
-	 */
-	public double slowStartShare(String replica) {
-		for (ReplicaNode node : this.topology.replicas()) {
-			if (node.name().equals(replica)) {
-				return slowStartShare(node);
-			}
-		}
-		return 0;
-	}
 
 	/**
 	 * @return the caps on rwsplit's own concurrent waits per replica (read-your-writes, sticky
@@ -457,30 +354,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		return this.waitPermits;
 	}
 
-	/** @return how sticky replicas and slow start shaped reads */
-	public BalancingCounts getBalancingCounts() {
-		return this.balancing;
-	}
 
-	/** @return connections handed out per node and reason, and fallbacks per cause */
-	public RouteCounts getRouteCounts() {
-		return this.counts;
-	}
 
 	/** @param recorder told how long each read-your-writes wait took */
 	public void setConsistencyWaitRecorder(ConsistencyWaitRecorder recorder) {
 		this.waitRecorder = Objects.requireNonNull(recorder, "recorder");
 	}
 
-	/** @return how reads with something to see were served */
-	public ConsistencyTracker getConsistencyTracker() {
-		return this.tracker;
-	}
 
-	/** @return the number of reads running on the primary now because no replica qualified */
-	public int getPrimaryFallbackReads() {
-		return this.guard.inFlight();
-	}
 
 	/**
 	 * The node the current thread's last connection was routed to, and why. Meant for error
@@ -508,8 +389,29 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		return (plan != null) ? plan.toString() : null;
 	}
 
+	/** @return a read-only view of this router, for metrics, the endpoint and reports */
+	public RouterView view() {
+		return this.view;
+	}
+
 	RoutingSettings settings() {
 		return this.settings;
+	}
+
+	RouteCounts counts() {
+		return this.counts;
+	}
+
+	BalancingCounts balancing() {
+		return this.balancing;
+	}
+
+	ConsistencyTracker tracker() {
+		return this.tracker;
+	}
+
+	DataSource pool(String node) {
+		return this.targets.get(node);
 	}
 
 	private void update(java.util.function.UnaryOperator<RoutingSettings> change) {

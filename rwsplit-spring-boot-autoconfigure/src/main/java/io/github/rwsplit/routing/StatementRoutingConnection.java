@@ -206,7 +206,7 @@ final class StatementRoutingConnection implements InvocationHandler {
 
 	/** Pin mode learns of writes by their time; a GTID mode from the commit itself. */
 	private void recordWrite() {
-		if (this.router.getConsistency().mode() == ConsistencyMode.PIN) {
+		if (this.router.view().consistency().mode() == ConsistencyMode.PIN) {
 			ConsistencyContext.recordWrite();
 		}
 	}

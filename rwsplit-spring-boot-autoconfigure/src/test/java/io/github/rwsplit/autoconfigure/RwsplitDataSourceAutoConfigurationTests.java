@@ -145,7 +145,7 @@ class RwsplitDataSourceAutoConfigurationTests {
 			org.springframework.boot.test.system.CapturedOutput output) {
 		withCluster().run((context) -> {
 			var router = context.getBean(RwsplitDataSource.class).getRouter();
-			assertThat(router.getConsistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.PIN);
+			assertThat(router.view().consistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.PIN);
 			assertThat(output).contains("could not ask the primary whether it has GTIDs; read-your-writes uses pin mode");
 			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
 			assertThat(primary.getDataSourceProperties()).containsEntry("trackSessionState", "true")
@@ -155,7 +155,7 @@ class RwsplitDataSourceAutoConfigurationTests {
 		});
 		withCluster("rwsplit.consistency.mode=eventual").run((context) -> {
 			var router = context.getBean(RwsplitDataSource.class).getRouter();
-			assertThat(router.getConsistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.EVENTUAL);
+			assertThat(router.view().consistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.EVENTUAL);
 			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
 			// Write barriers need each commit's GTID whatever the read-your-writes mode.
 			assertThat(primary.getDataSourceProperties()).containsEntry("trackSessionState", "true");

@@ -46,7 +46,7 @@ class RwsplitMonitorAutoConfigurationTests {
 	@Test
 	void fallbackDefaultsToAGuardedPrimary() {
 		this.runner.withPropertyValues("rwsplit.pool.maximum-pool-size=20").run((context) -> {
-			ReplicaFallback fallback = context.getBean(RwsplitDataSource.class).getRouter().getFallback();
+			ReplicaFallback fallback = context.getBean(RwsplitDataSource.class).getRouter().view().fallback();
 			assertThat(fallback.policy()).isEqualTo(ReplicaFallback.Policy.PRIMARY);
 			assertThat(fallback.maxPrimaryReads()).isEqualTo(10);
 		});

@@ -85,7 +85,7 @@ class BalancingRoutingTests {
 		Map<String, Double> shares = shares();
 		assertThat(shares.get("replica-3")).isCloseTo(0.25 / 3, within(0.02));
 		assertThat(shares.get("replica-1")).isCloseTo((1 - 0.25 / 3) / 2, within(0.02));
-		assertThat(this.router.slowStartShare(this.router.getTopology().replicas().get(2))).isCloseTo(0.25,
+		assertThat(this.router.view().slowStartShare(this.router.getTopology().replicas().get(2))).isCloseTo(0.25,
 				within(0.01));
 		// Three quarters of the way.
 		topology(List.of(this.one, this.two, this.three.withSlowStart(System.nanoTime() - window.toNanos() * 3 / 4)));
@@ -93,7 +93,7 @@ class BalancingRoutingTests {
 		// Past the window: a full share.
 		topology(List.of(this.one, this.two, this.three.withSlowStart(System.nanoTime() - window.toNanos())));
 		assertThat(shares().get("replica-3")).isCloseTo(1 / 3.0, within(0.02));
-		assertThat(this.router.getBalancingCounts().slowStartDeferred.sum()).isPositive();
+		assertThat(this.router.view().balancingCounts().slowStartDeferred.sum()).isPositive();
 	}
 
 	@Test
@@ -120,7 +120,7 @@ class BalancingRoutingTests {
 			}
 		}
 		assertThat(firstReplicas).containsExactlyInAnyOrder("replica-1", "replica-2", "replica-3");
-		BalancingCounts counts = this.router.getBalancingCounts();
+		BalancingCounts counts = this.router.view().balancingCounts();
 		assertThat(counts.stickyAssigned.sum()).isEqualTo(3);
 		assertThat(counts.stickyHits.sum()).isEqualTo(60);
 	}
@@ -149,8 +149,8 @@ class BalancingRoutingTests {
 		primary.executed.set(120);
 		router.setTopology(new RoutingTopology("primary", "default", List.of(one.withLag(0), two.withLag(0))));
 		assertThat(read(router)).isEqualTo("primary");
-		assertThat(router.getBalancingCounts().stickyPrimary.sum()).isEqualTo(2);
-		assertThat(router.getRouteCounts().fallback(RouteCounts.FallbackCause.CONSISTENCY).sum()).isEqualTo(2);
+		assertThat(router.view().balancingCounts().stickyPrimary.sum()).isEqualTo(2);
+		assertThat(router.view().routeCounts().fallback(RouteCounts.FallbackCause.CONSISTENCY).sum()).isEqualTo(2);
 
 		// replica-2 catches up with the primary: the session moves there (least lag chosen) and stays.
 		behind.executed.set(120);
@@ -161,8 +161,8 @@ class BalancingRoutingTests {
 		}
 		assertThat(ConsistencyContext.currentToken().replica()).isEqualTo("replica-2");
 		assertThat(ConsistencyContext.currentToken().observedMillis()).isZero();
-		assertThat(router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
-		assertThat(router.getBalancingCounts().stickyHits.sum()).isEqualTo(5);
+		assertThat(router.view().balancingCounts().stickyMoved.sum()).isEqualTo(1);
+		assertThat(router.view().balancingCounts().stickyHits.sum()).isEqualTo(5);
 	}
 
 	@Test

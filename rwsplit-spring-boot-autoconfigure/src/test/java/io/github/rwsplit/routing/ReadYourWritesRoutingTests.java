@@ -65,7 +65,7 @@ class ReadYourWritesRoutingTests {
 		this.router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
 				Duration.ofSeconds(1), Duration.ZERO));
 		this.session = ConsistencyContext.open(ConsistencyToken.of(GtidSet.parse(UUID + ":1-10"), 0), null);
-		RouteCounts counts = this.router.getRouteCounts();
+		RouteCounts counts = this.router.view().routeCounts();
 
 		// The replica has 1-5 of 1-10: the read waits on it, the wait fails, the primary serves it.
 		assertThat(read()).isEqualTo("primary");
@@ -116,7 +116,7 @@ class ReadYourWritesRoutingTests {
 				new StubDataSource("primary", null), List.of(this.node, refusing),
 				new RoutingTopology("primary", "default", List.of(this.node.withLag(0), refusing.withLag(0))),
 				new RoundRobinReplicaSelector());
-		RouteCounts counts = twoReplicas.getRouteCounts();
+		RouteCounts counts = twoReplicas.view().routeCounts();
 		for (int i = 0; i < 4; i++) {
 			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
 					Connection connection = twoReplicas.getConnection()) {

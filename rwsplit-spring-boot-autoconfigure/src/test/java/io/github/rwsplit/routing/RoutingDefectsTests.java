@@ -84,8 +84,8 @@ class RoutingDefectsTests {
 		for (int i = 0; i < 5; i++) {
 			assertThat(read()).isEqualTo("replica-2");
 		}
-		assertThat(this.router.getRouteCounts().checkoutRetries().sum()).isEqualTo(5);
-		assertThat(this.router.getRouteCounts().fallback(RouteCounts.FallbackCause.FAILED).sum()).isZero();
+		assertThat(this.router.view().routeCounts().checkoutRetries().sum()).isEqualTo(5);
+		assertThat(this.router.view().routeCounts().fallback(RouteCounts.FallbackCause.FAILED).sum()).isZero();
 	}
 
 	@Test
@@ -96,7 +96,7 @@ class RoutingDefectsTests {
 
 		assertThat(read()).isEqualTo("replica-2");
 		assertThat(ConsistencyContext.currentToken().replica()).isEqualTo("replica-2");
-		assertThat(this.router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
+		assertThat(this.router.view().balancingCounts().stickyMoved.sum()).isEqualTo(1);
 		// Moving caught replica-2 up with the primary first, as any move does.
 		assertThat(this.second.waits.get()).isEqualTo(1);
 	}
@@ -181,7 +181,7 @@ class RoutingDefectsTests {
 		assertThat(read()).isEqualTo("replica-1");
 		assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
 		assertThat(this.primary.checkouts.get()).isZero();
-		assertThat(this.router.getConsistencyTracker().unexecutedIgnored.sum()).isEqualTo(1);
+		assertThat(this.router.view().consistencyTracker().unexecutedIgnored.sum()).isEqualTo(1);
 	}
 
 	@Test
@@ -196,7 +196,7 @@ class RoutingDefectsTests {
 			// The primary commits 101 and the replicas apply it; the monitor then publishes both.
 			Future<?> tick = monitor.submit(() -> {
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-				while (this.router.getRouteCounts().route("replica-1", RouteReason.GTID_CAUGHT_UP).sum() == 0
+				while (this.router.view().routeCounts().route("replica-1", RouteReason.GTID_CAUGHT_UP).sum() == 0
 						&& System.nanoTime() < deadline) {
 					this.first.executed.set(101);
 					this.router.setTopology(new RoutingTopology("primary", null, "default",
@@ -211,7 +211,7 @@ class RoutingDefectsTests {
 		finally {
 			monitor.shutdownNow();
 		}
-		assertThat(this.router.getConsistencyTracker().unexecutedIgnored.sum()).isZero();
+		assertThat(this.router.view().consistencyTracker().unexecutedIgnored.sum()).isZero();
 		assertThat(this.primary.checkouts.get()).isZero();
 	}
 
@@ -241,7 +241,7 @@ class RoutingDefectsTests {
 		}
 		assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
 		assertThat(this.primary.checkouts.get()).isZero();
-		assertThat(this.router.getConsistencyTracker().unexecutedIgnored.sum()).isEqualTo(100);
+		assertThat(this.router.view().consistencyTracker().unexecutedIgnored.sum()).isEqualTo(100);
 	}
 
 	@Test

@@ -69,7 +69,7 @@ class StatementRoutingConnectionTests {
 				"primary: execute (prepared) SELECT * FROM t WHERE id = ?");
 		// The read after the write went to the primary; both node connections were closed.
 		assertThat(this.log).contains("replica-1: close connection", "primary: close connection");
-		RouteCounts counts = this.router.getRouteCounts();
+		RouteCounts counts = this.router.view().routeCounts();
 		assertThat(counts.route("replica-1", RouteReason.STATEMENT_READ).sum()).isEqualTo(1);
 		assertThat(counts.route("primary", RouteReason.STATEMENT_WRITE).sum()).isEqualTo(1);
 	}
@@ -82,7 +82,7 @@ class StatementRoutingConnectionTests {
 			assertThat(connection.getCatalog()).isEqualTo("primary");
 		}
 		assertThat(executed()).containsExactly("primary: execute SET @x = 1", "primary: executeQuery SELECT 1");
-		assertThat(this.router.getRouteCounts().route("primary", RouteReason.SESSION_STATE).sum()).isEqualTo(1);
+		assertThat(this.router.view().routeCounts().route("primary", RouteReason.SESSION_STATE).sum()).isEqualTo(1);
 	}
 
 	@Test
@@ -149,7 +149,7 @@ class StatementRoutingConnectionTests {
 		try (RoutingContext.AutocommitReadsScope off = RoutingContext.autocommitReads(Route.PRIMARY);
 				Connection connection = this.router.getConnection()) {
 			assertThat(connection.getCatalog()).isEqualTo("primary");
-			assertThat(this.router.getRouteCounts().route("primary", RouteReason.DEFAULT).sum()).isEqualTo(1);
+			assertThat(this.router.view().routeCounts().route("primary", RouteReason.DEFAULT).sum()).isEqualTo(1);
 		}
 	}
 

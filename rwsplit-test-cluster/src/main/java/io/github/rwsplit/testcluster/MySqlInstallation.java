@@ -196,11 +196,17 @@ final class MySqlInstallation {
 		return command;
 	}
 
-	/** A new, empty directory for a cluster's data that mysqld can reach. */
+	/**
+	 * A new, empty directory for a cluster's data that mysqld can reach. Its name carries
+	 * {@code RWSPLIT_CLUSTER_TAG} when set, so that a run (CI's, say) can find and clean up its own
+	 * servers without touching another run's on the same machine.
+	 */
 	Path createClusterDirectory() throws IOException {
 		Path parent = (this.chroot != null) ? this.chroot.resolve("tmp") : Path.of(System.getProperty("java.io.tmpdir"));
 		Files.createDirectories(parent);
-		return Files.createTempDirectory(parent, "rwsplit-cluster-");
+		String tag = System.getenv("RWSPLIT_CLUSTER_TAG");
+		boolean tagged = tag != null && tag.matches("[A-Za-z0-9_.-]{1,40}");
+		return Files.createTempDirectory(parent, tagged ? "rwsplit-cluster-" + tag + "-" : "rwsplit-cluster-");
 	}
 
 	/** A host path as mysqld sees it (inside the chroot, if there is one). */

@@ -168,13 +168,13 @@ class ReplicaSelectionIT {
 				.filter((r) -> r.name().equals("replica-1"))
 				.findFirst()
 				.orElseThrow();
-			assertThat(router.slowStartShare(returned)).isBetween(0.0, 0.2);
+			assertThat(router.view().slowStartShare(returned)).isBetween(0.0, 0.2);
 			Map<Long, Integer> servers = lookups(app.getBean(Reads.class), 400);
 			System.out.printf("rwsplit-measure slow-start first-seconds=%s%n", servers);
 			// Round-robin would give it half; ramping, it gets a small fraction of that.
 			assertThat(servers.getOrDefault(REPLICA_1, 0)).isLessThan(60);
 			assertThat(servers.getOrDefault(REPLICA_2, 0)).isGreaterThan(340);
-			assertThat(router.getBalancingCounts().slowStartDeferred.sum()).isPositive();
+			assertThat(router.view().balancingCounts().slowStartDeferred.sum()).isPositive();
 		}
 	}
 

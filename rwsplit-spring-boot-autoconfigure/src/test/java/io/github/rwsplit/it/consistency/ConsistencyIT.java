@@ -267,7 +267,7 @@ class ConsistencyIT {
 	}
 
 	private static ConsistencyTracker tracker(ConfigurableApplicationContext app) {
-		return app.getBean(RwsplitDataSource.class).getRouter().getConsistencyTracker();
+		return app.getBean(RwsplitDataSource.class).getRouter().view().consistencyTracker();
 	}
 
 	private static int port(ConfigurableApplicationContext context) {

@@ -166,7 +166,7 @@ class LagMonitorIT {
 					List<Future<Long>> held = List.of(holders.submit(() -> app.probe.slowRead(release)),
 							holders.submit(() -> app.probe.slowRead(release)));
 					await("two fallback reads hold the primary").atMost(Duration.ofSeconds(5))
-						.until(() -> app.dataSource.getRouter().getPrimaryFallbackReads() == 2);
+						.until(() -> app.dataSource.getRouter().view().primaryFallbackReads() == 2);
 					assertThatExceptionOfType(Exception.class).isThrownBy(app.probe::readOnly)
 						.satisfies((ex) -> assertThat(rootMessage(ex)).contains("rwsplit.fallback.max-primary-reads")
 							.contains("replica-1: LAGGING"));

@@ -80,7 +80,7 @@ class RoutingCombinationsIT {
 			MySqlReplicationCluster cluster) throws Exception {
 		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.fallback.max-primary-reads=4")) {
 			Notes notes = app.getBean(Notes.class);
-			ConsistencyTracker tracker = router(app).getConsistencyTracker();
+			ConsistencyTracker tracker = router(app).view().consistencyTracker();
 			notes.insert("before");
 			ConsistencyContext.clear();
 			String primaryUuid = cluster.gtidExecuted("primary").split(":")[0];
@@ -110,7 +110,7 @@ class RoutingCombinationsIT {
 				assertThat(tracker.waitTimedOut.sum() - inVainBefore).as(counts).isZero();
 				assertThat(tracker.primary.sum() - toPrimaryBefore).as(counts).isZero();
 				assertThat(tracker.unexecutedIgnored.sum()).isEqualTo(100);
-				assertThat(router.getPrimaryFallbackReads()).isZero();
+				assertThat(router.view().primaryFallbackReads()).isZero();
 
 				// Again, with sessions writing and reading their own rows among them: none is refused.
 				List<Future<long[]>> forgedAgain = forgedReads(requests, notes, forged);
@@ -187,8 +187,8 @@ class RoutingCombinationsIT {
 					}
 				}
 			}
-			assertThat(router.getBalancingCounts().stickyMoved.sum()).isEqualTo(1);
-			assertThat(router.getRouteCounts().checkoutRetries().sum()).isEqualTo(1);
+			assertThat(router.view().balancingCounts().stickyMoved.sum()).isEqualTo(1);
+			assertThat(router.view().routeCounts().checkoutRetries().sum()).isEqualTo(1);
 		}
 	}
 

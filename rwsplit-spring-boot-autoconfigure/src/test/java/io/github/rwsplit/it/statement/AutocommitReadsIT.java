@@ -116,7 +116,7 @@ class AutocommitReadsIT {
 			assertThat(jdbc.queryForObject("SELECT @@server_id FROM notes LIMIT 1 FOR UPDATE", Long.class)).isEqualTo(PRIMARY);
 			assertThat(jdbc.queryForObject("SELECT @@server_id + 0 * CONNECTION_ID()", Long.class)).isEqualTo(PRIMARY);
 
-			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().getRouteCounts();
+			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().view().routeCounts();
 			long replicaReads = counts.route("replica-1", RouteReason.STATEMENT_READ).sum()
 					+ counts.route("replica-2", RouteReason.STATEMENT_READ).sum();
 			assertThat(replicaReads).isGreaterThanOrEqualTo(21);
@@ -177,7 +177,7 @@ class AutocommitReadsIT {
 				}
 				return null;
 			});
-			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().getRouteCounts();
+			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().view().routeCounts();
 			assertThat(counts.route("primary", RouteReason.SESSION_STATE).sum()).isGreaterThanOrEqualTo(1);
 		}
 	}
@@ -299,7 +299,7 @@ class AutocommitReadsIT {
 			threads.shutdown();
 			assertThat(readers).isEqualTo(REPLICAS);
 			assertThat(count(cluster, "primary", "v LIKE 'mixed-%'") - before).isEqualTo(400);
-			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().getRouteCounts();
+			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().view().routeCounts();
 			for (String replica : List.of("replica-1", "replica-2")) {
 				for (RouteReason reason : List.of(RouteReason.STATEMENT_WRITE, RouteReason.SESSION_STATE)) {
 					assertThat(counts.route(replica, reason).sum()).as(replica + " " + reason).isZero();
@@ -314,7 +314,7 @@ class AutocommitReadsIT {
 		try (ConfigurableApplicationContext app = start(cluster, "spring.flyway.enabled=true",
 				"spring.flyway.locations=classpath:db/rwsplit-it", "spring.flyway.table=autocommit_flyway_history",
 				"spring.flyway.baseline-on-migrate=true", "spring.flyway.baseline-version=0")) {
-			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().getRouteCounts();
+			RouteCounts counts = app.getBean(RwsplitDataSource.class).getRouter().view().routeCounts();
 			// Flyway read its history and wrote its migration through the primary only.
 			for (String replica : List.of("replica-1", "replica-2")) {
 				for (RouteReason reason : RouteReason.values()) {
