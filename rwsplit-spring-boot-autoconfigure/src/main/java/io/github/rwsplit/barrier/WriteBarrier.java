@@ -106,9 +106,9 @@ public class WriteBarrier implements AutoCloseable {
 		this.onTimeout = onTimeout;
 		this.permits = router.getWaitPermits();
 		AtomicInteger threads = new AtomicInteger();
-		// Every wait holds a permit, so the permits of all replicas bound the threads busy at once:
-		// with that many threads, a wait that got a permit always finds one. No queue: a task that
-		// finds no thread is refused (AbortPolicy), never run on the caller's thread.
+		// Every wait holds a permit, so the permits of all replicas bound the waits running at once.
+		// No queue: a task that finds no thread is refused (AbortPolicy), never run on the caller's
+		// thread; maxThreads leaves room so that this does not happen to a wait that holds a permit.
 		this.executor = new ThreadPoolExecutor(0, maxThreads(router), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				(task) -> {
 					Thread thread = new Thread(task, "rwsplit-barrier-" + threads.incrementAndGet());
@@ -120,12 +120,17 @@ public class WriteBarrier implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Twice the permits of all replicas: a thread gives its permit back a moment before it is ready
+	 * for the next task, and without the headroom a wait that just took that permit could find
+	 * every thread busy. Idle threads end after 30 s, so the headroom costs nothing unused.
+	 */
 	private static int maxThreads(ReadWriteRoutingDataSource router) {
-		int threads = 0;
+		long permits = 0;
 		for (ReplicaNode replica : router.getReplicas()) {
-			threads += router.getWaitPermits().max(replica.name());
+			permits += router.getWaitPermits().max(replica.name());
 		}
-		return Math.max(1, threads);
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, 2 * permits));
 	}
 
 	private static Duration requireTimeout(Duration timeout) {
@@ -320,7 +325,7 @@ public class WriteBarrier implements AutoCloseable {
 		}
 		catch (ExecutionException ex) {
 			// waitOn catches everything it expects; anything else leaves the replica as not applied.
-			return new String[] { name, "could not ask: " + ex.getCause() };
+			return new String[] { name, "could not ask: " + JdbcUrls.sanitize(String.valueOf(ex.getCause())) };
 		}
 	}
 

@@ -11,7 +11,8 @@ import java.util.concurrent.Executor;
  * The two GTID statements rwsplit sends: reading a server's executed set, and waiting on a
  * server until it has applied a set. One round trip each, and each bounded on the client as well
  * as on the server: a server that hangs (stopped, swapping, a half-open TCP connection) holds its
- * caller no longer than the statement's own bound plus {@link #CLIENT_MARGIN_MILLIS}.
+ * caller no longer than the statement's own bound plus {@link #CLIENT_MARGIN_MILLIS}, or the
+ * connection's own network timeout when that is shorter.
  *
  * <p>Every statement starts with {@link #MARKER}, so that {@code ResponseTimeInterceptor} can
  * leave rwsplit's own waits out of a replica's response time.
@@ -45,6 +46,9 @@ public final class GtidStatements {
 	 * statement already went out, which would leave that statement unbounded.
 	 */
 	private static final Executor DIRECT = Runnable::run;
+
+	/** The connection's own network timeout was already the tighter bound and was left alone. */
+	private static final int UNCHANGED = -1;
 
 	private GtidStatements() {
 	}
@@ -127,10 +131,19 @@ public final class GtidStatements {
 		}
 	}
 
-	/** Sets the connection's network timeout to the bound; returns the one to restore. */
+	/**
+	 * Bounds the connection's round trips by a network timeout, unless it already has a shorter one:
+	 * the lag monitor's connections carry its check timeout, and a {@code socketTimeout} in a URL is
+	 * the user's choice; neither is loosened here.
+	 * @return the timeout to restore, or {@link #UNCHANGED}
+	 */
 	private static int bound(Connection connection, long millis) throws SQLException {
 		int previous = connection.getNetworkTimeout();
-		connection.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, millis));
+		int bound = (int) Math.min(Integer.MAX_VALUE, millis);
+		if (previous > 0 && previous <= bound) {
+			return UNCHANGED;
+		}
+		connection.setNetworkTimeout(DIRECT, bound);
 		return previous;
 	}
 
@@ -140,6 +153,9 @@ public final class GtidStatements {
 	 * cannot take it back, which must not hide why the statement failed.
 	 */
 	private static void restore(Connection connection, int previous, SQLException failure) throws SQLException {
+		if (previous == UNCHANGED) {
+			return;
+		}
 		try {
 			if (!connection.isClosed()) {
 				connection.setNetworkTimeout(DIRECT, previous);

@@ -1,6 +1,8 @@
 /**
  * MySQL GTID sets as values: parsing {@code gtid_executed} text and testing containment, which is
  * how the lag monitor (and read-your-writes) tells whether a replica has applied a set of
- * transactions.
+ * transactions. Also the only two GTID statements rwsplit sends ({@link io.github.rwsplit.gtid.GtidStatements},
+ * each bounded on the client) and the per-node cap on how many of its waits run at once
+ * ({@link io.github.rwsplit.gtid.WaitPermits}).
  */
 package io.github.rwsplit.gtid;

@@ -183,6 +183,31 @@ class RwsplitDataSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void waitsPerReplicaAreCappedAtHalfEachReplicaPoolUnlessConfiguredAndTheBarrierSharesTheCap() {
+		withCluster("rwsplit.pool.maximum-pool-size=8", "rwsplit.replicas.replica-2.pool.maximum-pool-size=1").run((context) -> {
+			var router = context.getBean(RwsplitDataSource.class).getRouter();
+			assertThat(router.getWaitPermits().max("replica-1")).isEqualTo(4);
+			// Half of one connection, rounded down, would refuse every wait: at least 1.
+			assertThat(router.getWaitPermits().max("replica-2")).isEqualTo(1);
+			assertThat(context.getBean(io.github.rwsplit.barrier.WriteBarrier.class)).isNotNull();
+		});
+		withCluster("rwsplit.consistency.max-waits-per-replica=3").run((context) -> {
+			var permits = context.getBean(RwsplitDataSource.class).getRouter().getWaitPermits();
+			assertThat(permits.max("replica-1")).isEqualTo(3);
+			assertThat(permits.max("replica-2")).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void aCapOfNoWaitsPerReplicaIsReportedByProperty() {
+		withCluster("rwsplit.consistency.max-waits-per-replica=0").run((context) -> {
+			FailureAnalysis analysis = analysis(context);
+			assertThat(analysis.getDescription()).contains("rwsplit.consistency.max-waits-per-replica");
+			assertThat(analysis.getAction()).contains("at least 1");
+		});
+	}
+
+	@Test
 	void negativeWeightIsReportedByProperty() {
 		withCluster("rwsplit.replicas.replica-1.weight=-2").run((context) -> {
 			FailureAnalysis analysis = analysis(context);

@@ -38,6 +38,19 @@ class GtidStatementsTests {
 	}
 
 	@Test
+	void aShorterNetworkTimeoutTheConnectionAlreadyHasIsNotLoosened() throws SQLException {
+		FakeGtidNode node = new FakeGtidNode("replica-1", true, 0);
+		try (Connection connection = node.getConnection()) {
+			// As the lag monitor's connections carry its check timeout.
+			connection.setNetworkTimeout(Runnable::run, 800);
+			GtidStatements.executed(connection);
+			assertThat(GtidStatements.awaitApplied(connection, SET, 1000)).isTrue();
+			assertThat(connection.getNetworkTimeout()).isEqualTo(800);
+		}
+		assertThat(node.networkTimeouts).containsExactly(800);
+	}
+
+	@Test
 	void everyStatementStartsWithTheMarker() throws SQLException {
 		FakeGtidNode node = new FakeGtidNode("replica-1", false, 0);
 		try (Connection connection = node.getConnection()) {
