@@ -113,6 +113,12 @@ final class ReplicaPlanner {
 
 	private final ConsistencyTracker tracker;
 
+	/**
+	 * The plans that need nothing first, per replica of the latest snapshot, made once each: the
+	 * normal read allocates no plan. A memo of values, invisible in what plans say.
+	 */
+	private volatile PlainPlans plainPlans;
+
 	ReplicaPlanner(ConsistencyTracker tracker) {
 		this.tracker = tracker;
 	}
@@ -191,9 +197,59 @@ final class ReplicaPlanner {
 			node = settings.balancer().ramp(candidates, balanced);
 			deferred = node != balanced;
 		}
+		if (precondition instanceof Precondition.None && !deferred && ignored.isEmpty()) {
+			return plain(topology, node, reason, sticky);
+		}
 		Plan onFailed = (precondition instanceof Precondition.None) ? null
 				: primaryForConsistency(intent, topology, settings, RouteReason.FALLBACK, onPrimary);
 		return new Plan.ToReplica(node, precondition, reason, sticky, onFailed, deferred, ignored);
+	}
+
+	private Plan.ToReplica plain(RoutingTopology topology, ReplicaNode node, RouteReason reason,
+			Plan.StickyUpdate sticky) {
+		PlainPlans plans = this.plainPlans;
+		if (plans == null || plans.topology != topology) {
+			plans = new PlainPlans(topology);
+			this.plainPlans = plans;
+		}
+		return plans.get(node, reason, sticky);
+	}
+
+	/** Plain replica plans for the nodes of one snapshot, filled as they are first needed. */
+	private static final class PlainPlans {
+
+		private static final int REASONS = RouteReason.values().length;
+
+		private final RoutingTopology topology;
+
+		private final java.util.IdentityHashMap<ReplicaNode, Plan.ToReplica[]> byNode = new java.util.IdentityHashMap<>();
+
+		PlainPlans(RoutingTopology topology) {
+			this.topology = topology;
+			for (ReplicaNode node : topology.replicas()) {
+				this.byNode.put(node, new Plan.ToReplica[REASONS * Plan.StickyUpdate.values().length]);
+			}
+		}
+
+		Plan.ToReplica get(ReplicaNode node, RouteReason reason, Plan.StickyUpdate sticky) {
+			Plan.ToReplica[] plans = this.byNode.get(node);
+			if (plans == null) {
+				return create(node, reason, sticky);
+			}
+			int index = sticky.ordinal() * REASONS + reason.ordinal();
+			Plan.ToReplica plan = plans[index];
+			if (plan == null) {
+				// Racing threads may each make one; they are equal values, and records publish safely.
+				plan = create(node, reason, sticky);
+				plans[index] = plan;
+			}
+			return plan;
+		}
+
+		private static Plan.ToReplica create(ReplicaNode node, RouteReason reason, Plan.StickyUpdate sticky) {
+			return new Plan.ToReplica(node, Precondition.NONE, reason, sticky, null, false, GtidSet.EMPTY);
+		}
+
 	}
 
 	/** The primary for a read the session's own token sent there; refused while the primary is down. */

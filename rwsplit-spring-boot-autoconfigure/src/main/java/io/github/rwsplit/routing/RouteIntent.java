@@ -38,6 +38,13 @@ record RouteIntent(Route route, String group, long maxLagNanos, ConsistencyMode 
 	static final RouteIntent READ_ONLY_FLAG = new RouteIntent(Route.REPLICA, null, -1, null,
 			RouteReason.READ_ONLY_TRANSACTION, false);
 
+	/** {@code @ReadReplica} with no group, budget or mode, outside a transaction; and inside one. */
+	private static final RouteIntent[] PLAIN_SCOPE = {
+			new RouteIntent(Route.PRIMARY, null, -1, null, RouteReason.ANNOTATION, false),
+			new RouteIntent(Route.REPLICA, null, -1, null, RouteReason.ANNOTATION, false),
+			new RouteIntent(Route.PRIMARY, null, -1, null, RouteReason.ANNOTATION, true),
+			new RouteIntent(Route.REPLICA, null, -1, null, RouteReason.ANNOTATION, true) };
+
 	private static final Map<RouteReason, RouteIntent> STATEMENT_REPLICA = new EnumMap<>(RouteReason.class);
 
 	private static final Map<RouteReason, RouteIntent> STATEMENT_PRIMARY = new EnumMap<>(RouteReason.class);
@@ -70,6 +77,10 @@ record RouteIntent(Route route, String group, long maxLagNanos, ConsistencyMode 
 	 */
 	static RouteIntent ofScope(Route route, String group, long maxLagNanos, ConsistencyMode mode,
 			boolean inTransaction) {
+		if (group == null && maxLagNanos < 0 && (mode == null || mode == ConsistencyMode.DEFAULT)) {
+			// The usual scope: a shared constant, so entering it allocates no intent.
+			return PLAIN_SCOPE[(inTransaction ? 2 : 0) + ((route == Route.REPLICA) ? 1 : 0)];
+		}
 		return new RouteIntent(route, group, maxLagNanos, mode, RouteReason.ANNOTATION, inTransaction);
 	}
 
@@ -83,6 +94,9 @@ record RouteIntent(Route route, String group, long maxLagNanos, ConsistencyMode 
 		}
 		if (this == READ_ONLY_FLAG) {
 			return READ_ONLY_TRANSACTION;
+		}
+		if (this.reason == RouteReason.ANNOTATION) {
+			return ofScope(this.route, this.group, this.maxLagNanos, this.mode, true);
 		}
 		return new RouteIntent(this.route, this.group, this.maxLagNanos, this.mode, this.reason, true);
 	}
