@@ -12,19 +12,19 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.github.rwsplit.RwsplitConfigurationException;
-import io.github.rwsplit.consistency.GtidCaptureInterceptor;
+import io.github.rwsplit.mysql.GtidCaptureInterceptor;
 import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.routing.ConnectionFailureSignals;
-import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
+import io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaFallback;
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.ResponseTime;
-import io.github.rwsplit.routing.ResponseTimeInterceptor;
+import io.github.rwsplit.mysql.ResponseTimeInterceptor;
 import io.github.rwsplit.routing.RoutingTopology;
 import io.github.rwsplit.routing.RwsplitDataSource;
-import io.github.rwsplit.routing.SlowStatementLog;
+import io.github.rwsplit.mysql.SlowStatementLog;
 import io.github.rwsplit.statement.SqlClassifier;
 
 /**

@@ -84,6 +84,24 @@ public final class ConsistencyTracker {
 		return this.newest.get();
 	}
 
+	/**
+	 * A commit's GTID, as MySQL reported it in the OK packet: for rwsplit's Connector/J plug-in,
+	 * which the driver creates by class name in another package; not for applications. Records
+	 * it for the committing thread (write barriers), its session (unless read-your-writes is off)
+	 * and the router's tracker.
+	 * @param tracker the router's tracker, or {@code null} when the connection names none
+	 * @param gtid the commit's GTID set
+	 */
+	public static void commitCaptured(ConsistencyTracker tracker, GtidSet gtid) {
+		CommittedGtids.record(gtid);
+		if (tracker == null || tracker.recordsSessions()) {
+			ConsistencyContext.recordCommit(gtid);
+		}
+		if (tracker != null) {
+			tracker.recordCommit(gtid);
+		}
+	}
+
 	void recordCommit(GtidSet gtid) {
 		this.commitsCaptured.increment();
 		this.newest.accumulateAndGet(gtid, (current, added) -> current.union(added).compact());

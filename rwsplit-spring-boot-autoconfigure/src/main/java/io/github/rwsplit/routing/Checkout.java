@@ -6,6 +6,7 @@ import java.sql.SQLTransientConnectionException;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.gtid.GtidSet;
 import io.github.rwsplit.gtid.GtidStatements;
@@ -53,8 +54,9 @@ final class Checkout {
 		int failedCheckouts = 0;
 		while (true) {
 			RoutingTopology topology = this.router.getTopology();
-			Plan plan = this.planner.plan(intent, topology, settings, ConsistencyContext.currentToken(),
-					state.memo.of(this.router), attempt, System.currentTimeMillis());
+			ConsistencyToken token = ReplicaPlanner.readsToken(intent, settings) ? ConsistencyContext.currentToken()
+					: ConsistencyToken.EMPTY;
+			Plan plan = this.planner.plan(intent, topology, settings, token, state.memo.of(this.router), attempt);
 			if (plan instanceof Plan.AwaitReplica await) {
 				this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos());
 				attempt = attempt.afterWaitingForReplica();

@@ -28,7 +28,14 @@ public final class ConnectionFailureSignals {
 		LISTENERS.remove(routerId);
 	}
 
-	static void connectionLost(String routerId, String node, SQLException failure) {
+	/**
+	 * A connection of a node died mid-statement: for rwsplit's Connector/J plug-in, which the
+	 * driver creates by class name in another package; not for applications.
+	 * @param routerId the router's id, from the connection's properties, or {@code null}
+	 * @param node the node's name
+	 * @param failure what the driver threw
+	 */
+	public static void connectionLost(String routerId, String node, SQLException failure) {
 		if (routerId == null) {
 			return;
 		}

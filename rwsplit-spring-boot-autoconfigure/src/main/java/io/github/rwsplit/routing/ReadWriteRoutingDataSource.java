@@ -98,7 +98,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/**
 	 * Creates a router.
-	 * @param id the id its replica pools pass to {@link ReadOnlyRouteExceptionInterceptor}
+	 * @param id the id its replica pools pass to {@link io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor}
 	 * @param primary the primary's node name
 	 * @param primaryDataSource the primary's pool
 	 * @param replicas every configured replica, in rotation or not
@@ -113,7 +113,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/**
 	 * Creates a router.
-	 * @param id the id its replica pools pass to {@link ReadOnlyRouteExceptionInterceptor}
+	 * @param id the id its replica pools pass to {@link io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor}
 	 * @param primary the primary's node name
 	 * @param primaryDataSource the primary's pool
 	 * @param replicas every configured replica, in rotation or not
@@ -158,8 +158,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	protected Object determineCurrentLookupKey() {
 		RoutingTopology current = this.topology.get();
 		Plan plan = this.planner.plan(IntentResolver.resolve(RoutingContext.state()), current, this.settings,
-				ConsistencyContext.currentToken(), RoutingContext.state().memo.of(this), ReplicaPlanner.Attempt.FIRST,
-				System.currentTimeMillis());
+				ConsistencyContext.currentToken(), RoutingContext.state().memo.of(this), ReplicaPlanner.Attempt.FIRST);
 		return Checkout.nodeOf(plan, current);
 	}
 
@@ -295,7 +294,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/**
 	 * @return this router's id, which its replica pools pass to
-	 * {@link ReadOnlyRouteExceptionInterceptor} as {@value ConnectionFailureSignals#ROUTER_PROPERTY}
+	 * {@link io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor} as {@value ConnectionFailureSignals#ROUTER_PROPERTY}
 	 */
 	public String getId() {
 		return this.id;

@@ -53,7 +53,7 @@ public final class ReplicaNode {
 	 * @param weight its relative share of reads under weighted balancing, zero or more
 	 * @param dataSource its connection pool
 	 * @param activeConnections reads the pool's connections in use; must not block
-	 * @param responseTime its statements' response time, fed by {@link ResponseTimeInterceptor}
+	 * @param responseTime its statements' response time, fed by {@link io.github.rwsplit.mysql.ResponseTimeInterceptor}
 	 */
 	public ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
 			ResponseTime responseTime) {

@@ -119,8 +119,27 @@ final class ReplicaPlanner {
 	 */
 	private volatile PlainPlans plainPlans;
 
+	/** The wall clock, read only by the rules that need it (pin mode, verifying a token). */
+	private final java.util.function.LongSupplier clock;
+
 	ReplicaPlanner(ConsistencyTracker tracker) {
+		this(tracker, System::currentTimeMillis);
+	}
+
+	ReplicaPlanner(ConsistencyTracker tracker, java.util.function.LongSupplier clock) {
 		this.tracker = tracker;
+		this.clock = clock;
+	}
+
+	/**
+	 * @param intent what the work needs
+	 * @param settings the router's settings
+	 * @return whether planning it reads the session's consistency token; when not, the caller
+	 * may pass {@link ConsistencyToken#EMPTY} and spare the thread-local lookup
+	 */
+	static boolean readsToken(RouteIntent intent, RoutingSettings settings) {
+		return intent.route() == Route.REPLICA
+				&& (settings.sticky() || intent.effectiveMode(settings) != ConsistencyMode.EVENTUAL);
 	}
 
 	/**
@@ -130,11 +149,10 @@ final class ReplicaPlanner {
 	 * @param token the session's consistency token
 	 * @param memo what the thread remembers
 	 * @param attempt what this checkout already tried
-	 * @param nowMillis the wall clock now
 	 * @return the plan
 	 */
 	Plan plan(RouteIntent intent, RoutingTopology topology, RoutingSettings settings, ConsistencyToken token, Memo memo,
-			Attempt attempt, long nowMillis) {
+			Attempt attempt) {
 		if (intent.route() == Route.PRIMARY) {
 			return (topology.primaryDownReason() != null) ? new Plan.Refuse(Plan.Refusal.PRIMARY_DOWN, intent, false)
 					: Plan.wanted(intent.reason());
@@ -152,7 +170,7 @@ final class ReplicaPlanner {
 		GtidSet ignored = GtidSet.EMPTY;
 		ConsistencyMode mode = intent.effectiveMode(settings);
 		if (mode == ConsistencyMode.PIN) {
-			if (PinFilter.pinned(candidates, token, consistency, nowMillis)) {
+			if (PinFilter.pinned(candidates, token, consistency, this.clock.getAsLong())) {
 				return primaryForConsistency(intent, topology, settings, RouteReason.PINNED, onPrimary);
 			}
 		}
@@ -167,7 +185,7 @@ final class ReplicaPlanner {
 										? memo.waitedInVain() : null),
 						waitTimeoutNanos);
 				if (narrowing.verify()) {
-					return new Plan.AwaitPrimaryPosition(nowMillis, waitTimeoutNanos);
+					return new Plan.AwaitPrimaryPosition(this.clock.getAsLong(), waitTimeoutNanos);
 				}
 				if (narrowing.toPrimary()) {
 					return primaryForConsistency(intent, topology, settings, RouteReason.FALLBACK, onPrimary);
@@ -222,20 +240,28 @@ final class ReplicaPlanner {
 
 		private final RoutingTopology topology;
 
-		private final java.util.IdentityHashMap<ReplicaNode, Plan.ToReplica[]> byNode = new java.util.IdentityHashMap<>();
+		private final List<ReplicaNode> nodes;
+
+		private final Plan.ToReplica[][] byNode;
 
 		PlainPlans(RoutingTopology topology) {
 			this.topology = topology;
-			for (ReplicaNode node : topology.replicas()) {
-				this.byNode.put(node, new Plan.ToReplica[REASONS * Plan.StickyUpdate.values().length]);
-			}
+			this.nodes = topology.replicas();
+			this.byNode = new Plan.ToReplica[this.nodes.size()][REASONS * Plan.StickyUpdate.values().length];
 		}
 
 		Plan.ToReplica get(ReplicaNode node, RouteReason reason, Plan.StickyUpdate sticky) {
-			Plan.ToReplica[] plans = this.byNode.get(node);
-			if (plans == null) {
+			int position = -1;
+			for (int i = 0; i < this.nodes.size(); i++) {
+				if (this.nodes.get(i) == node) {
+					position = i;
+					break;
+				}
+			}
+			if (position < 0) {
 				return create(node, reason, sticky);
 			}
+			Plan.ToReplica[] plans = this.byNode[position];
 			int index = sticky.ordinal() * REASONS + reason.ordinal();
 			Plan.ToReplica plan = plans[index];
 			if (plan == null) {

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * each statement took from being sent until its results were read, decaying with time rather than
  * with the number of samples, so that a busy replica and an idle one forget at the same pace.
  *
- * <p>Samples arrive from {@link ResponseTimeInterceptor} on the application's threads; the
+ * <p>Samples arrive from {@link io.github.rwsplit.mysql.ResponseTimeInterceptor} on the application's threads; the
  * average is two volatile fields updated without locks. Two threads recording at the same instant
  * may lose one sample, which an average over many samples does not notice.
  */

@@ -141,7 +141,7 @@ public final class RoutingDiagnostics {
 	 * A write was refused on a replica route. Called by the replica pools' exception interceptor.
 	 * @param node the replica
 	 */
-	static void writeOnReplica(String node) {
+	public static void writeOnReplica(String node) {
 		String site = countAndFindNewSite(Kind.WRITE_ON_REPLICA);
 		if (site != null) {
 			logger.warn("rwsplit: a write was attempted on replica '" + node + "' and refused; the work was routed "

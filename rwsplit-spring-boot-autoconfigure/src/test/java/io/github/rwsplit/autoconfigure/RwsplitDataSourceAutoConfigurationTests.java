@@ -18,7 +18,7 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import io.github.rwsplit.balancing.LeastConnectionsReplicaSelector;
 import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
-import io.github.rwsplit.routing.ReadOnlyRouteExceptionInterceptor;
+import io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
@@ -151,7 +151,7 @@ class RwsplitDataSourceAutoConfigurationTests {
 			assertThat(primary.getDataSourceProperties()).containsEntry("trackSessionState", "true")
 				.containsEntry("sessionVariables", "session_track_gtids=OWN_GTID")
 				.containsEntry("connectionLifecycleInterceptors",
-						io.github.rwsplit.consistency.GtidCaptureInterceptor.class.getName());
+						io.github.rwsplit.mysql.GtidCaptureInterceptor.class.getName());
 		});
 		withCluster("rwsplit.consistency.mode=eventual").run((context) -> {
 			var router = context.getBean(RwsplitDataSource.class).getRouter();

@@ -78,12 +78,6 @@ class ConsistencyTokenTests {
 	}
 
 	@Test
-	void capturedSessionStateValuesYieldTheGtid() {
-		assertThat(GtidCaptureInterceptor.parse(List.of("0", A + ":17"))).hasToString(A + ":17");
-		assertThat(GtidCaptureInterceptor.parse(List.of("0", ""))).isNull();
-	}
-
-	@Test
 	void contextKeepsTheSessionPerThreadAndTellsTheSink() {
 		ConsistencyContext.clear();
 		StringBuilder sent = new StringBuilder();

@@ -1,4 +1,4 @@
-package io.github.rwsplit.routing;
+package io.github.rwsplit.mysql;
 
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -14,6 +14,9 @@ import com.mysql.cj.protocol.Resultset;
 import com.mysql.cj.protocol.ServerSession;
 
 import io.github.rwsplit.gtid.GtidStatements;
+
+import io.github.rwsplit.routing.ConnectionFailureSignals;
+import io.github.rwsplit.routing.ResponseTime;
 
 /**
  * Times each statement on a replica connection, from sending it to having read its results, and

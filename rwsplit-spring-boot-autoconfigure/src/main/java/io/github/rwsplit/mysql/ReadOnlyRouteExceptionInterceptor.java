@@ -1,10 +1,15 @@
-package io.github.rwsplit.routing;
+package io.github.rwsplit.mysql;
 
 import java.sql.SQLException;
 import java.util.Properties;
 
 import com.mysql.cj.exceptions.ExceptionInterceptor;
 import com.mysql.cj.log.Log;
+
+import io.github.rwsplit.routing.ConnectionFailureSignals;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.RouteReason;
+import io.github.rwsplit.routing.RoutingDiagnostics;
 
 /**
  * Watches failures on replica connections. Installed on replica pools only, through Connector/J's

@@ -1,4 +1,4 @@
-package io.github.rwsplit.routing;
+package io.github.rwsplit.mysql;
 
 import java.lang.reflect.Proxy;
 import java.util.Properties;
@@ -10,6 +10,10 @@ import com.mysql.cj.jdbc.JdbcStatement;
 import com.mysql.cj.protocol.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.github.rwsplit.routing.ConnectionFailureSignals;
+import io.github.rwsplit.routing.ResponseTime;
+import io.github.rwsplit.routing.ResponseTimeTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +38,8 @@ class ResponseTimeInterceptorTests {
 
 	@AfterEach
 	void forget() {
-		ResponseTime.remove(this.router);
+		// Closing the router its id names is what forgets a router's response times.
+		ResponseTimeTestSupport.forget(this.router);
 	}
 
 	private long average() {

@@ -1,4 +1,4 @@
-package io.github.rwsplit.consistency;
+package io.github.rwsplit.mysql;
 
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -12,6 +12,8 @@ import com.mysql.cj.log.Log;
 import com.mysql.cj.protocol.ServerSessionStateController;
 
 import io.github.rwsplit.gtid.GtidSet;
+
+import io.github.rwsplit.consistency.ConsistencyTracker;
 
 /**
  * Installed on the primary's pool through Connector/J's {@code connectionLifecycleInterceptors}:
@@ -57,13 +59,7 @@ public class GtidCaptureInterceptor implements ConnectionLifecycleInterceptor {
 					if (change.getType() == ServerSessionStateController.SESSION_TRACK_GTIDS) {
 						GtidSet gtid = parse(change.getValues());
 						if (gtid != null && !gtid.isEmpty()) {
-							CommittedGtids.record(gtid);
-							if (tracker == null || tracker.recordsSessions()) {
-								ConsistencyContext.recordCommit(gtid);
-							}
-							if (tracker != null) {
-								tracker.recordCommit(gtid);
-							}
+							ConsistencyTracker.commitCaptured(tracker, gtid);
 						}
 					}
 				}

@@ -1,4 +1,4 @@
-package io.github.rwsplit.routing;
+package io.github.rwsplit.mysql;
 
 import com.mysql.cj.Query;
 import com.mysql.cj.Session;
