@@ -14,9 +14,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.datasource.AbstractDataSource;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
@@ -164,20 +162,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	@Override
 	protected DataSource determineTargetDataSource() {
-		return new AbstractDataSource() {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				return ReadWriteRoutingDataSource.this.getConnection();
-			}
-
-			@Override
-			public Connection getConnection(String username, String password) throws SQLException {
-				throw new SQLTransientConnectionException(
-						"rwsplit: connections are opened with each node's configured credentials", "28000");
-			}
-
-		};
+		return this.targets.get(determineCurrentLookupKey());
 	}
 
 	@Override
@@ -186,7 +171,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		RoutingSettings current = this.settings;
 		RouteIntent intent = IntentResolver.resolve(state);
 		if (!intent.inTransaction()) {
-			boolean inTransaction = noticeMistakes(state);
+			boolean inTransaction = RoutingDiagnostics.atCheckout(state);
 			if (intent == RouteIntent.PRIMARY_BY_DEFAULT && !inTransaction
 					&& current.autocommitReads(state) == Route.REPLICA) {
 				return StatementRoutingConnection.open(this, current.classifier());
@@ -200,28 +185,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
-		return determineTargetDataSource().getConnection(username, password);
-	}
-
-	/**
-	 * Routing mistakes seen at checkout: said here, never decided on.
-	 * @return whether a transaction is active (one rwsplit did not see begin)
-	 */
-	private static boolean noticeMistakes(RoutingContext.State state) {
-		if (state.scope != null) {
-			state.scope.tookEffect = true;
-		}
-		if (state.beginning) {
-			// A connection is being fetched while a transaction begins: its read-only flag is not
-			// known yet, so the lazy proxy has been defeated (something touched the connection early).
-			RoutingDiagnostics.earlyCheckout();
-		}
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			// The transaction manager did not say when this transaction began: decided by its flag.
-			RoutingDiagnostics.transactionWithoutListener();
-			return true;
-		}
-		return false;
+		throw new SQLTransientConnectionException(
+				"rwsplit: connections are opened with each node's configured credentials", "28000");
 	}
 
 	/**
@@ -247,8 +212,6 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		Objects.requireNonNull(autocommitReads, "autocommitReads");
 		update((current) -> current.withAutocommitReads(autocommitReads, classifier));
 	}
-
-
 
 	/**
 	 * Publishes a new snapshot; connections routed afterwards use it. Wakes reads waiting for a

@@ -212,4 +212,27 @@ public final class RoutingDiagnostics {
 		}
 	}
 
+	/**
+	 * Routing mistakes seen at a checkout outside a transaction rwsplit saw begin: said here,
+	 * never decided on.
+	 * @param state the current thread's routing state
+	 * @return whether a transaction is active nevertheless (one rwsplit did not see begin)
+	 */
+	static boolean atCheckout(RoutingContext.State state) {
+		if (state.scope != null) {
+			state.scope.tookEffect = true;
+		}
+		if (state.beginning) {
+			// A connection is being fetched while a transaction begins: its read-only flag is not
+			// known yet, so the lazy proxy has been defeated (something touched the connection early).
+			earlyCheckout();
+		}
+		if (org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+			// The transaction manager did not say when this transaction began: decided by its flag.
+			transactionWithoutListener();
+			return true;
+		}
+		return false;
+	}
+
 }
