@@ -79,7 +79,8 @@ public class RwsplitEndpoint {
 		return new RwsplitDescriptor(nodes,
 				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.pinDuration().toMillis(),
 						consistency.waitTimeout().toMillis(), tracker.caughtUp.sum(), tracker.waited.sum(),
-						tracker.waitTimedOut.sum(), tracker.primary.sum(), tracker.pinned.sum(), tracker.commitsCaptured.sum()),
+						tracker.waitTimedOut.sum(), tracker.primary.sum(), tracker.pinned.sum(), tracker.commitsCaptured.sum(),
+						tracker.unexecutedIgnored.sum()),
 				new FallbackDescriptor(lower(fallback.policy().name()), fallback.waitTimeout().toMillis(),
 						(fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? null : fallback.maxPrimaryReads(),
 						this.router.view().primaryFallbackReads()),
@@ -270,9 +271,10 @@ public class RwsplitEndpoint {
 	 * @param primary reads sent to the primary for read-your-writes
 	 * @param pinned reads pinned to the primary
 	 * @param commitsCaptured commits whose GTID was captured
+	 * @param unexecutedIgnored reads whose token required transactions the primary never executed
 	 */
 	public record ConsistencyDescriptor(String mode, long pinDurationMillis, long waitTimeoutMillis, long caughtUp,
-			long waited, long waitTimedOut, long primary, long pinned, long commitsCaptured) {
+			long waited, long waitTimedOut, long primary, long pinned, long commitsCaptured, long unexecutedIgnored) {
 	}
 
 	/**

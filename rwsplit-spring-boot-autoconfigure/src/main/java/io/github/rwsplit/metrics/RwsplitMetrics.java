@@ -85,6 +85,9 @@ public class RwsplitMetrics implements MeterBinder {
 	/** Write barriers; tag {@code outcome} (met, timed-out, too-few-replicas, no-gtid, nothing-to-await). */
 	public static final String WRITE_BARRIER = "rwsplit.write.barrier";
 
+	/** Reads whose consistency token required transactions the primary never executed. */
+	public static final String UNEXECUTED_IGNORED = "rwsplit.consistency.unexecuted.ignored";
+
 	private final TimersPerRegistry waitTimers = new TimersPerRegistry(CONSISTENCY_WAIT,
 			"Read-your-writes waits for a replica to apply the session's writes", List.of("caught-up", "timed-out"));
 
@@ -200,6 +203,11 @@ public class RwsplitMetrics implements MeterBinder {
 		stickyCounter(registry, "primary", balancing.stickyPrimary);
 		FunctionCounter.builder(SLOW_START_DEFERRED, balancing.slowStartDeferred, LongAdder::sum)
 			.description("Reads the balancer gave a ramping replica that slow start sent to another")
+			.baseUnit("reads")
+			.register(registry);
+		FunctionCounter.builder(UNEXECUTED_IGNORED, routing.view().consistencyTracker().unexecutedIgnored, LongAdder::sum)
+			.description("Reads whose consistency token required transactions the primary never executed (forged or "
+					+ "foreign); those transactions were ignored")
 			.baseUnit("reads")
 			.register(registry);
 	}

@@ -49,9 +49,44 @@ final class Checkout {
 	 */
 	Connection open(RouteIntent intent, RoutingContext.State state) throws SQLException {
 		RoutingSettings settings = this.router.settings();
-		ReplicaPlanner.Attempt attempt = ReplicaPlanner.Attempt.FIRST;
-		SQLException failure = null;
-		int failedCheckouts = 0;
+		// The usual read: nothing to check first, so nothing to remember but the plan. Kept small so
+		// that it inlines; everything else takes the general loop below.
+		RoutingTopology topology = this.router.getTopology();
+		Plan.ToReplica plain = this.planner.planPlainRead(intent, topology, settings);
+		if (plain == null) {
+			return openPlanned(intent, state, settings, ReplicaPlanner.Attempt.FIRST, null, 0);
+		}
+		try {
+			Connection connection = plain.node().dataSource().getConnection();
+			recordReplica(plain, intent, topology, state);
+			return connection;
+		}
+		catch (SQLException ex) {
+			return afterRefusedCheckout(plain, ex, intent, topology, settings, state, ReplicaPlanner.Attempt.FIRST, null,
+					0);
+		}
+	}
+
+	/** A replica's pool refused: told, counted, and the work planned again without that replica. */
+	private Connection afterRefusedCheckout(Plan.ToReplica plan, SQLException ex, RouteIntent intent,
+			RoutingTopology topology, RoutingSettings settings, RoutingContext.State state,
+			ReplicaPlanner.Attempt attempt, SQLException earlier, int failedCheckouts) throws SQLException {
+		this.router.checkoutFailureListener().checkoutFailed(plan.node().name(), ex);
+		SQLException failure = chain(earlier, ex);
+		if (failedCheckouts + 1 > settings.checkoutRetries()) {
+			// Replicas qualified, but none gave a connection.
+			remember(state, intent, topology, plan, plan.node().name(), plan.reason());
+			this.router.counts().fellBack(FallbackCause.FAILED);
+			throw failure;
+		}
+		this.router.counts().retriedCheckout();
+		return openPlanned(intent, state, settings, attempt.excluding(plan.node().name()), failure, failedCheckouts + 1);
+	}
+
+	private Connection openPlanned(RouteIntent intent, RoutingContext.State state, RoutingSettings settings,
+			ReplicaPlanner.Attempt first, SQLException earlier, int refused) throws SQLException {
+		ReplicaPlanner.Attempt attempt = first;
+		SQLException failure = earlier;
 		while (true) {
 			RoutingTopology topology = this.router.getTopology();
 			ConsistencyToken token = ReplicaPlanner.readsToken(intent, settings) ? ConsistencyContext.currentToken()
@@ -73,17 +108,7 @@ final class Checkout {
 					connection = toReplica.node().dataSource().getConnection();
 				}
 				catch (SQLException ex) {
-					this.router.checkoutFailureListener().checkoutFailed(toReplica.node().name(), ex);
-					failure = chain(failure, ex);
-					if (++failedCheckouts > settings.checkoutRetries()) {
-						// Replicas qualified, but none gave a connection.
-						remember(state, intent, topology, plan, toReplica.node().name(), toReplica.reason());
-						this.router.counts().fellBack(FallbackCause.FAILED);
-						throw failure;
-					}
-					this.router.counts().retriedCheckout();
-					attempt = attempt.excluding(toReplica.node().name());
-					continue;
+					return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure, refused);
 				}
 				if (meet(toReplica, connection, topology, settings, state)) {
 					recordReplica(toReplica, intent, topology, state);

@@ -19,7 +19,15 @@ final class IntentResolver {
 	 * @return what the work needs
 	 */
 	static RouteIntent resolve(RoutingContext.State state) {
-		boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+		return resolve(state, TransactionSynchronizationManager.isActualTransactionActive());
+	}
+
+	/**
+	 * @param state the current thread's routing state
+	 * @param inTransaction whether a transaction is active, as the caller already asked
+	 * @return what the work needs
+	 */
+	static RouteIntent resolve(RoutingContext.State state, boolean inTransaction) {
 		RoutingContext.TransactionRoute transaction = inTransaction ? RoutingContext.live(state.transaction) : null;
 		if (transaction != null) {
 			return transaction.intent;

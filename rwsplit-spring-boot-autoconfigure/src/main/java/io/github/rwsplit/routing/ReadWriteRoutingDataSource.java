@@ -15,6 +15,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
@@ -168,10 +169,11 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		RoutingContext.State state = RoutingContext.state();
-		RoutingSettings current = this.settings;
-		RouteIntent intent = IntentResolver.resolve(state);
+		boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
+		RouteIntent intent = IntentResolver.resolve(state, inTransaction);
 		if (!intent.inTransaction()) {
-			boolean inTransaction = RoutingDiagnostics.atCheckout(state);
+			RoutingDiagnostics.atCheckout(state, inTransaction);
+			RoutingSettings current = this.settings;
 			if (intent == RouteIntent.PRIMARY_BY_DEFAULT && !inTransaction
 					&& current.autocommitReads(state) == Route.REPLICA) {
 				return StatementRoutingConnection.open(this, current.classifier());

@@ -143,6 +143,33 @@ final class ReplicaPlanner {
 	}
 
 	/**
+	 * The plan of the usual read, when nothing else applies: a replica wanted with no lag budget,
+	 * in {@code eventual} mode, without sticky replicas, on the first attempt. The same plan
+	 * {@link #plan} would make, taken in a few field reads.
+	 * @param intent what the work needs
+	 * @param topology the snapshot to plan over
+	 * @param settings the router's settings
+	 * @return the plan, or {@code null} when the read needs the general planner
+	 */
+	Plan.ToReplica planPlainRead(RouteIntent intent, RoutingTopology topology, RoutingSettings settings) {
+		if (intent.route() != Route.REPLICA || intent.maxLagNanos() >= 0 || settings.sticky()
+				|| intent.effectiveMode(settings) != ConsistencyMode.EVENTUAL) {
+			return null;
+		}
+		List<ReplicaNode> candidates = topology.replicas(intent.group());
+		if (candidates.isEmpty()) {
+			return null;
+		}
+		ReplicaNode balanced = settings.balancer().balancerChoice(candidates);
+		ReplicaNode node = settings.balancer().ramp(candidates, balanced);
+		if (node != balanced) {
+			return new Plan.ToReplica(node, Precondition.NONE, intent.reason(), Plan.StickyUpdate.NONE, null, true,
+					GtidSet.EMPTY);
+		}
+		return plain(topology, node, intent.reason(), Plan.StickyUpdate.NONE);
+	}
+
+	/**
 	 * @param intent what the work needs
 	 * @param topology the snapshot to plan over
 	 * @param settings the router's settings

@@ -216,9 +216,9 @@ public final class RoutingDiagnostics {
 	 * Routing mistakes seen at a checkout outside a transaction rwsplit saw begin: said here,
 	 * never decided on.
 	 * @param state the current thread's routing state
-	 * @return whether a transaction is active nevertheless (one rwsplit did not see begin)
+	 * @param inTransaction whether a transaction is active nevertheless (one rwsplit did not see begin)
 	 */
-	static boolean atCheckout(RoutingContext.State state) {
+	static void atCheckout(RoutingContext.State state, boolean inTransaction) {
 		if (state.scope != null) {
 			state.scope.tookEffect = true;
 		}
@@ -227,12 +227,10 @@ public final class RoutingDiagnostics {
 			// known yet, so the lazy proxy has been defeated (something touched the connection early).
 			earlyCheckout();
 		}
-		if (org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (inTransaction) {
 			// The transaction manager did not say when this transaction began: decided by its flag.
 			transactionWithoutListener();
-			return true;
 		}
-		return false;
 	}
 
 }
