@@ -87,6 +87,7 @@ final class Checkout {
 			ReplicaPlanner.Attempt first, SQLException earlier, int refused) throws SQLException {
 		ReplicaPlanner.Attempt attempt = first;
 		SQLException failure = earlier;
+		int busy = 0;
 		while (true) {
 			RoutingTopology topology = this.router.getTopology();
 			ConsistencyToken token = ReplicaPlanner.readsToken(intent, settings) ? ConsistencyContext.currentToken()
@@ -103,18 +104,38 @@ final class Checkout {
 				continue;
 			}
 			if (plan instanceof Plan.ToReplica toReplica) {
-				Connection connection;
+				String node = toReplica.node().name();
+				boolean waits = !(toReplica.precondition() instanceof Precondition.None);
+				if (waits && !this.router.waitPermits().tryAcquire(node)) {
+					// As many of rwsplit's own waits as it may hold already run on this replica: another
+					// replica may serve, else the plan's fallback does. Never a queue.
+					if (++busy < topology.replicas(intent.group()).size()) {
+						attempt = attempt.excluding(node);
+						continue;
+					}
+					return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
+							failure);
+				}
 				try {
-					connection = toReplica.node().dataSource().getConnection();
+					Connection connection;
+					try {
+						connection = toReplica.node().dataSource().getConnection();
+					}
+					catch (SQLException ex) {
+						return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure,
+								refused);
+					}
+					if (meet(toReplica, connection, topology, settings, state)) {
+						recordReplica(toReplica, intent, topology, state);
+						return connection;
+					}
+					close(connection);
 				}
-				catch (SQLException ex) {
-					return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure, refused);
+				finally {
+					if (waits) {
+						this.router.waitPermits().release(node);
+					}
 				}
-				if (meet(toReplica, connection, topology, settings, state)) {
-					recordReplica(toReplica, intent, topology, state);
-					return connection;
-				}
-				close(connection);
 				return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
 						failure);
 			}
@@ -181,7 +202,10 @@ final class Checkout {
 		return onPrimary(fallback, intent, topology, settings, state, failure, true);
 	}
 
-	/** Meets a plan's precondition on its connection; every statement is bounded. */
+	/**
+	 * Meets a plan's precondition on its connection, holding one of the replica's wait permits;
+	 * every statement is bounded.
+	 */
 	private boolean meet(Plan.ToReplica plan, Connection connection, RoutingTopology topology, RoutingSettings settings,
 			RoutingContext.State state) {
 		Precondition precondition = plan.precondition();
@@ -203,11 +227,6 @@ final class Checkout {
 			}
 		}
 		String node = plan.node().name();
-		if (!this.router.waitPermits().tryAcquire(node)) {
-			// Too many of rwsplit's own waits on this replica already: the fallback serves rather than queue.
-			failedWait(state, catchUp, target, 0, topology);
-			return false;
-		}
 		long started = System.nanoTime();
 		try {
 			if (GtidStatements.awaitApplied(connection, target, timeoutMillis)) {
@@ -226,9 +245,6 @@ final class Checkout {
 			if (ex.getSQLState() != null && ex.getSQLState().startsWith("08")) {
 				this.router.checkoutFailureListener().connectionLost(node, ex);
 			}
-		}
-		finally {
-			this.router.waitPermits().release(node);
 		}
 		failedWait(state, catchUp, target, System.nanoTime() - started, topology);
 		return false;

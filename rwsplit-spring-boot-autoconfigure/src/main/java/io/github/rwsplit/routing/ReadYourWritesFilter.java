@@ -17,9 +17,10 @@ import io.github.rwsplit.gtid.GtidSet;
  * number of the primary's own source is indistinguishable from a real commit that is about to
  * happen, so only a position read after the read began can prove it missing.</li>
  * <li>Replicas the snapshot already shows to have the requirement serve it, with no round trip.</li>
- * <li>Otherwise the replica least far behind is waited on, if it can catch up within the wait
- * timeout; if it cannot, or this thread already waited in vain for no more than this (and no
- * replica has caught up with that since), the primary serves the read.</li>
+ * <li>Otherwise one of the replicas measured close enough to catch up within the wait timeout is
+ * waited on (the balancer spreads the waits over them); if none is, or this thread already waited
+ * in vain for no more than this (and nothing says a replica has caught up since), the primary
+ * serves the read.</li>
  * </ol>
  * Pure: reads the snapshot, the token and the thread's memo; writes nothing.
  */
@@ -105,12 +106,41 @@ final class ReadYourWritesFilter {
 			// This thread waited in vain for no more than this, and nothing says a replica has caught up since.
 			return Narrowing.primary(ignored);
 		}
-		ReplicaNode closest = closest(candidates);
-		if (closest == null || closest.lagNanos() > waitTimeoutNanos) {
+		List<ReplicaNode> reachable = withinWait(candidates, waitTimeoutNanos);
+		if (reachable == null) {
 			return Narrowing.primary(ignored);
 		}
-		return new Narrowing(List.of(closest), new Precondition.AwaitGtids(required), RouteReason.GTID_WAIT, false,
-				ignored);
+		return new Narrowing(reachable, new Precondition.AwaitGtids(required), RouteReason.GTID_WAIT, false, ignored);
+	}
+
+	/**
+	 * The candidates measured close enough to catch up within a wait: the balancer spreads waits
+	 * over them rather than piling every wait on the single closest replica.
+	 * @return them, or {@code null} when none is
+	 */
+	static List<ReplicaNode> withinWait(List<ReplicaNode> candidates, long waitTimeoutNanos) {
+		int size = candidates.size();
+		int within = 0;
+		for (int i = 0; i < size; i++) {
+			long lag = candidates.get(i).lagNanos();
+			if (lag >= 0 && lag <= waitTimeoutNanos) {
+				within++;
+			}
+		}
+		if (within == 0) {
+			return null;
+		}
+		if (within == size) {
+			return candidates;
+		}
+		List<ReplicaNode> reachable = new ArrayList<>(within);
+		for (int i = 0; i < size; i++) {
+			long lag = candidates.get(i).lagNanos();
+			if (lag >= 0 && lag <= waitTimeoutNanos) {
+				reachable.add(candidates.get(i));
+			}
+		}
+		return reachable;
 	}
 
 	/** @return the candidates known to have the set; the same list when all are, {@code null} when none is */
@@ -140,18 +170,6 @@ final class ReadYourWritesFilter {
 	private static boolean has(ReplicaNode candidate, GtidSet gtids) {
 		GtidSet executed = candidate.gtidExecuted();
 		return executed != null && executed.contains(gtids);
-	}
-
-	/** @return the candidate of smallest known lag, or {@code null} when no lag is known */
-	static ReplicaNode closest(List<ReplicaNode> candidates) {
-		ReplicaNode closest = null;
-		for (int i = 0; i < candidates.size(); i++) {
-			ReplicaNode candidate = candidates.get(i);
-			if (candidate.lagNanos() >= 0 && (closest == null || candidate.lagNanos() < closest.lagNanos())) {
-				closest = candidate;
-			}
-		}
-		return closest;
 	}
 
 }

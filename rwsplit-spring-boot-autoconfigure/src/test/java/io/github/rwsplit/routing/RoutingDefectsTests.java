@@ -304,6 +304,39 @@ class RoutingDefectsTests {
 	}
 
 	@Test
+	void aReplicaWhoseWaitPermitsAreTakenIsPassedOverForAnotherAndWithAllBusyTheFallbackServes() throws SQLException {
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("permits", "primary", this.primary,
+				List.of(this.one, this.two), new RoutingTopology("primary", "default", List.of(at(this.one, 100),
+						at(this.two, 100))),
+				this.firstCandidate, new io.github.rwsplit.gtid.WaitPermits(1));
+		router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
+				Duration.ofMillis(200), Duration.ZERO));
+		this.first.executed.set(120);
+		this.second.executed.set(120);
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
+		try {
+			assertThat(router.getWaitPermits().tryAcquire("replica-1")).isTrue();
+			assertThat(readFrom(router)).as("replica-1 is busy waiting: replica-2 waits instead").isEqualTo("replica-2");
+			assertThat(this.first.waits.get()).isZero();
+			assertThat(this.second.waits.get()).isEqualTo(1);
+
+			assertThat(router.getWaitPermits().tryAcquire("replica-2")).isTrue();
+			assertThat(readFrom(router)).as("every replica busy waiting: the primary serves").isEqualTo("primary");
+			assertThat(router.view().routeCounts().fallback(RouteCounts.FallbackCause.CONSISTENCY).sum()).isEqualTo(1);
+		}
+		finally {
+			router.close();
+		}
+	}
+
+	private static String readFrom(ReadWriteRoutingDataSource router) throws SQLException {
+		try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+				Connection connection = router.getConnection()) {
+			return connection.getCatalog();
+		}
+	}
+
+	@Test
 	void theLastPlanIsReadableAsText() throws SQLException {
 		gtidMode();
 		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(100), 0), null);
