@@ -27,8 +27,8 @@ import io.github.rwsplit.routing.RouteCounts.FallbackCause;
  * <li>only then, once, records side effects: the session's sticky replica, counters, the plan for
  * diagnostics.</li>
  * </ol>
- * Waits for the topology (fallback {@code wait}, a newer primary position) use the router's lock
- * and condition, never a monitor, so virtual threads do not pin.
+ * Waits for the topology (fallback {@code wait}, a newer primary position) use
+ * {@link TopologyHolder}'s lock and condition, never a monitor, so virtual threads do not pin.
  */
 final class Checkout {
 
@@ -75,7 +75,7 @@ final class Checkout {
 		SQLException failure = chain(earlier, ex);
 		if (failedCheckouts + 1 > settings.checkoutRetries()) {
 			// Replicas qualified, but none gave a connection.
-			remember(state, intent, topology, plan, plan.node().name(), plan.reason());
+			remember(state, plan, plan.node().name(), plan.reason());
 			this.router.counts().fellBack(FallbackCause.FAILED);
 			throw failure;
 		}
@@ -148,7 +148,7 @@ final class Checkout {
 			RoutingContext.State state, SQLException failure, boolean afterWait) throws SQLException {
 		String primary = topology.primary();
 		if (plan instanceof Plan.Refuse refuse) {
-			remember(state, intent, topology, plan, primary,
+			remember(state, plan, primary,
 					(intent.route() == Route.REPLICA) ? RouteReason.FALLBACK : intent.reason());
 			String message;
 			if (refuse.why() == Plan.Refusal.PRIMARY_DOWN) {
@@ -166,7 +166,7 @@ final class Checkout {
 			throw refused;
 		}
 		Plan.ToPrimary toPrimary = (Plan.ToPrimary) plan;
-		remember(state, intent, topology, plan, primary, toPrimary.reason());
+		remember(state, plan, primary, toPrimary.reason());
 		Connection connection;
 		try {
 			if (toPrimary.guarded()) {
@@ -286,7 +286,7 @@ final class Checkout {
 	private void recordReplica(Plan.ToReplica plan, RouteIntent intent, RoutingTopology topology,
 			RoutingContext.State state) {
 		String node = plan.node().name();
-		remember(state, intent, topology, plan, node, plan.reason());
+		remember(state, plan, node, plan.reason());
 		this.router.counts().routed(node, plan.reason());
 		BalancingCounts balancing = this.router.balancing();
 		switch (plan.sticky()) {
@@ -338,12 +338,10 @@ final class Checkout {
 		}
 	}
 
-	private static void remember(RoutingContext.State state, RouteIntent intent, RoutingTopology topology, Plan plan,
-			String node, RouteReason reason) {
+	private static void remember(RoutingContext.State state, Plan plan, String node, RouteReason reason) {
 		state.lastPlan = plan;
 		state.lastNode = node;
 		state.lastReason = reason;
-		state.lastIntent = intent;
 	}
 
 	private static SQLException chain(SQLException failure, SQLException next) {

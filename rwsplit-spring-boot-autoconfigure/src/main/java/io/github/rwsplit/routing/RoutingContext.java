@@ -230,9 +230,6 @@ public final class RoutingContext {
 		/** The reason of {@link #lastPlan}. */
 		RouteReason lastReason;
 
-		/** What the work of {@link #lastPlan} needed. */
-		RouteIntent lastIntent;
-
 	}
 
 	/** The route a transaction was given when it began. */
