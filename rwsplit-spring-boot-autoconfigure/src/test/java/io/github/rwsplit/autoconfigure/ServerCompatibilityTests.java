@@ -17,7 +17,7 @@ class ServerCompatibilityTests {
 	@Test
 	void mysqlEightAndLaterAreAccepted() {
 		for (String version : new String[] { "8.0.36", "8.4.3", "9.7.4", "8.0.40-0ubuntu0.22.04.1", "8.0.32-24" }) {
-			assertThatNoException().as(version).isThrownBy(() -> ServerCompatibility.check("primary", "rwsplit.primary.url", version));
+			assertThatNoException().as(version).isThrownBy(() -> ServerCompatibility.check("the primary", "rwsplit.primary.url", version));
 		}
 	}
 
@@ -25,7 +25,7 @@ class ServerCompatibilityTests {
 	void mariadbIsRefusedSayingWhatIsSupported() {
 		for (String version : new String[] { "10.11.6-MariaDB-0+deb12u1", "11.4.5-MariaDB", "5.5.5-10.11.6-MariaDB-0+deb12u1" }) {
 			assertThatExceptionOfType(RwsplitConfigurationException.class)
-				.isThrownBy(() -> ServerCompatibility.check("primary", "rwsplit.primary.url", version))
+				.isThrownBy(() -> ServerCompatibility.check("the primary", "rwsplit.primary.url", version))
 				.satisfies((ex) -> {
 					assertThat(ex.getProperty()).isEqualTo("rwsplit.primary.url");
 					assertThat(ex.getMessage()).contains("the primary is MariaDB (" + version + ")")
