@@ -146,7 +146,7 @@ public class RwsplitEndpoint {
 		String name = this.router.getTopology().primary();
 		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
 		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
-				null, null, null, null, null, url(name), pool(name), this.router.view().routeCounts().routes(name));
+				null, null, null, null, null, url(name), user(name), pool(name), this.router.view().routeCounts().routes(name));
 	}
 
 	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
@@ -159,12 +159,22 @@ public class RwsplitEndpoint {
 		double share = this.router.view().slowStartShare(replica.name());
 		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
 				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
-				url(replica.name()), pool(replica.name()), this.router.view().routeCounts().routes(replica.name()));
+				url(replica.name()), user(replica.name()), pool(replica.name()),
+				this.router.view().routeCounts().routes(replica.name()));
 	}
 
 	private String url(String node) {
 		DataSource dataSource = this.router.getResolvedDataSources().get(node);
 		return (dataSource instanceof HikariDataSource hikari) ? JdbcUrls.sanitize(hikari.getJdbcUrl()) : null;
+	}
+
+	/** The pool's user, or the URL's when the URL carries it (rwsplit then leaves it off the pool). */
+	private String user(String node) {
+		DataSource dataSource = this.router.getResolvedDataSources().get(node);
+		if (dataSource instanceof HikariDataSource hikari) {
+			return (hikari.getUsername() != null) ? hikari.getUsername() : JdbcUrls.user(hikari.getJdbcUrl());
+		}
+		return null;
 	}
 
 	private PoolDescriptor pool(String node) {
@@ -239,12 +249,13 @@ public class RwsplitEndpoint {
 	 * @param slowStartShare the share of its full portion of new reads it gets now (below 1 while it
 	 * ramps up, 0 out of rotation), or {@code null} for the primary
 	 * @param url its JDBC URL without credentials
+	 * @param user the user it logs in as (never the password), or {@code null} for the driver's default
 	 * @param pool its pool's figures
 	 * @param routes connections handed out to it, by reason
 	 */
 	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
 			Instant lastCheck, Integer weight, Double responseTimeMillis, Double slowStartShare, String url,
-			PoolDescriptor pool, Map<String, Long> routes) {
+			String user, PoolDescriptor pool, Map<String, Long> routes) {
 	}
 
 	/**

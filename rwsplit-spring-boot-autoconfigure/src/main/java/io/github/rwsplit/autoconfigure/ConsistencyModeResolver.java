@@ -59,8 +59,9 @@ final class ConsistencyModeResolver {
 		Properties connection = new Properties();
 		connection.putAll(properties.getPool().getDataSourceProperties());
 		connection.putAll(primary.getPool().getDataSourceProperties());
-		String username = (primary.getUsername() != null) ? primary.getUsername() : properties.getUsername();
-		String password = (primary.getPassword() != null) ? primary.getPassword() : properties.getPassword();
+		NodeCredentials credentials = NodeCredentials.of(properties, RwsplitPropertiesValidator.PRIMARY_NAME, primary);
+		String username = credentials.poolUser();
+		String password = credentials.poolPassword();
 		if (username != null) {
 			connection.setProperty("user", username);
 		}
@@ -71,8 +72,21 @@ final class ConsistencyModeResolver {
 		connection.setProperty("connectTimeout", timeout);
 		connection.setProperty("socketTimeout", timeout);
 		try (Connection con = DriverManager.getConnection(primary.getUrl(), connection);
-				Statement statement = con.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT @@global.gtid_mode")) {
+				Statement statement = con.createStatement()) {
+			// Asked here, on the one connection start-up makes, because an unsupported server otherwise
+			// fails every pooled connection later with an unknown system variable.
+			ServerCompatibility.check("the primary", "rwsplit.primary.url", con.getMetaData().getDatabaseProductVersion());
+			return gtidModeOn(statement, properties);
+		}
+		catch (SQLException ex) {
+			logger.warn("rwsplit: could not ask the primary whether it has GTIDs; read-your-writes uses pin mode until "
+					+ "restart (set rwsplit.consistency.mode=gtid to choose)");
+			return false;
+		}
+	}
+
+	private static boolean gtidModeOn(Statement statement, RwsplitProperties properties) throws SQLException {
+		try (ResultSet rs = statement.executeQuery("SELECT @@global.gtid_mode")) {
 			rs.next();
 			if ("ON".equalsIgnoreCase(rs.getString(1))) {
 				return true;
@@ -80,11 +94,6 @@ final class ConsistencyModeResolver {
 			logger.warn("rwsplit: the primary does not have GTIDs (gtid_mode=" + rs.getString(1) + "); read-your-writes "
 					+ "uses pin mode: after a write, a session reads from the primary for "
 					+ properties.getConsistency().getPinDuration().toMillis() + " ms");
-			return false;
-		}
-		catch (SQLException ex) {
-			logger.warn("rwsplit: could not ask the primary whether it has GTIDs; read-your-writes uses pin mode until "
-					+ "restart (set rwsplit.consistency.mode=gtid to choose)");
 			return false;
 		}
 	}

@@ -38,6 +38,9 @@ import io.github.rwsplit.statement.SqlClassifier;
  */
 final class NodePoolFactory {
 
+	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
+		.getLog(NodePoolFactory.class);
+
 	private NodePoolFactory() {
 	}
 
@@ -155,8 +158,10 @@ final class NodePoolFactory {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName("rwsplit-" + name);
 		config.setJdbcUrl(node.getUrl());
-		config.setUsername((node.getUsername() != null) ? node.getUsername() : properties.getUsername());
-		config.setPassword((node.getPassword() != null) ? node.getPassword() : properties.getPassword());
+		NodeCredentials credentials = NodeCredentials.of(properties, name, node);
+		config.setUsername(credentials.poolUser());
+		config.setPassword(credentials.poolPassword());
+		credentials.disagreements().forEach((disagreement) -> logger.warn("rwsplit: " + disagreement));
 		config.setInitializationFailTimeout(-1);
 		if (replica) {
 			config.setConnectionTimeout(REPLICA_CONNECTION_TIMEOUT_MILLIS);

@@ -27,7 +27,9 @@ import io.github.rwsplit.routing.Route;
  * Checks the application's beans once at start-up for routing annotations that cannot work: a
  * {@code @ReadReplica} naming a group that has no replicas (fails start-up), both annotations on
  * one element (fails start-up), and Spring's own {@code @Primary} on a method that is not a
- * {@code @Bean} method (a warning: almost always meant to be rwsplit's). With JPA and
+ * {@code @Bean} method (a warning: almost always meant to be rwsplit's). Routing annotations on
+ * methods a proxy cannot apply them to, private, final, static or (as far as the bytecode shows)
+ * only called from within their own bean, are warnings naming the method. With JPA and
  * {@code rwsplit.jpa.release-connection-after-transaction} on, a {@code @Transactional} with a
  * custom isolation level also stops start-up, as Spring's Hibernate dialect would refuse it at run
  * time.
@@ -87,9 +89,16 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 		if (hasCustomIsolation(type)) {
 			customIsolation.add(type.getName());
 		}
+		List<Method> proxiable = new ArrayList<>();
 		ReflectionUtils.doWithMethods(type, (method) -> {
 			String site = type.getName() + "." + method.getName() + "()";
-			check(RoutingAnnotations.on(method), site);
+			RoutingAnnotations.Request request = RoutingAnnotations.on(method);
+			check(request, site);
+			if (request != null && method.getDeclaringClass() == type) {
+				if (!warnUnproxiable(method, request, site)) {
+					proxiable.add(method);
+				}
+			}
 			if (hasCustomIsolation(method)) {
 				customIsolation.add(site);
 			}
@@ -98,6 +107,37 @@ class RoutingAnnotationVerifier implements SmartInitializingSingleton {
 				warnSpringPrimary(method);
 			}
 		}, (method) -> method.getDeclaringClass() != Object.class);
+		SelfInvocations.find(type, proxiable).forEach((method, callers) -> {
+			RoutingAnnotations.Request request = RoutingAnnotations.on(method);
+			String site = type.getName() + "." + method.getName() + "()";
+			logger.warn("rwsplit: " + annotation(request) + " on " + site + " has no effect when called from "
+					+ String.join(", ", callers) + ": a call within the bean bypasses its proxy, which is what "
+					+ "applies the annotation. Call it through the bean (another bean, or the bean injected into "
+					+ "itself), or annotate the caller.");
+		});
+	}
+
+	/**
+	 * Warns when the bean's proxy cannot apply a method's routing annotation: Spring proxies
+	 * override methods, and private, final and static methods cannot be overridden.
+	 * @return whether it warned
+	 */
+	private static boolean warnUnproxiable(Method method, RoutingAnnotations.Request request, String site) {
+		int modifiers = method.getModifiers();
+		String why = java.lang.reflect.Modifier.isPrivate(modifiers) ? "private"
+				: java.lang.reflect.Modifier.isStatic(modifiers) ? "static"
+						: java.lang.reflect.Modifier.isFinal(modifiers) ? "final" : null;
+		if (why == null) {
+			return false;
+		}
+		logger.warn("rwsplit: " + annotation(request) + " on " + site + " has no effect: the method is " + why
+				+ ", so the bean's proxy cannot intercept it and its work runs wherever its caller's does. Make it a "
+				+ "public, non-final instance method called from another bean, or annotate the caller.");
+		return true;
+	}
+
+	private static String annotation(RoutingAnnotations.Request request) {
+		return (request.route() == Route.REPLICA) ? "@ReadReplica" : "@Primary";
 	}
 
 	private static boolean hasCustomIsolation(AnnotatedElement element) {

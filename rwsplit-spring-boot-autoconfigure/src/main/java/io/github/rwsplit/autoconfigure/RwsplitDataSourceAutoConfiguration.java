@@ -1,6 +1,12 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -13,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 
 import io.github.rwsplit.barrier.WriteBarrier;
@@ -28,15 +35,19 @@ import io.github.rwsplit.routing.RwsplitDataSource;
  * {@code LazyConnectionDataSourceProxy} in front of the router, because transaction managers
  * take their connection before they publish the read-only flag; the proxy defers the choice of
  * node to the first statement. Runs before Spring Boot's own DataSource auto-configuration and
- * backs off entirely when the application defines its own {@code DataSource}.
+ * backs off entirely when the application defines its own {@code DataSource}, or excludes Spring
+ * Boot's {@code DataSourceAutoConfiguration}: an exclusion says "no auto-configured DataSource",
+ * and a test slice that excludes it must not get one from rwsplit either.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ AbstractRoutingDataSource.class, HikariDataSource.class })
 @ConditionalOnProperty(prefix = RwsplitProperties.PREFIX, name = "enabled", matchIfMissing = true)
-@Conditional(OnRwsplitConfiguredCondition.class)
+@Conditional({ OnRwsplitConfiguredCondition.class, OnDataSourceAutoConfigurationNotExcludedCondition.class })
 @ConditionalOnMissingBean(DataSource.class)
 @EnableConfigurationProperties(RwsplitProperties.class)
 public final class RwsplitDataSourceAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(RwsplitDataSourceAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -45,8 +56,27 @@ public final class RwsplitDataSourceAutoConfiguration {
 	}
 
 	@Bean
-	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector) {
+	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector,
+			Environment environment) {
+		reportIgnoredSpringDatasource(environment);
 		return NodePoolFactory.create(properties, replicaSelector);
+	}
+
+	/**
+	 * Boot's {@code spring.datasource.*} is easy to leave behind when adding rwsplit, and would
+	 * otherwise look as if it still chose the server.
+	 */
+	private static void reportIgnoredSpringDatasource(Environment environment) {
+		List<String> set = Stream.of("url", "username", "password")
+			.map((key) -> "spring.datasource." + key)
+			.filter(environment::containsProperty)
+			.toList();
+		if (!set.isEmpty()) {
+			logger.warn("rwsplit: " + String.join(", ", set) + ((set.size() == 1) ? " is" : " are")
+					+ " set, but rwsplit's DataSource ignores " + ((set.size() == 1) ? "it" : "them")
+					+ ": nodes and logins come from rwsplit.primary, rwsplit.replicas and rwsplit.username/password. "
+					+ "Remove spring.datasource.* or move the values there.");
+		}
 	}
 
 	@Bean

@@ -52,23 +52,15 @@ public final class RwsplitMonitorAutoConfiguration {
 	private static ReplicaLagMonitor.Endpoint endpoint(RwsplitProperties properties, String name,
 			RwsplitProperties.Node node) {
 		RwsplitProperties.Monitor monitor = properties.getMonitor();
-		String username = first(monitor.getUsername(), node.getUsername(), properties.getUsername());
-		String password = (monitor.getUsername() != null) ? monitor.getPassword()
-				: first(node.getPassword(), properties.getPassword());
+		// The monitor's own account when set; otherwise the node's login, under the same precedence as its pool.
+		NodeCredentials credentials = NodeCredentials.of(properties, name, node);
+		String username = (monitor.getUsername() != null) ? monitor.getUsername() : credentials.poolUser();
+		String password = (monitor.getUsername() != null) ? monitor.getPassword() : credentials.poolPassword();
 		// The node's driver properties (TLS, authentication...), so the monitor connects as the pool does.
 		Properties driver = new Properties();
 		driver.putAll(properties.getPool().getDataSourceProperties());
 		driver.putAll(node.getPool().getDataSourceProperties());
 		return new ReplicaLagMonitor.Endpoint(name, node.getUrl(), username, password, driver);
-	}
-
-	private static String first(String... values) {
-		for (String value : values) {
-			if (value != null) {
-				return value;
-			}
-		}
-		return null;
 	}
 
 }

@@ -30,6 +30,11 @@ public class RwsplitProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether an unknown rwsplit.* property stops start-up; false logs a warning instead.
+	 */
+	private boolean failOnUnknownProperties = true;
+
+	/**
 	 * Login user shared by every node that does not set its own.
 	 */
 	private String username;
@@ -110,6 +115,14 @@ public class RwsplitProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isFailOnUnknownProperties() {
+		return this.failOnUnknownProperties;
+	}
+
+	public void setFailOnUnknownProperties(boolean failOnUnknownProperties) {
+		this.failOnUnknownProperties = failOnUnknownProperties;
 	}
 
 	public String getUsername() {

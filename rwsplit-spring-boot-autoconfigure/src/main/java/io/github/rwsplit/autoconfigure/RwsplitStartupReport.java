@@ -44,7 +44,10 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 	String report() {
 		var router = this.router;
 		StringBuilder text = new StringBuilder("rwsplit is routing:\n");
-		text.append("  primary   ").append(JdbcUrls.sanitize(this.properties.getPrimary().getUrl())).append('\n');
+		text.append("  primary   ")
+			.append(JdbcUrls.sanitize(this.properties.getPrimary().getUrl()))
+			.append(user(RwsplitPropertiesValidator.PRIMARY_NAME, this.properties.getPrimary()))
+			.append('\n');
 		this.properties.getReplicas()
 			.forEach((name, replica) -> text.append("  ")
 				.append(name)
@@ -54,6 +57,7 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 				.append(replica.getWeight())
 				.append(")  ")
 				.append(JdbcUrls.sanitize(replica.getUrl()))
+				.append(user(name, replica))
 				.append('\n'));
 		RwsplitProperties.Balancing balancing = this.properties.getBalancing();
 		text.append("  load balancing: ")
@@ -106,6 +110,12 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			.append((fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? ""
 					: " (at most " + fallback.maxPrimaryReads() + " reads on the primary at once)");
 		return text.toString();
+	}
+
+	/** The user a node logs in as, so that a read-only account given to a replica can be checked. */
+	private String user(String name, RwsplitProperties.Node node) {
+		String user = NodeCredentials.of(this.properties, name, node).user();
+		return "  user " + ((user != null) ? user : "(the driver's default)");
 	}
 
 	/** An enum value as it is written in application.yml: {@code ROUND_ROBIN} is {@code round-robin}. */

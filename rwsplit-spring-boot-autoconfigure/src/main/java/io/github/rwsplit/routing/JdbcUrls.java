@@ -14,7 +14,75 @@ public final class JdbcUrls {
 	private static final Pattern SECRET = Pattern
 		.compile("(?i)([a-z0-9_.-]*(?:password|passwd|pwd|secret)[a-z0-9_.-]*\\s*=)[^&;,()/]*");
 
+	/** user info before the host: {@code user} or {@code user:password}. */
+	private static final Pattern USER_INFO_PARTS = Pattern.compile("://([^/?@:]*)(:[^/?]*)?@");
+
+	/** Connector/J's user property in the query or a {@code (host=...,user=...)} address. */
+	private static final Pattern USER_PROPERTY = Pattern.compile("(?i)[?&(,]user=([^&;,()/]*)");
+
+	private static final Pattern PASSWORD_PROPERTY = Pattern.compile("(?i)[?&(,]password=");
+
 	private JdbcUrls() {
+	}
+
+	/**
+	 * The login user a MySQL JDBC URL carries, before the host ({@code user:pass@host}) or as a
+	 * {@code user} property.
+	 * @param url a JDBC URL, may be {@code null}
+	 * @return the user, decoded, or {@code null} when the URL names none
+	 */
+	public static String user(String url) {
+		if (url == null) {
+			return null;
+		}
+		java.util.regex.Matcher info = USER_INFO_PARTS.matcher(url);
+		if (info.find() && !info.group(1).isEmpty()) {
+			return decode(info.group(1));
+		}
+		java.util.regex.Matcher property = USER_PROPERTY.matcher(url);
+		return (property.find() && !property.group(1).isEmpty()) ? decode(property.group(1)) : null;
+	}
+
+	/**
+	 * Whether a MySQL JDBC URL carries a password, before the host or as a {@code password}
+	 * property.
+	 * @param url a JDBC URL, may be {@code null}
+	 * @return {@code true} when it does
+	 */
+	public static boolean hasPassword(String url) {
+		if (url == null) {
+			return false;
+		}
+		java.util.regex.Matcher info = USER_INFO_PARTS.matcher(url);
+		return (info.find() && info.group(2) != null) || PASSWORD_PROPERTY.matcher(url).find();
+	}
+
+	/**
+	 * Whether the password a MySQL JDBC URL carries equals another, without handing it out.
+	 * @param url a JDBC URL that {@linkplain #hasPassword(String) has a password}
+	 * @param password a configured password, may be {@code null}
+	 * @return {@code true} when they are equal
+	 */
+	public static boolean passwordEquals(String url, String password) {
+		return java.util.Objects.equals(password(url), password);
+	}
+
+	private static String password(String url) {
+		java.util.regex.Matcher info = USER_INFO_PARTS.matcher(url);
+		if (info.find() && info.group(2) != null) {
+			return decode(info.group(2).substring(1));
+		}
+		java.util.regex.Matcher property = Pattern.compile("(?i)[?&(,]password=([^&;,()/]*)").matcher(url);
+		return property.find() ? decode(property.group(1)) : null;
+	}
+
+	private static String decode(String text) {
+		try {
+			return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			return text;
+		}
 	}
 
 	/**

@@ -251,6 +251,79 @@ class RwsplitDataSourceAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void springDatasourceUrlSetAlongsideRwsplitIsReportedOnce(org.springframework.boot.test.system.CapturedOutput output) {
+		withCluster("spring.datasource.url=jdbc:mysql://127.0.0.1:9/other", "spring.datasource.password=elsewhere")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RwsplitDataSource.class);
+				String said = "spring.datasource.url, spring.datasource.password are set, but rwsplit's DataSource ignores them";
+				assertThat(output.getOut().split(java.util.regex.Pattern.quote(said), -1)).hasSize(2);
+				assertThat(output).doesNotContain("elsewhere");
+			});
+	}
+
+	@Test
+	void excludingBootsDataSourceAutoConfigurationMeansNoDataSource() {
+		new ApplicationContextRunner().withUserConfiguration(ExcludesBootsDataSource.class)
+			.withPropertyValues(CLUSTER)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(DataSource.class)
+				.doesNotHaveBean(ReplicaSelector.class));
+	}
+
+	@Test
+	void userInAReplicaUrlWinsOverTheSharedUsernameWithAWarningAndNoPassword(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		withCluster("rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app?user=reader&password=ro-secret",
+				"rwsplit.replicas.replica-2.url=jdbc:mysql://auditor:audit-secret@127.0.0.1:3/app")
+			.run((context) -> {
+				var router = context.getBean(RwsplitDataSource.class).getRouter();
+				HikariDataSource replica1 = (HikariDataSource) router.getResolvedDataSources().get("replica-1");
+				HikariDataSource replica2 = (HikariDataSource) router.getResolvedDataSources().get("replica-2");
+				HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
+				// Unset on the pool, so that the driver takes the URL's in either form.
+				assertThat(replica1.getUsername()).isNull();
+				assertThat(replica1.getPassword()).isNull();
+				assertThat(replica2.getUsername()).isNull();
+				assertThat(primary.getUsername()).isEqualTo("app");
+				assertThat(output).contains("replica 'replica-1' logs in as 'reader' from its URL; rwsplit.username ('app') is not used for it")
+					.contains("replica 'replica-1': the password in its URL differs from rwsplit.password; the URL's is used")
+					.contains("replica 'replica-2' logs in as 'auditor' from its URL")
+					.doesNotContain("ro-secret")
+					.doesNotContain("audit-secret")
+					.doesNotContain("top-secret");
+				String report = context.getBean(RwsplitStartupReport.class).report();
+				assertThat(report).contains("user reader").contains("user auditor").contains("user app")
+					.doesNotContain("secret");
+			});
+	}
+
+	@Test
+	void userInAUrlWinsOverTheNodesOwnUsernameToo(org.springframework.boot.test.system.CapturedOutput output) {
+		withCluster("rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app?user=reader",
+				"rwsplit.replicas.replica-1.username=writer")
+			.run((context) -> {
+				HikariDataSource replica1 = (HikariDataSource) context.getBean(RwsplitDataSource.class)
+					.getRouter()
+					.getResolvedDataSources()
+					.get("replica-1");
+				assertThat(replica1.getUsername()).isNull();
+				// No password in the URL: the node's, then the shared one, applies.
+				assertThat(replica1.getPassword()).isEqualTo("top-secret");
+				assertThat(output).contains(
+						"replica 'replica-1' logs in as 'reader' from its URL; rwsplit.replicas.replica-1.username ('writer') is not used for it");
+			});
+	}
+
+	@Test
+	void sameUserInUrlAndPropertyIsNoDisagreement(org.springframework.boot.test.system.CapturedOutput output) {
+		withCluster("rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app?user=app&password=top-secret")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).doesNotContain("from its URL").doesNotContain("differs from");
+			});
+	}
+
 	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
@@ -260,6 +333,14 @@ class RwsplitDataSourceAutoConfigurationTests {
 		throw new AssertionError("no " + type.getSimpleName() + " in " + failure);
 	}
 
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.boot.autoconfigure.ImportAutoConfiguration(
+			classes = { RwsplitDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class },
+			exclude = DataSourceAutoConfiguration.class)
+	static class ExcludesBootsDataSource {
+
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserDataSource {

@@ -63,6 +63,20 @@ class RwsplitObservabilityAutoConfigurationTests {
 	}
 
 	@Test
+	void endpointShowsEachNodesEffectiveUserAndNeverAPassword() {
+		this.runner
+			.withPropertyValues("rwsplit.username=app", "rwsplit.password=top-secret",
+					"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app?user=reader&password=ro-secret")
+			.run((context) -> {
+				var nodes = context.getBean(RwsplitEndpoint.class).rwsplit().nodes();
+				assertThat(nodes).extracting("name", "user")
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("primary", "app"),
+							org.assertj.core.groups.Tuple.tuple("replica-1", "reader"));
+				assertThat(nodes.toString()).doesNotContain("secret");
+			});
+	}
+
+	@Test
 	void nothingWithoutMicrometerOrActuator() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class, Endpoint.class, HealthIndicator.class))
 			.run((context) -> assertThat(context).hasNotFailed()

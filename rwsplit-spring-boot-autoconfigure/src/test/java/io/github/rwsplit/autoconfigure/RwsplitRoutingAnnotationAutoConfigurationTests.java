@@ -130,6 +130,28 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 	}
 
 	@Test
+	void routingAnnotationsThatAProxyCannotApplyAreReportedByMethod(CapturedOutput output) {
+		this.runner.withUserConfiguration(Unreachable.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			String type = UnreachableRouting.class.getName();
+			assertThat(output).contains("@ReadReplica on " + type + ".hidden() has no effect: the method is private")
+				.contains("@Primary on " + type + ".locked() has no effect: the method is final")
+				.contains("@ReadReplica on " + type + ".report() has no effect when called from " + type
+						+ ".summary(): a call within the bean bypasses its proxy")
+				.doesNotContain(type + ".summary() has no effect")
+				.doesNotContain(type + ".reachable()");
+		});
+	}
+
+	@Test
+	void callsThroughTheBeansOwnProxyAreNotSelfInvocation(CapturedOutput output) {
+		this.runner.withUserConfiguration(SelfInjected.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).doesNotContain("a call within the bean bypasses its proxy");
+		});
+	}
+
+	@Test
 	void customIsolationWhileHibernateReleasesConnectionsFailsStartUpWithBothRemedies() {
 		this.runner.withUserConfiguration(CustomIsolation.class).run((context) -> {
 			var analysis = analysis(context);
@@ -247,6 +269,71 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 		@ReadReplica("archive")
 		public String read() {
 			return "never";
+		}
+
+	}
+
+	static class UnreachableRouting {
+
+		@ReadReplica
+		private String hidden() {
+			return "private";
+		}
+
+		@io.github.rwsplit.annotation.Primary
+		public final String locked() {
+			return hidden();
+		}
+
+		@ReadReplica
+		public String report() {
+			return "report";
+		}
+
+		public String summary() {
+			return report();
+		}
+
+		@ReadReplica
+		public String reachable() {
+			return "fine";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Unreachable {
+
+		@Bean
+		UnreachableRouting unreachableRouting() {
+			return new UnreachableRouting();
+		}
+
+	}
+
+	static class SelfInjectedRouting {
+
+		@org.springframework.beans.factory.annotation.Autowired
+		@org.springframework.context.annotation.Lazy
+		SelfInjectedRouting self;
+
+		@ReadReplica
+		public String report() {
+			return "report";
+		}
+
+		public String summary() {
+			return this.self.report();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SelfInjected {
+
+		@Bean
+		SelfInjectedRouting selfInjectedRouting() {
+			return new SelfInjectedRouting();
 		}
 
 	}

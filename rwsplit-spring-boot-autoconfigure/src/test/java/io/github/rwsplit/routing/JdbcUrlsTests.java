@@ -29,4 +29,19 @@ class JdbcUrlsTests {
 		assertThat(JdbcUrls.sameServer("jdbc:mysql://db:3306/app", "jdbc:mysql://db-replica:3306/app")).isFalse();
 	}
 
+
+	@Test
+	void userComesFromUserInfoOrTheUserPropertyAndThePasswordIsOnlyCompared() {
+		assertThat(JdbcUrls.user("jdbc:mysql://reader:s3cret@db:3306/app")).isEqualTo("reader");
+		assertThat(JdbcUrls.user("jdbc:mysql://db:3306/app?sslMode=DISABLED&user=re%40der&password=x")).isEqualTo("re@der");
+		assertThat(JdbcUrls.user("jdbc:mysql://(host=db,port=3306,user=ops)/app")).isEqualTo("ops");
+		assertThat(JdbcUrls.user("jdbc:mysql://db:3306/app?superuser=no")).isNull();
+		assertThat(JdbcUrls.user("jdbc:mysql://db:3306/app")).isNull();
+		assertThat(JdbcUrls.hasPassword("jdbc:mysql://reader:s3cret@db/app")).isTrue();
+		assertThat(JdbcUrls.hasPassword("jdbc:mysql://reader@db/app")).isFalse();
+		assertThat(JdbcUrls.hasPassword("jdbc:mysql://db/app?user=a&password=b")).isTrue();
+		assertThat(JdbcUrls.passwordEquals("jdbc:mysql://reader:s3cret@db/app", "s3cret")).isTrue();
+		assertThat(JdbcUrls.passwordEquals("jdbc:mysql://db/app?password=b&x=1", "c")).isFalse();
+	}
+
 }
