@@ -15,9 +15,8 @@ import javax.sql.DataSource;
  * The cap on reads that fell back to the primary ({@code rwsplit.fallback.max-primary-reads}):
  * counts them while their connections are open and refuses beyond the cap, so that a replica
  * outage cannot stampede the primary. Reads sent there by their session's consistency token (a
- * replica not yet caught up with the session's writes, or a forged token) may take at most half
- * of the cap: they can never starve the reads of a real outage, and a flood of them cannot fail
- * legitimate ones.
+ * replica not yet caught up with the session's writes, or a token naming what no replica has) may
+ * take all but a quarter of the cap: they can never starve the reads of a real outage.
  *
  * <p>Only the degraded path comes here; the connection it hands out is a small proxy that gives
  * the slot back on close.
@@ -41,10 +40,11 @@ final class PrimaryReadGuard {
 
 	/**
 	 * @param cap the most fallback reads at once
-	 * @return the most of them that consistency tokens may cause
+	 * @return the most of them that consistency tokens may cause: all but a quarter of the cap (at
+	 * least one slot), which stays free for the reads of a replica outage
 	 */
 	static int tokenCap(int cap) {
-		return Math.max(1, cap / 2);
+		return Math.max(1, cap - Math.max(1, cap / 4));
 	}
 
 	/**

@@ -19,7 +19,7 @@ import io.github.rwsplit.gtid.GtidSet;
  * <li>Replicas the snapshot already shows to have the requirement serve it, with no round trip.</li>
  * <li>Otherwise one of the replicas measured close enough to catch up within the wait timeout is
  * waited on (the balancer spreads the waits over them); if none is, or this thread already waited
- * in vain for no more than this (and nothing says a replica has caught up since), the primary
+ * in vain for the same transactions (and nothing says a replica has caught up since), the primary
  * serves the read.</li>
  * </ol>
  * Pure: reads the snapshot, the token and the thread's memo; writes nothing.
@@ -102,8 +102,10 @@ final class ReadYourWritesFilter {
 			return new Narrowing(caughtUp, Precondition.NONE, RouteReason.GTID_CAUGHT_UP, false, ignored);
 		}
 		GtidSet inVain = in.waitedInVain();
-		if (inVain != null && required.contains(inVain)) {
-			// This thread waited in vain for no more than this, and nothing says a replica has caught up since.
+		if (inVain != null && required.equals(inVain)) {
+			// This thread waited in vain for exactly this, and nothing says a replica has caught up since.
+			// A session that wrote again requires more, and waits again: its new write may be the one
+			// a replica applies first.
 			return Narrowing.primary(ignored);
 		}
 		List<ReplicaNode> reachable = withinWait(candidates, waitTimeoutNanos);

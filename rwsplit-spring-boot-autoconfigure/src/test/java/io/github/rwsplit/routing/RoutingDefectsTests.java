@@ -245,17 +245,17 @@ class RoutingDefectsTests {
 	}
 
 	@Test
-	void readsSentToThePrimaryByTheirTokenMayTakeOnlyHalfOfTheFallbackCap() throws SQLException {
+	void readsSentToThePrimaryByTheirTokenLeaveAQuarterOfTheFallbackCapForOutages() throws SQLException {
 		PrimaryReadGuard guard = new PrimaryReadGuard(this.primary);
 		List<Connection> open = new ArrayList<>();
 		try {
 			open.add(guard.open(4, true, () -> "no replica."));
 			open.add(guard.open(4, true, () -> "no replica."));
+			open.add(guard.open(4, true, () -> "no replica."));
 			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(4, true, () -> "no replica."))
 				.withMessageContaining("consistency token")
-				.withMessageContaining("2 of the 4");
+				.withMessageContaining("3 of the 4");
 			// A replica outage still finds room.
-			open.add(guard.open(4, false, () -> "no replica."));
 			open.add(guard.open(4, false, () -> "no replica."));
 			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(4, false, () -> "no replica."))
 				.withMessageContaining("already serves 4");

@@ -82,8 +82,10 @@ class RoutingRulesTests {
 		assertThat(ReadYourWritesFilter.apply(List.of(this.late), topology, inputs(gtids(105), null), SECOND).toPrimary())
 			.as("the closest is further behind than a wait")
 			.isTrue();
-		assertThat(ReadYourWritesFilter.apply(List.of(this.fresh), topology, inputs(gtids(105), gtids(104)), SECOND)
-			.toPrimary()).as("this thread waited in vain for less").isTrue();
+		assertThat(ReadYourWritesFilter.apply(List.of(this.fresh), topology, inputs(gtids(105), gtids(105)), SECOND)
+			.toPrimary()).as("this thread waited in vain for the same").isTrue();
+		assertThat(ReadYourWritesFilter.apply(List.of(this.fresh), topology, inputs(gtids(106), gtids(105)), SECOND)
+			.toPrimary()).as("the session wrote again since: it waits again").isFalse();
 		assertThat(ReadYourWritesFilter.apply(List.of(this.fresh), topology, inputs(GtidSet.EMPTY, null), SECOND))
 			.isNull();
 	}
