@@ -77,7 +77,8 @@ public class RwsplitEndpoint {
 		var consistency = this.router.view().consistency();
 		var fallback = this.router.view().fallback();
 		return new RwsplitDescriptor(nodes,
-				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.pinDuration().toMillis(),
+				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.modeReason(),
+						consistency.pinDuration().toMillis(),
 						consistency.waitTimeout().toMillis(), tracker.caughtUp.sum(), tracker.waited.sum(),
 						tracker.waitTimedOut.sum(), tracker.primary.sum(), tracker.pinned.sum(), tracker.commitsCaptured.sum()),
 				new FallbackDescriptor(lower(fallback.policy().name()), fallback.waitTimeout().toMillis(),
@@ -261,7 +262,8 @@ public class RwsplitEndpoint {
 	/**
 	 * Read-your-writes.
 	 *
-	 * @param mode the mode
+	 * @param mode the mode reads use now
+	 * @param modeReason why: "configured", or how {@code auto} was resolved (or why it is not yet)
 	 * @param pinDurationMillis pin mode's window
 	 * @param waitTimeoutMillis the longest wait on a replica
 	 * @param caughtUp reads served by a replica known to have the session's writes
@@ -271,7 +273,7 @@ public class RwsplitEndpoint {
 	 * @param pinned reads pinned to the primary
 	 * @param commitsCaptured commits whose GTID was captured
 	 */
-	public record ConsistencyDescriptor(String mode, long pinDurationMillis, long waitTimeoutMillis, long caughtUp,
+	public record ConsistencyDescriptor(String mode, String modeReason, long pinDurationMillis, long waitTimeoutMillis, long caughtUp,
 			long waited, long waitTimedOut, long primary, long pinned, long commitsCaptured) {
 	}
 
