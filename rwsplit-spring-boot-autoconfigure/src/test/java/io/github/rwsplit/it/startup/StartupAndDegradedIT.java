@@ -1,5 +1,7 @@
 package io.github.rwsplit.it.startup;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +19,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.github.rwsplit.RwsplitConfigurationException;
+import io.github.rwsplit.actuate.RwsplitHealthIndicator;
 import io.github.rwsplit.annotation.Primary;
+import io.github.rwsplit.annotation.ReadReplica;
+import io.github.rwsplit.consistency.ConsistencyMode;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.barrier.BarrierResult;
 import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.consistency.ConsistencyContext;
@@ -26,6 +35,7 @@ import io.github.rwsplit.testcluster.MySqlReplicationCluster;
 import io.github.rwsplit.testcluster.junit.MySqlClusterTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Start-up and degraded states on the shared cluster: what rwsplit does when work commits nothing,
@@ -72,6 +82,46 @@ class StartupAndDegradedIT {
 		}
 	}
 
+	@Test
+	void autoModeIsResolvedFromTheMonitorsFirstCheckOfThePrimaryAndSaysWhy(MySqlReplicationCluster cluster) {
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.consistency.mode=auto")) {
+			ReadWriteRoutingDataSource router = app.getBean(RwsplitDataSource.class).getRouter();
+			// The monitor's first check of the primary runs before the context finishes starting.
+			assertThat(router.view().consistency().mode()).isEqualTo(ConsistencyMode.GTID);
+			assertThat(router.view().consistency().modeReason()).isEqualTo("auto: the primary reports gtid_mode=ON");
+			assertThat(router.primaryHasGtids()).isTrue();
+			RwsplitHealthIndicator health = new RwsplitHealthIndicator(app.getBean(ReplicaLagMonitor.class), router.view());
+			assertThat(health.health().getDetails()).containsEntry("consistency",
+					"gtid (auto: the primary reports gtid_mode=ON)");
+		}
+	}
+
+	@Test
+	void aPrimaryThatRefusesTheLoginStopsStartUpWithTheServersAnswer(MySqlReplicationCluster cluster) {
+		assertThatThrownBy(() -> start(cluster, "rwsplit.primary.password=not-the-password-42").close())
+			.hasRootCauseInstanceOf(RwsplitConfigurationException.class)
+			.rootCause()
+			.hasMessageContaining("rwsplit.primary.url: primary (" + cluster.primary().jdbcUrl() + ") refused at start-up")
+			.hasMessageContaining("Access denied for user")
+			.hasMessageNotContaining("not-the-password-42");
+	}
+
+	@Test
+	void withThePrimaryDownAllowedTheApplicationStartsAndReplicasServeReads(MySqlReplicationCluster cluster)
+			throws Exception {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = socket.getLocalPort();
+		}
+		String url = cluster.primary().jdbcUrl().replaceFirst(":\\d+/", ":" + closedPort + "/");
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.primary.url=" + url,
+				"rwsplit.startup.allow-primary-down=true")) {
+			ReadWriteRoutingDataSource router = app.getBean(RwsplitDataSource.class).getRouter();
+			assertThat(router.getTopology().primaryDownReason()).isNotNull();
+			assertThat(app.getBean(Notes.class).count()).isGreaterThanOrEqualTo(0);
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	@Import(Notes.class)
@@ -92,6 +142,11 @@ class StartupAndDegradedIT {
 		long insert(String value) {
 			this.jdbc.update("INSERT INTO startup_notes (v) VALUES (?)", value);
 			return this.jdbc.queryForObject("SELECT LAST_INSERT_ID()", Long.class);
+		}
+
+		@ReadReplica
+		long count() {
+			return this.jdbc.queryForObject("SELECT COUNT(*) FROM startup_notes", Long.class);
 		}
 
 		@Primary(awaitReplicas = 1)
