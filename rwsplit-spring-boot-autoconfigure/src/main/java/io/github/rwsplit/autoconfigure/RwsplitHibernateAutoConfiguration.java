@@ -1,6 +1,5 @@
 package io.github.rwsplit.autoconfigure;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -8,9 +7,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
-
-import io.github.rwsplit.RwsplitConfigurationException;
 
 import io.github.rwsplit.routing.RwsplitDataSource;
 
@@ -32,44 +28,16 @@ import io.github.rwsplit.routing.RwsplitDataSource;
 @AutoConfiguration(before = HibernateJpaAutoConfiguration.class, after = RwsplitDataSourceAutoConfiguration.class)
 @ConditionalOnClass(HibernatePropertiesCustomizer.class)
 @ConditionalOnBean(RwsplitDataSource.class)
+@ConditionalOnProperty(prefix = "rwsplit.jpa", name = "release-connection-after-transaction", matchIfMissing = true)
 public final class RwsplitHibernateAutoConfiguration {
 
 	static final String HANDLING_MODE = "hibernate.connection.handling_mode";
 
 	static final String CUSTOMIZER_BEAN = "rwsplitConnectionHandlingCustomizer";
 
-	static final String METADATA_ACCESS = "hibernate.boot.allow_jdbc_metadata_access";
-
 	@Bean(CUSTOMIZER_BEAN)
-	@ConditionalOnProperty(prefix = "rwsplit.jpa", name = "release-connection-after-transaction", matchIfMissing = true)
 	HibernatePropertiesCustomizer rwsplitConnectionHandlingCustomizer() {
 		return (properties) -> properties.putIfAbsent(HANDLING_MODE, "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION");
-	}
-
-	/**
-	 * With the primary down at start-up (allowed by {@code rwsplit.startup.allow-primary-down}),
-	 * Hibernate would wait out the primary pool's checkout timeout to read the dialect from it,
-	 * then fail with "Unable to determine Dialect". With a dialect configured, it is told not to
-	 * ask; without one, start-up stops here and says which setting is missing.
-	 */
-	@Bean
-	HibernatePropertiesCustomizer rwsplitPrimaryDownAtStartupCustomizer(ObjectProvider<PrimaryStartupCheck> check,
-			Environment environment) {
-		return (properties) -> {
-			PrimaryStartupCheck primary = check.getIfAvailable();
-			if (primary == null || primary.downReason() == null) {
-				return;
-			}
-			if (environment.getProperty("spring.jpa.database-platform") == null
-					&& properties.get("hibernate.dialect") == null) {
-				throw new RwsplitConfigurationException("rwsplit.startup.allow-primary-down",
-						"the primary refused at start-up (" + primary.downReason() + "), and Hibernate needs it to "
-								+ "determine its dialect",
-						"Set spring.jpa.database-platform=org.hibernate.dialect.MySQLDialect, so that Hibernate "
-								+ "starts without asking the primary; or start the primary first.");
-			}
-			properties.putIfAbsent(METADATA_ACCESS, "false");
-		};
 	}
 
 }

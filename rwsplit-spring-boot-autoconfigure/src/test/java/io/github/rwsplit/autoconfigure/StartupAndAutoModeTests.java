@@ -30,7 +30,7 @@ class StartupAndAutoModeTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class,
-				RwsplitMonitorAutoConfiguration.class, RwsplitHibernateAutoConfiguration.class))
+				RwsplitMonitorAutoConfiguration.class, RwsplitHibernateStartupAutoConfiguration.class))
 		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
 				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app", "rwsplit.username=app",
 				"rwsplit.password=top-secret");

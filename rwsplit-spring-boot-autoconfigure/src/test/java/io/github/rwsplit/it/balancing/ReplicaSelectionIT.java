@@ -105,9 +105,11 @@ class ReplicaSelectionIT {
 			Reads reads = app.getBean(Reads.class);
 			lookups(reads, 100);
 			Map<Long, Integer> before = lookups(reads, 400);
-			// Equally fast replicas share the reads (unevenly on a noisy machine: 1.5x by chance is 70/30).
-			assertThat(before.getOrDefault(REPLICA_1, 0)).isGreaterThan(40);
-			assertThat(before.getOrDefault(REPLICA_2, 0)).isGreaterThan(40);
+			// Both replicas keep getting reads, so both stay measured. How evenly is not asserted: on a
+			// loaded machine (load 14 on 2 cores) one descheduled mysqld measured slower by chance got
+			// 6 of 400, and the inverse-square weights amplify any such difference.
+			assertThat(before.getOrDefault(REPLICA_1, 0)).isPositive();
+			assertThat(before.getOrDefault(REPLICA_2, 0)).isPositive();
 
 			// replica-2 loses the index, on its own: every lookup there scans 40,000 rows.
 			try (Connection admin = cluster.openAdminConnection("replica-2");
@@ -132,16 +134,18 @@ class ReplicaSelectionIT {
 						before, after, fast / 1000, slow / 1000);
 				// What the test is about is the behaviour: reads move. The ratio of the averages is only
 				// its cause, and it shrinks on a loaded machine, where waiting for a core adds the same
-				// milliseconds to both replicas (3.4x was seen there against 10x+ on an idle one). Twice
-				// is enough to prove the slow replica is measured as slower, not equal within noise.
-				assertThat(slow).isGreaterThan(2 * fast);
-				// Round-robin would give replica-1 200 of 400 (binomial, sigma 10); three quarters is ten
-				// sigmas past chance, and below the 364 a loaded machine showed (400 on an idle one).
-				assertThat(after.getOrDefault(REPLICA_1, 0)).isGreaterThanOrEqualTo(300);
+				// milliseconds to both replicas: 10x+ on an idle machine, 3.4x and 2.2x seen on loaded
+				// ones. 1.5x proves the slow replica is measured as slower, not equal within noise.
+				assertThat(slow).isGreaterThan(fast * 3 / 2);
+				// At 1.5x the selector's inverse-square weights give replica-1 69% in expectation (2.2x:
+				// 83%). A uniform choice would give it 200 of 400 (binomial, sigma 10): 240 is four sigmas
+				// past chance and leaves room for averages that move during the reads (290 seen at 2.2x,
+				// 364 at 3.4x, 400 on an idle machine).
+				assertThat(after.getOrDefault(REPLICA_1, 0)).isGreaterThanOrEqualTo(240);
 				// Visible as a gauge and on the endpoint.
 				MeterRegistry registry = app.getBean(MeterRegistry.class);
 				assertThat(registry.get(RwsplitMetrics.REPLICA_RESPONSE_TIME).tag("replica", "replica-2").gauge().value())
-					.isGreaterThan(2 * registry.get(RwsplitMetrics.REPLICA_RESPONSE_TIME)
+					.isGreaterThan(1.5 * registry.get(RwsplitMetrics.REPLICA_RESPONSE_TIME)
 						.tag("replica", "replica-1")
 						.gauge()
 						.value());
