@@ -14,9 +14,17 @@
 # server is ready; anything else comes with a message naming what is missing.
 set -euo pipefail
 
-cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/rwsplit"
+# The same rule as the Java side (MySqlInstallation.chrootDirectory): XDG_CACHE_HOME, else $HOME,
+# else the account's home from the password database, so that one machine keeps one 640 MB copy.
+home_dir="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+cache_root="${XDG_CACHE_HOME:-$home_dir/.cache}/rwsplit"
 chroot_dir="${RWSPLIT_MYSQL_CHROOT:-$cache_root/mysql-sid}"
 marker="$chroot_dir/.rwsplit-ready"
+# Where the chroot is, for tests that check the Java side resolves the same directory.
+if [ "${1:-}" = --print-chroot ]; then
+  printf '%s\n' "$chroot_dir"
+  exit 0
+fi
 
 say() { printf 'provision-mysql: %s\n' "$*" >&2; }
 
@@ -76,7 +84,10 @@ fi
 
 mkdir -p "$(dirname "$chroot_dir")"
 exec 9>"$chroot_dir.lock"
-flock 9
+if ! flock -n 9; then
+  say "another process is building $chroot_dir; waiting for it"
+  flock 9
+fi
 # Another process may have finished the build while this one waited for the lock.
 if chroot_ready; then
   say "using cached chroot $chroot_dir"
@@ -114,9 +125,21 @@ fi
 
 work="$chroot_dir.partial"
 rm -rf "$work"
-say "building $chroot_dir from $mirror (Debian sid, mysql-server-core); this takes a minute"
-if ! debootstrap --variant=minbase --include=mysql-server-core,mysql-client-core \
-    sid "$work" "$mirror" >"$chroot_dir.debootstrap.log" 2>&1; then
+say "building $chroot_dir from $mirror (Debian sid, mysql-server-core); 30 s on an idle machine, up to 4 min on a loaded one"
+debootstrap --variant=minbase --include=mysql-server-core,mysql-client-core \
+    sid "$work" "$mirror" >"$chroot_dir.debootstrap.log" 2>&1 &
+debootstrap_pid=$!
+# debootstrap writes to its log only; without this the build is silent for minutes.
+while kill -0 "$debootstrap_pid" 2>/dev/null; do
+  for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+    kill -0 "$debootstrap_pid" 2>/dev/null || break
+    sleep 1
+  done
+  if kill -0 "$debootstrap_pid" 2>/dev/null; then
+    say "still building ($(( $(date +%s) - started )) s): $(tail -n 1 "$chroot_dir.debootstrap.log" 2>/dev/null | cut -c1-120)"
+  fi
+done
+if ! wait "$debootstrap_pid"; then
   tail -n 20 "$chroot_dir.debootstrap.log" >&2 || true
   rm -rf "$work"
   fail "debootstrap of Debian sid from $mirror failed (log: $chroot_dir.debootstrap.log)."

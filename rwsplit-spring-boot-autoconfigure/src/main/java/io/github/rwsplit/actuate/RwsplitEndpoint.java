@@ -77,7 +77,8 @@ public class RwsplitEndpoint {
 		var consistency = this.router.view().consistency();
 		var fallback = this.router.view().fallback();
 		return new RwsplitDescriptor(nodes,
-				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.pinDuration().toMillis(),
+				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.modeReason(),
+						consistency.pinDuration().toMillis(),
 						consistency.waitTimeout().toMillis(), tracker.caughtUp.sum(), tracker.waited.sum(),
 						tracker.waitTimedOut.sum(), tracker.primary.sum(), tracker.pinned.sum(), tracker.commitsCaptured.sum(),
 						tracker.unexecutedIgnored.sum()),
@@ -273,7 +274,8 @@ public class RwsplitEndpoint {
 	/**
 	 * Read-your-writes.
 	 *
-	 * @param mode the mode
+	 * @param mode the mode reads use now
+	 * @param modeReason why: "configured", or how {@code auto} was resolved (or why it is not yet)
 	 * @param pinDurationMillis pin mode's window
 	 * @param waitTimeoutMillis the longest wait on a replica
 	 * @param caughtUp reads served by a replica known to have the session's writes
@@ -284,8 +286,9 @@ public class RwsplitEndpoint {
 	 * @param commitsCaptured commits whose GTID was captured
 	 * @param unexecutedIgnored reads whose token required transactions the primary never executed
 	 */
-	public record ConsistencyDescriptor(String mode, long pinDurationMillis, long waitTimeoutMillis, long caughtUp,
-			long waited, long waitTimedOut, long primary, long pinned, long commitsCaptured, long unexecutedIgnored) {
+	public record ConsistencyDescriptor(String mode, String modeReason, long pinDurationMillis, long waitTimeoutMillis,
+			long caughtUp, long waited, long waitTimedOut, long primary, long pinned, long commitsCaptured,
+			long unexecutedIgnored) {
 	}
 
 	/**

@@ -9,6 +9,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import io.github.rwsplit.monitor.MonitorSnapshot;
 import io.github.rwsplit.monitor.ReplicaHealth;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
+import io.github.rwsplit.routing.ConsistencySettings;
+import io.github.rwsplit.routing.RouterView;
 
 /**
  * The {@code rwsplit} health: from the lag monitor's last snapshot, never a query.
@@ -23,8 +25,19 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 
 	private final ReplicaLagMonitor monitor;
 
+	private final RouterView router;
+
 	public RwsplitHealthIndicator(ReplicaLagMonitor monitor) {
+		this(monitor, null);
+	}
+
+	/**
+	 * @param monitor the lag monitor whose snapshot it reports
+	 * @param router the router whose effective consistency mode it reports, or {@code null}
+	 */
+	public RwsplitHealthIndicator(ReplicaLagMonitor monitor, RouterView router) {
 		this.monitor = monitor;
+		this.router = router;
 	}
 
 	@Override
@@ -47,6 +60,12 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 			.withDetail("degraded", !excluded.isEmpty());
 		if (!excluded.isEmpty()) {
 			health.withDetail("excluded", excluded);
+		}
+		if (this.router != null) {
+			// consistency.mode=auto may be pin for now, waiting on the primary: an operator should see it.
+			ConsistencySettings consistency = this.router.consistency();
+			health.withDetail("consistency", consistency.mode().name().toLowerCase(java.util.Locale.ROOT) + " ("
+					+ consistency.modeReason() + ")");
 		}
 		return health.build();
 	}

@@ -56,10 +56,27 @@ public final class RwsplitDataSourceAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	PrimaryStartupCheck rwsplitPrimaryStartupCheck(RwsplitProperties properties) {
+		return PrimaryStartupCheck.run(properties);
+	}
+
+	/** Takes the start-up check so that it runs, and fails, before anything can ask the pools for a connection. */
+	@Bean
 	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector,
-			Environment environment) {
+			PrimaryStartupCheck primaryCheck, Environment environment) {
 		reportIgnoredSpringDatasource(environment);
-		return NodePoolFactory.create(properties, replicaSelector);
+		RwsplitDataSource dataSource = NodePoolFactory.create(properties, replicaSelector);
+		if (primaryCheck.downReason() != null && properties.getMonitor().isEnabled()) {
+			// Work that needs the primary fails at once instead of waiting out the pool's checkout
+			// timeout; the monitor's first check, before traffic, publishes what it finds then.
+			var router = dataSource.getRouter();
+			var topology = router.getTopology();
+			router.setTopology(new io.github.rwsplit.routing.RoutingTopology(topology.primary(),
+					"refused at start-up: " + primaryCheck.downReason(), topology.defaultGroup(), topology.replicas(),
+					java.util.List.of(), null, 0));
+		}
+		return dataSource;
 	}
 
 	/**

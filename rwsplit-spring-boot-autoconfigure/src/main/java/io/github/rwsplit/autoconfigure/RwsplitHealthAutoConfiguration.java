@@ -1,5 +1,8 @@
 package io.github.rwsplit.autoconfigure;
 
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,8 +25,8 @@ public final class RwsplitHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "rwsplitHealthIndicator")
-	RwsplitHealthIndicator rwsplitHealthIndicator(ReplicaLagMonitor monitor) {
-		return new RwsplitHealthIndicator(monitor);
+	RwsplitHealthIndicator rwsplitHealthIndicator(ReplicaLagMonitor monitor, ObjectProvider<DataSource> dataSources) {
+		return new RwsplitHealthIndicator(monitor, RouterLookup.router(dataSources).view());
 	}
 
 }

@@ -46,6 +46,9 @@ public final class RwsplitMonitorAutoConfiguration {
 		ReplicaLagMonitor lagMonitor = new ReplicaLagMonitor(router,
 				endpoint(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary()), replicas, settings);
 		router.setCheckoutFailureListener(lagMonitor);
+		if (properties.getConsistency().getMode() == RwsplitProperties.Consistency.Mode.AUTO) {
+			lagMonitor.setPrimaryGtidModeListener(ConsistencyModeResolver.autoMode(router, properties));
+		}
 		return lagMonitor;
 	}
 

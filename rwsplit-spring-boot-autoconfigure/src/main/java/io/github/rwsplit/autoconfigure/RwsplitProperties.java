@@ -105,12 +105,21 @@ public class RwsplitProperties {
 	private final Consistency consistency = new Consistency();
 
 	/**
+	 * What start-up checks before the application may use the primary.
+	 */
+	private final Startup startup = new Startup();
+
+	/**
 	 * Statements slower than this are logged with their server (Connector/J's slow query log); unset to log none.
 	 */
 	private Duration slowStatementThreshold;
 
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public Startup getStartup() {
+		return this.startup;
 	}
 
 	public void setEnabled(boolean enabled) {
@@ -1020,6 +1029,39 @@ public class RwsplitProperties {
 
 		public Map<String, String> getDataSourceProperties() {
 			return this.dataSourceProperties;
+		}
+
+	}
+
+	/**
+	 * The start-up check of the primary.
+	 */
+	public static class Startup {
+
+		/**
+		 * Longest the start-up check of the primary may take to connect and log in; 0 skips the check.
+		 */
+		private Duration primaryCheckTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Whether the application starts while the primary refuses, so that replicas serve reads (JPA then needs its dialect set).
+		 */
+		private boolean allowPrimaryDown;
+
+		public Duration getPrimaryCheckTimeout() {
+			return this.primaryCheckTimeout;
+		}
+
+		public void setPrimaryCheckTimeout(Duration primaryCheckTimeout) {
+			this.primaryCheckTimeout = primaryCheckTimeout;
+		}
+
+		public boolean isAllowPrimaryDown() {
+			return this.allowPrimaryDown;
+		}
+
+		public void setAllowPrimaryDown(boolean allowPrimaryDown) {
+			this.allowPrimaryDown = allowPrimaryDown;
 		}
 
 	}

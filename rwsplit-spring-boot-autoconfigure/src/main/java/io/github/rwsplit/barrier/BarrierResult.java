@@ -26,7 +26,7 @@ public record BarrierResult(Outcome outcome, GtidSet gtids, String group, int re
 		/** Enough replicas applied the commits. */
 		MET("met"),
 
-		/** The work committed nothing, so there was nothing to wait for. */
+		/** The work committed nothing (or changed no row, which MySQL commits without a GTID), so there was nothing to wait for. */
 		NOTHING_TO_AWAIT("nothing-to-await"),
 
 		/** Not enough replicas applied the commits before the timeout. */
@@ -66,7 +66,8 @@ public record BarrierResult(Outcome outcome, GtidSet gtids, String group, int re
 			}
 			case NO_GTID -> {
 				return text.append("cannot tell where the write is: it committed on the primary, but no GTID was ")
-					.append("captured (gtid_mode must be ON on the primary)")
+					.append("captured (gtid_mode must be ON on the primary; with GTIDs on, this means the lag monitor ")
+					.append("has not read the primary's gtid_mode yet, or is off: rwsplit.monitor.enabled)")
 					.toString();
 			}
 			case TOO_FEW_REPLICAS -> text.append("not met: the write committed on the primary (")

@@ -216,7 +216,11 @@ public class WriteBarrier implements AutoCloseable {
 			result = await(after.latestCommit().compact(), replicas, group, timeout);
 		}
 		else {
-			boolean wrote = after.lastWriteMillis() != before.lastWriteMillis();
+			// A write time but no GTID: either the primary has no GTIDs, or the work committed nothing
+			// (MySQL gives a transaction that changed no row, such as an idempotent UPDATE, no GTID).
+			// Only the primary's gtid_mode, as the monitor read it, tells the two apart.
+			boolean wrote = after.lastWriteMillis() != before.lastWriteMillis()
+					&& !Boolean.TRUE.equals(this.router.primaryHasGtids());
 			result = finish(new BarrierResult(wrote ? BarrierResult.Outcome.NO_GTID : BarrierResult.Outcome.NOTHING_TO_AWAIT,
 					GtidSet.EMPTY, groupName(group), replicas, List.of(), Map.of(), Duration.ZERO));
 		}

@@ -91,6 +91,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private volatile boolean primaryPrepared;
 
+	/** The primary's gtid_mode once a check has read it; touched only by the primary's check. */
+	private String primaryGtidMode;
+
+	private volatile PrimaryGtidModeListener gtidModeListener = PrimaryGtidModeListener.NONE;
+
 	private final java.util.concurrent.atomic.AtomicBoolean primaryStatementFailure = new java.util.concurrent.atomic.AtomicBoolean();
 
 	/** Replicas taken out of rotation, by the state they went to. */
@@ -170,6 +175,37 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	}
 
+	/**
+	 * Told what the monitor learns of the primary's {@code gtid_mode}, which its first good check of
+	 * the primary reads (and every later check, until one succeeds).
+	 */
+	public interface PrimaryGtidModeListener {
+
+		/** Listens to nothing. */
+		PrimaryGtidModeListener NONE = new PrimaryGtidModeListener() {
+		};
+
+		/**
+		 * The primary answered.
+		 * @param gtidMode its {@code @@global.gtid_mode}, such as {@code ON} or {@code OFF}
+		 */
+		default void gtidModeRead(String gtidMode) {
+		}
+
+		/**
+		 * A check could not read it; the next check tries again.
+		 * @param cause why, with the server's message and without secrets
+		 */
+		default void gtidModeUnread(String cause) {
+		}
+
+	}
+
+	/** @param listener told what the monitor learns of the primary's gtid_mode; set before {@link #start()} */
+	public void setPrimaryGtidModeListener(PrimaryGtidModeListener listener) {
+		this.gtidModeListener = java.util.Objects.requireNonNull(listener, "listener");
+	}
+
 	@Override
 	public int getPhase() {
 		return PHASE;
@@ -191,6 +227,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private void startChecks() {
 		this.primaryPrepared = false;
+		this.primaryGtidMode = null;
 		this.primaryFailures = 0;
 		this.probe = createProbe(resolveLagSource());
 		AtomicInteger threads = new AtomicInteger();
@@ -427,11 +464,17 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				long sentMillis = System.currentTimeMillis();
 				this.probe.recordPrimary(connection);
 				publishPrimaryPosition(this.probe.primaryExecuted(), sentMillis);
+				if (this.primaryGtidMode == null) {
+					readPrimaryGtidMode(connection);
+				}
 				this.primaryFailures = 0;
 				primaryUp(started);
 				this.primaryStatementFailure.set(false);
 			}
 			catch (SQLException ex) {
+				if (this.primaryGtidMode == null) {
+					this.gtidModeListener.gtidModeUnread(this.primary.describe(ex));
+				}
 				if (isConnectionFailure(ex)) {
 					this.primary.reset();
 					if (++this.primaryFailures >= 2 || first) {
@@ -443,8 +486,27 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				}
 			}
 			catch (IllegalArgumentException ex) {
+				if (this.primaryGtidMode == null) {
+					this.gtidModeListener.gtidModeUnread(this.primary.describe(ex));
+				}
 				primaryStatementFailed(ex);
 			}
+		}
+	}
+
+	/**
+	 * Read once, on the monitor's own connection, after the first good check: write barriers and
+	 * {@code consistency.mode=auto} depend on it, and the primary's gtid_mode changes only with a
+	 * server reconfiguration that a restart of the application follows.
+	 */
+	private void readPrimaryGtidMode(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT @@global.gtid_mode")) {
+			rs.next();
+			String mode = rs.getString(1);
+			this.primaryGtidMode = mode;
+			this.router.setPrimaryHasGtids("ON".equalsIgnoreCase(mode));
+			this.gtidModeListener.gtidModeRead(mode);
 		}
 	}
 

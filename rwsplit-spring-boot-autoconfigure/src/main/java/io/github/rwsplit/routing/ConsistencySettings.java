@@ -15,12 +15,38 @@ import io.github.rwsplit.consistency.ConsistencyMode;
  * MySQL reads a zero timeout as "wait for ever"
  * @param pinMargin how much earlier than recorded a write may have become invisible on a replica
  * measured as current: the lag monitor's resolution plus write-time coalescing
+ * @param modeReason why the router uses this mode ("configured", or how {@code auto} was
+ * resolved), for the endpoint, health and the start-up report
  */
 public record ConsistencySettings(ConsistencyMode mode, Duration pinDuration, Duration waitTimeout,
-		Duration pinMargin) {
+		Duration pinMargin, String modeReason) {
+
+	/** Why a mode that was set explicitly is used. */
+	public static final String CONFIGURED = "configured";
+
+	/**
+	 * Settings whose mode was configured explicitly.
+	 * @param mode the mode for reads that do not name one (never {@code DEFAULT})
+	 * @param pinDuration how long a session's reads stay on the primary after a write, in pin mode
+	 * @param waitTimeout how long a read waits on a replica for the session's writes
+	 * @param pinMargin how much earlier than recorded a write may have become invisible
+	 */
+	public ConsistencySettings(ConsistencyMode mode, Duration pinDuration, Duration waitTimeout, Duration pinMargin) {
+		this(mode, pinDuration, waitTimeout, pinMargin, CONFIGURED);
+	}
+
+	/**
+	 * @param mode another mode
+	 * @param reason why it is used
+	 * @return these settings with that mode
+	 */
+	public ConsistencySettings withMode(ConsistencyMode mode, String reason) {
+		return new ConsistencySettings(mode, this.pinDuration, this.waitTimeout, this.pinMargin, reason);
+	}
 
 	public ConsistencySettings {
 		Objects.requireNonNull(mode, "mode");
+		modeReason = (modeReason != null) ? modeReason : CONFIGURED;
 		if (mode == ConsistencyMode.DEFAULT) {
 			throw new IllegalArgumentException("the router's mode must be a concrete one, not DEFAULT");
 		}

@@ -62,6 +62,9 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile RoutingSettings settings;
 
+	/** Read by write barriers only, never on the routing path. */
+	private volatile Boolean primaryHasGtids;
+
 	private volatile CheckoutFailureListener checkoutFailures = CheckoutFailureListener.NONE;
 
 	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
@@ -275,6 +278,21 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** @param checkoutRetries how many other replicas a read tries when a replica refuses a connection */
 	public void setCheckoutRetries(int checkoutRetries) {
 		update((current) -> current.withCheckoutRetries(checkoutRetries));
+	}
+
+	/**
+	 * What the lag monitor read from the primary: whether it runs with GTIDs. Write barriers need
+	 * it to tell work that committed nothing (MySQL gives a transaction that changed no row no GTID)
+	 * from a primary without GTIDs.
+	 * @param primaryHasGtids whether the primary reports {@code gtid_mode=ON}, {@code null} for not known
+	 */
+	public void setPrimaryHasGtids(Boolean primaryHasGtids) {
+		this.primaryHasGtids = primaryHasGtids;
+	}
+
+	/** @return whether the primary reports {@code gtid_mode=ON}, {@code null} while not known */
+	public Boolean primaryHasGtids() {
+		return this.primaryHasGtids;
 	}
 
 	/** @param consistency how reads see their session's writes */

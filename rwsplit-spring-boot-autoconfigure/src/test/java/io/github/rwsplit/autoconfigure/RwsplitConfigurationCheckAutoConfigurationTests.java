@@ -25,7 +25,7 @@ class RwsplitConfigurationCheckAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(RwsplitConfigurationCheckAutoConfiguration.class,
 				RwsplitDataSourceAutoConfiguration.class))
 		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.consistency.mode=pin",
-				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app");
+				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0");
 
 	@Test
 	void misspelledTopLevelKeyFailsStartUpNamingTheNearestValidOne() {

@@ -33,7 +33,7 @@ class RwsplitConsistencyTokenAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class,
 				RwsplitConsistencyTokenAutoConfiguration.class, RwsplitConsistencyWebAutoConfiguration.class))
 		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.consistency.mode=gtid",
-				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
+				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0",
 				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app");
 
 	@Test

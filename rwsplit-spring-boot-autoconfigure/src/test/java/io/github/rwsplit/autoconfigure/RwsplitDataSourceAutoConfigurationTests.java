@@ -36,7 +36,7 @@ class RwsplitDataSourceAutoConfigurationTests {
 			AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class));
 
 	private static final String[] CLUSTER = { "rwsplit.pool.minimum-idle=0", "rwsplit.username=app",
-			"rwsplit.password=top-secret", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
+			"rwsplit.password=top-secret", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0",
 			"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app",
 			"rwsplit.replicas.replica-2.url=jdbc:mysql://127.0.0.1:3/app" };
 
@@ -141,12 +141,20 @@ class RwsplitDataSourceAutoConfigurationTests {
 	}
 
 	@Test
-	void autoConsistencyFallsBackToPinWithAWarningWhenThePrimaryCannotBeAsked(
+	void autoConsistencyUsesPinUntilThePrimaryAnswersAndSaysWhy(
 			org.springframework.boot.test.system.CapturedOutput output) {
+		// Without the monitor, the primary is asked once; the warning carries the cause.
+		withCluster("rwsplit.monitor.enabled=false").run((context) -> {
+			var consistency = context.getBean(RwsplitDataSource.class).getRouter().view().consistency();
+			assertThat(consistency.mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.PIN);
+			assertThat(consistency.modeReason()).contains("could not ask the primary").contains("Communications link failure");
+			assertThat(output).contains("could not ask the primary whether it has GTIDs (Communications link failure");
+		});
 		withCluster().run((context) -> {
 			var router = context.getBean(RwsplitDataSource.class).getRouter();
+			// With the monitor (not started here), auto waits for its first good check of the primary.
 			assertThat(router.view().consistency().mode()).isEqualTo(io.github.rwsplit.consistency.ConsistencyMode.PIN);
-			assertThat(output).contains("could not ask the primary whether it has GTIDs; read-your-writes uses pin mode");
+			assertThat(router.view().consistency().modeReason()).isEqualTo(ConsistencyModeResolver.UNRESOLVED);
 			HikariDataSource primary = (HikariDataSource) router.getResolvedDataSources().get("primary");
 			assertThat(primary.getDataSourceProperties()).containsEntry("trackSessionState", "true")
 				.containsEntry("sessionVariables", "session_track_gtids=OWN_GTID")

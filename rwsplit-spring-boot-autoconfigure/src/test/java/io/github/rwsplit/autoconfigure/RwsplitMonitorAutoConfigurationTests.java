@@ -25,7 +25,7 @@ class RwsplitMonitorAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class, RwsplitMonitorAutoConfiguration.class))
-		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
+		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0",
 				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app", "rwsplit.password=top-secret");
 
 	@Test

@@ -31,7 +31,7 @@ class RwsplitObservabilityAutoConfigurationTests {
 				RwsplitMonitorAutoConfiguration.class, RwsplitMetricsAutoConfiguration.class,
 				RwsplitEndpointAutoConfiguration.class, RwsplitHealthAutoConfiguration.class))
 		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.consistency.mode=eventual",
-				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
+				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0",
 				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app",
 				"management.endpoints.web.exposure.include=rwsplit");
 
@@ -91,7 +91,7 @@ class RwsplitObservabilityAutoConfigurationTests {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class,
 					RwsplitEndpointAutoConfiguration.class))
-			.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app")
+			.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0")
 			.run((context) -> assertThat(context).doesNotHaveBean(RwsplitEndpoint.class));
 	}
 

@@ -38,7 +38,7 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 				RwsplitRoutingAnnotationAutoConfiguration.class, RwsplitHibernateAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 				AopAutoConfiguration.class))
-		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app",
+		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0",
 				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app",
 				"rwsplit.replicas.reporting-1.url=jdbc:mysql://127.0.0.1:3/app",
 				"rwsplit.replicas.reporting-1.group=reporting");

@@ -70,9 +70,11 @@ final class LocalMySqlReplicationCluster extends AbstractMySqlReplicationCluster
 	}
 
 	static LocalMySqlReplicationCluster start(ClusterSpec spec) {
+		// The deadline counts from after provisioning: building the chroot took 204 s on a loaded
+		// machine, which left initialisation 1 ms of a deadline counted from before it.
+		MySqlInstallation mysql = MySqlInstallation.locate();
 		Instant started = Instant.now();
 		Instant deadline = started.plus(spec.startTimeout());
-		MySqlInstallation mysql = MySqlInstallation.locate();
 		Path directory;
 		try {
 			directory = mysql.createClusterDirectory();
@@ -306,7 +308,9 @@ final class LocalMySqlReplicationCluster extends AbstractMySqlReplicationCluster
 				long millis = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
 				if (!init.waitFor(millis, TimeUnit.MILLISECONDS)) {
 					init.destroyForcibly();
-					throw new ClusterStartException("Initialising " + this.node.name() + " timed out; " + errorLogTail());
+					throw new ClusterStartException("Initialising " + this.node.name() + " timed out after " + millis
+							+ " ms (what was left of the cluster's start timeout, " + LocalMySqlReplicationCluster.this.spec.startTimeout().toSeconds()
+							+ " s); " + errorLogTail());
 				}
 				if (init.exitValue() != 0) {
 					throw new ClusterStartException("Initialising " + this.node.name() + " failed (exit "
@@ -439,6 +443,11 @@ final class LocalMySqlReplicationCluster extends AbstractMySqlReplicationCluster
 				catch (IOException ex) {
 					lines.add("(could not read " + path + ": " + ex.getMessage() + ")");
 				}
+			}
+			if (lines.isEmpty()) {
+				// Said outright: an empty tail otherwise reads as a message cut off.
+				return "its logs in " + this.home + " (error.log, mysqld.out) are empty: it wrote nothing before it "
+						+ "was stopped";
 			}
 			return "last lines of its logs in " + this.home + ":\n" + String.join("\n", lines);
 		}

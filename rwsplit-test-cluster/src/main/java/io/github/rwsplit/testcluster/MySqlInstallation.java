@@ -103,9 +103,18 @@ final class MySqlInstallation {
 		if (setting != null) {
 			return Path.of(setting.value());
 		}
-		String cache = System.getenv("XDG_CACHE_HOME");
+		return chrootDirectory(System.getenv(), System.getProperty("user.home"));
+	}
+
+	/**
+	 * The same rule as provision-mysql.sh: XDG_CACHE_HOME, else $HOME, else the account's home
+	 * (Java's user.home). Two rules let one machine end up with two 640 MB copies.
+	 */
+	static Path chrootDirectory(java.util.Map<String, String> environment, String userHome) {
+		String cache = environment.get("XDG_CACHE_HOME");
+		String home = environment.get("HOME");
 		Path cacheRoot = (cache != null && !cache.isBlank()) ? Path.of(cache)
-				: Path.of(System.getProperty("user.home"), ".cache");
+				: Path.of((home != null && !home.isBlank()) ? home : userHome, ".cache");
 		return cacheRoot.resolve("rwsplit").resolve("mysql-sid");
 	}
 

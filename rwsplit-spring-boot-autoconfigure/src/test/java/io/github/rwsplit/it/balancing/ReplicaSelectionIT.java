@@ -105,9 +105,11 @@ class ReplicaSelectionIT {
 			Reads reads = app.getBean(Reads.class);
 			lookups(reads, 100);
 			Map<Long, Integer> before = lookups(reads, 400);
-			// Equally fast replicas share the reads (unevenly on a noisy machine: 1.5x by chance is 70/30).
-			assertThat(before.getOrDefault(REPLICA_1, 0)).isGreaterThan(40);
-			assertThat(before.getOrDefault(REPLICA_2, 0)).isGreaterThan(40);
+			// Both replicas keep getting reads, so both stay measured. How evenly is not asserted: on a
+			// loaded machine (load 14 on 2 cores) one descheduled mysqld measured slower by chance got
+			// 6 of 400, and the inverse-square weights amplify any such difference.
+			assertThat(before.getOrDefault(REPLICA_1, 0)).isPositive();
+			assertThat(before.getOrDefault(REPLICA_2, 0)).isPositive();
 
 			// replica-2 loses the index, on its own: every lookup there scans 40,000 rows.
 			try (Connection admin = cluster.openAdminConnection("replica-2");
@@ -130,12 +132,20 @@ class ReplicaSelectionIT {
 				long slow = replicas.get("replica-2").responseTime().averageNanos(System.nanoTime());
 				System.out.printf("rwsplit-measure fastest-response before=%s after=%s average-us replica-1=%d replica-2=%d%n",
 						before, after, fast / 1000, slow / 1000);
-				assertThat(slow).isGreaterThan(5 * fast);
-				assertThat(after.getOrDefault(REPLICA_1, 0)).isGreaterThanOrEqualTo(360);
+				// What the test is about is the behaviour: reads move. The ratio of the averages is only
+				// its cause, and it shrinks on a loaded machine, where waiting for a core adds the same
+				// milliseconds to both replicas: 10x+ on an idle machine, 3.4x and 2.2x seen on loaded
+				// ones. 1.5x proves the slow replica is measured as slower, not equal within noise.
+				assertThat(slow).isGreaterThan(fast * 3 / 2);
+				// At 1.5x the selector's inverse-square weights give replica-1 69% in expectation (2.2x:
+				// 83%). A uniform choice would give it 200 of 400 (binomial, sigma 10): 240 is four sigmas
+				// past chance and leaves room for averages that move during the reads (290 seen at 2.2x,
+				// 364 at 3.4x, 400 on an idle machine).
+				assertThat(after.getOrDefault(REPLICA_1, 0)).isGreaterThanOrEqualTo(240);
 				// Visible as a gauge and on the endpoint.
 				MeterRegistry registry = app.getBean(MeterRegistry.class);
 				assertThat(registry.get(RwsplitMetrics.REPLICA_RESPONSE_TIME).tag("replica", "replica-2").gauge().value())
-					.isGreaterThan(5 * registry.get(RwsplitMetrics.REPLICA_RESPONSE_TIME)
+					.isGreaterThan(1.5 * registry.get(RwsplitMetrics.REPLICA_RESPONSE_TIME)
 						.tag("replica", "replica-1")
 						.gauge()
 						.value());
@@ -156,7 +166,10 @@ class ReplicaSelectionIT {
 
 	@Test
 	void aReplicaReturningToRotationRampsUpUnderSlowStart(MySqlReplicationCluster cluster) throws Exception {
-		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.balancing.slow-start=1m",
+		// A ramp of 10 minutes: however long a loaded machine takes for the 400 reads (a minute at
+		// worst seen), replica-1's share stays under a tenth, so it expects at most ~20 reads of the
+		// 200 round-robin would give it; the bound of 60 below is three times that.
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.balancing.slow-start=10m",
 				"rwsplit.monitor.recovery-checks=1")) {
 			ReplicaLagMonitor monitor = app.getBean(ReplicaLagMonitor.class);
 			var router = app.getBean(RwsplitDataSource.class).getRouter();
@@ -313,8 +326,11 @@ class ReplicaSelectionIT {
 				.withMessageContaining("only 1 of the 2 replica(s) of group 'default'")
 				.withMessageContaining("not on replica-2")
 				.satisfies((ex) -> assertThat(ex.getResult().applied()).containsExactly("replica-1"));
+			// At least most of its 1 s bound (it did wait), and well short of the 30 s pool and socket
+			// timeouts that would mean the bound was not applied; a loaded 2-core machine can keep the
+			// barrier's threads from a core for seconds, so the upper margin is generous.
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(700),
-					Duration.ofSeconds(5));
+					Duration.ofSeconds(10));
 			// The write itself committed.
 			assertThat(app.getBean(JdbcTemplate.class).queryForObject(
 					"SELECT COUNT(*) FROM events WHERE v = 'fails'", Long.class)).isEqualTo(1);
