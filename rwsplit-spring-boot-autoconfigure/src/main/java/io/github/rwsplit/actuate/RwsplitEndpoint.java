@@ -146,7 +146,8 @@ public class RwsplitEndpoint {
 		String name = this.router.getTopology().primary();
 		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
 		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
-				null, null, null, null, null, url(name), pool(name), this.router.view().routeCounts().routes(name));
+				null, null, null, null, null, url(name), pool(name), this.router.view().routeCounts().routes(name),
+				this.router.view().routeCounts().readRetries(name));
 	}
 
 	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
@@ -159,7 +160,8 @@ public class RwsplitEndpoint {
 		double share = this.router.view().slowStartShare(replica.name());
 		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
 				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
-				url(replica.name()), pool(replica.name()), this.router.view().routeCounts().routes(replica.name()));
+				url(replica.name()), pool(replica.name()), this.router.view().routeCounts().routes(replica.name()),
+				this.router.view().routeCounts().readRetries(replica.name()));
 	}
 
 	private String url(String node) {
@@ -241,10 +243,11 @@ public class RwsplitEndpoint {
 	 * @param url its JDBC URL without credentials
 	 * @param pool its pool's figures
 	 * @param routes connections handed out to it, by reason
+	 * @param readRetries read work run once more after failing on it, by outcome
 	 */
 	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
 			Instant lastCheck, Integer weight, Double responseTimeMillis, Double slowStartShare, String url,
-			PoolDescriptor pool, Map<String, Long> routes) {
+			PoolDescriptor pool, Map<String, Long> routes, Map<String, Long> readRetries) {
 	}
 
 	/**
