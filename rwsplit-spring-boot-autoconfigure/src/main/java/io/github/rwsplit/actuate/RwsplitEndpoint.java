@@ -147,7 +147,8 @@ public class RwsplitEndpoint {
 		String name = this.router.getTopology().primary();
 		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
 		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
-				null, null, null, null, null, url(name), user(name), pool(name), this.router.view().routeCounts().routes(name));
+				null, null, null, null, null, url(name), user(name), pool(name),
+				this.router.view().routeCounts().routes(name), this.router.view().routeCounts().readRetries(name));
 	}
 
 	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
@@ -161,7 +162,8 @@ public class RwsplitEndpoint {
 		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
 				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
 				url(replica.name()), user(replica.name()), pool(replica.name()),
-				this.router.view().routeCounts().routes(replica.name()));
+				this.router.view().routeCounts().routes(replica.name()),
+				this.router.view().routeCounts().readRetries(replica.name()));
 	}
 
 	private String url(String node) {
@@ -253,10 +255,11 @@ public class RwsplitEndpoint {
 	 * @param user the user it logs in as (never the password), or {@code null} for the driver's default
 	 * @param pool its pool's figures
 	 * @param routes connections handed out to it, by reason
+	 * @param readRetries read work run once more after failing on it, by outcome
 	 */
 	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
 			Instant lastCheck, Integer weight, Double responseTimeMillis, Double slowStartShare, String url,
-			String user, PoolDescriptor pool, Map<String, Long> routes) {
+			String user, PoolDescriptor pool, Map<String, Long> routes, Map<String, Long> readRetries) {
 	}
 
 	/**

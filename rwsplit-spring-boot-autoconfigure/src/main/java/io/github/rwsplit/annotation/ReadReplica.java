@@ -22,6 +22,10 @@ import io.github.rwsplit.consistency.ConsistencyMode;
  * ({@code @Transactional(propagation = REQUIRES_NEW)}) routes on its own.
  *
  * <p>Writes inside a {@code @ReadReplica} method fail: replica connections are read-only.
+ *
+ * <p>Called outside any transaction, the method runs once more when its work failed because its
+ * replica connection did (the server died, hung or killed the session), on another replica: see
+ * {@link #retry()}.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -57,5 +61,15 @@ public @interface ReadReplica {
 	 * @return the consistency mode
 	 */
 	ConsistencyMode consistency() default ConsistencyMode.DEFAULT;
+
+	/**
+	 * Whether a call that fails with a connection-class error on a replica runs once more, around
+	 * its transaction, without that replica ({@code rwsplit.routing.retry-reads} must be on too).
+	 * Turn it off for a method that does more than read the database (sends a message, calls a
+	 * service, hands rows to a callback), since that would happen twice. Also honoured on a
+	 * {@code @Transactional(readOnly = true)} method.
+	 * @return whether to retry
+	 */
+	boolean retry() default true;
 
 }

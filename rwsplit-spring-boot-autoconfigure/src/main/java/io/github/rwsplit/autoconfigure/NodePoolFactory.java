@@ -86,6 +86,7 @@ final class NodePoolFactory {
 			router.setAutocommitReads(io.github.rwsplit.routing.Route.PRIMARY,
 					new SqlClassifier(routing.getReadOnlyFunctions(), routing.getStatementCacheSize()));
 			router.setStickyReplicas(properties.getBalancing().isStickyReplicas());
+			router.setRetryReads(routing.isRetryReads());
 			router.setSlowStart(properties.getBalancing().getSlowStart());
 			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close),
 					isolationLevel(primary.getTransactionIsolation()));

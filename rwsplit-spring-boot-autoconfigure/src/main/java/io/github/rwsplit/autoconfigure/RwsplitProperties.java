@@ -660,6 +660,19 @@ public class RwsplitProperties {
 		 */
 		private int statementCacheSize = 2048;
 
+		/**
+		 * Whether read-only work that fails with a connection error on a replica runs once more on another node.
+		 */
+		private boolean retryReads = true;
+
+		public boolean isRetryReads() {
+			return this.retryReads;
+		}
+
+		public void setRetryReads(boolean retryReads) {
+			this.retryReads = retryReads;
+		}
+
 		public Route getAutocommitReads() {
 			return this.autocommitReads;
 		}

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
@@ -19,6 +20,8 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.ConfigurableTransactionManager;
 
+import io.github.rwsplit.annotation.ReadRetryAdvisor;
+import io.github.rwsplit.annotation.ReadRetryInterceptor;
 import io.github.rwsplit.annotation.RoutingAnnotationAdvisor;
 import io.github.rwsplit.annotation.RoutingAnnotationInterceptor;
 import io.github.rwsplit.barrier.WriteBarrier;
@@ -45,6 +48,15 @@ public final class RwsplitRoutingAnnotationAutoConfiguration {
 			.bind(RwsplitProperties.PREFIX + ".default-group", String.class)
 			.orElse(new RwsplitProperties().getDefaultGroup());
 		return new RoutingAnnotationAdvisor(new RoutingAnnotationInterceptor(defaultGroup, writeBarrier::getIfAvailable));
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(prefix = RwsplitProperties.PREFIX + ".routing", name = "retry-reads", matchIfMissing = true)
+	static ReadRetryAdvisor rwsplitReadRetryAdvisor() {
+		// Outside the routing scopes and the transaction: a second run begins a new transaction.
+		return new ReadRetryAdvisor(new ReadRetryInterceptor());
 	}
 
 	@Bean

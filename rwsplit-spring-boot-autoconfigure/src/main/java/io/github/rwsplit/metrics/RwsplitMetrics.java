@@ -62,6 +62,12 @@ public class RwsplitMetrics implements MeterBinder {
 	/** Reads moved to another replica after one refused a connection. */
 	public static final String CHECKOUT_RETRIES = "rwsplit.replica.checkout.retries";
 
+	/**
+	 * Read work run once more after its replica connection failed; tags {@code replica} (the node it
+	 * failed on) and {@code outcome} (succeeded, failed).
+	 */
+	public static final String READ_RETRIES = "rwsplit.read.retries";
+
 	private static final String POOL_PREFIX = "rwsplit-";
 
 	private final ReadWriteRoutingDataSource router;
@@ -148,6 +154,16 @@ public class RwsplitMetrics implements MeterBinder {
 			.description("Reads moved to another replica after one refused a connection")
 			.baseUnit("reads")
 			.register(registry);
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			for (RouteCounts.RetryOutcome outcome : RouteCounts.RetryOutcome.values()) {
+				FunctionCounter.builder(READ_RETRIES, counts.readRetries(replica.name(), outcome), LongAdder::sum)
+					.description("Read work run once more after its replica connection failed")
+					.baseUnit("reads")
+					.tag("replica", replica.name())
+					.tag("outcome", outcome.tag())
+					.register(registry);
+			}
+		}
 		for (RoutingDiagnostics.Kind kind : RoutingDiagnostics.Kind.values()) {
 			FunctionCounter.builder(DIAGNOSTICS, RoutingDiagnostics.count(kind), LongAdder::sum)
 				.description("Routing mistakes rwsplit noticed")

@@ -15,9 +15,25 @@ import io.github.rwsplit.gtid.GtidSet;
  * @param lastCheck when it was last checked, or {@code null} before the first check
  * @param goodChecks consecutive checks within the recovery lag, counted while out of rotation
  * @param gtidExecuted its executed GTID set when known, else {@code null}
+ * @param lastGoodCheck when the last of {@code goodChecks} was counted, or {@code null}
  */
 public record ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, Instant lastCheck,
-		int goodChecks, GtidSet gtidExecuted) {
+		int goodChecks, GtidSet gtidExecuted, Instant lastGoodCheck) {
+
+	/**
+	 * A health with no good check counted.
+	 * @param name the replica's node name
+	 * @param state whether it is in rotation
+	 * @param reason why it is in its state
+	 * @param lagNanos its lag, or -1 when unknown
+	 * @param lastCheck when it was last checked, or {@code null}
+	 * @param goodChecks consecutive checks within the recovery lag
+	 * @param gtidExecuted its executed GTID set when known, else {@code null}
+	 */
+	public ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, Instant lastCheck,
+			int goodChecks, GtidSet gtidExecuted) {
+		this(name, state, reason, lagNanos, lastCheck, goodChecks, gtidExecuted, null);
+	}
 
 	/**
 	 * The health of a replica never checked: in rotation, lag unknown.

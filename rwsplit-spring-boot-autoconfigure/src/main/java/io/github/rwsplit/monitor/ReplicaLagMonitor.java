@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -27,6 +30,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.routing.CheckoutFailureListener;
+import io.github.rwsplit.routing.InFlightStatements;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.RoutingTopology;
@@ -129,7 +133,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			MonitorSettings settings) {
 		this.router = router;
 		this.settings = settings;
-		this.stateMachine = new ReplicaStateMachine(settings.thresholds());
+		this.stateMachine = new ReplicaStateMachine(settings.thresholds(), settings.interval());
 		this.primary = primary.toNode(settings);
 		for (Endpoint replica : replicas) {
 			this.replicas.put(replica.name(), replica.toNode(settings));
@@ -382,9 +386,9 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return;
 		}
 		MonitoredNode replica = this.replicas.get(node);
-		if (replica != null) {
-			update(node, CheckResult.unreachable("connection refused at checkout: " + replica.describe(failure)),
-					Instant.now());
+		if (replica != null && update(node,
+				CheckResult.unreachable("connection refused at checkout: " + replica.describe(failure)), Instant.now())) {
+			abortReadsOn(node);
 		}
 	}
 
@@ -561,7 +565,27 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				result = measure(replica, false);
 			}
 		}
-		update(replica.name(), result, measuredAt);
+		if (update(replica.name(), result, measuredAt)) {
+			abortReadsOn(replica.name());
+		}
+	}
+
+	/**
+	 * A replica does not answer: the application's connections to it that wait for a statement's
+	 * results are aborted, so those reads fail now (and run again elsewhere) instead of when the
+	 * server answers, if ever; its idle connections are evicted. Outside the monitor's lock: each
+	 * abort closes a socket, and nothing here waits for the server.
+	 */
+	private void abortReadsOn(String replica) {
+		int aborted = InFlightStatements.abortInFlight(this.router.getId(), replica);
+		DataSource pool = this.router.view().pool(replica);
+		if (pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+			hikari.getHikariPoolMXBean().softEvictConnections();
+		}
+		if (aborted > 0) {
+			logger.warn("rwsplit: aborted " + aborted + " statement" + ((aborted == 1) ? "" : "s") + " in flight on "
+					+ "unreachable replica '" + replica + "'");
+		}
 	}
 
 	private CheckResult measure(MonitoredNode replica, boolean first) {
@@ -594,14 +618,16 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
-	private synchronized void update(String replica, CheckResult result, Instant measuredAt) {
+	/** @return whether the replica is unreachable after this result, so its reads in flight must end */
+	private synchronized boolean update(String replica, CheckResult result, Instant measuredAt) {
 		if (!this.running) {
-			return;
+			return false;
 		}
 		ReplicaHealth previous = this.health.get(replica);
 		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt);
 		transition(previous, next);
 		publish();
+		return !result.reachable() && next.state() == ReplicaState.DOWN;
 	}
 
 	/**

@@ -1,20 +1,39 @@
 package io.github.rwsplit.monitor;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Turns a replica's previous health and a new check into its next health, with hysteresis: a
  * replica leaves rotation as soon as its lag exceeds {@code maxLag} (or is unknown), or it is
  * unreachable or broken; it returns only after {@code recoveryChecks} consecutive checks within
- * {@code recoveryLag}. A lag that wanders around {@code maxLag} therefore moves the replica out
- * once, not back and forth. Drained replicas stay drained whatever the checks say.
+ * {@code recoveryLag}, spaced at least {@code recoverySpacing} apart: hysteresis counts time, not
+ * checks, so checks that queued up while a replica hung and then run back to back count once. A
+ * lag that wanders around {@code maxLag} therefore moves the replica out once, not back and forth.
+ * Drained replicas stay drained whatever the checks say.
  */
 public final class ReplicaStateMachine {
 
 	private final HealthThresholds thresholds;
 
+	private final Duration recoverySpacing;
+
+	/**
+	 * A state machine that counts every good check.
+	 * @param thresholds when replicas leave and rejoin rotation
+	 */
 	public ReplicaStateMachine(HealthThresholds thresholds) {
+		this(thresholds, Duration.ZERO);
+	}
+
+	/**
+	 * @param thresholds when replicas leave and rejoin rotation
+	 * @param recoverySpacing the least time between two good checks that both count towards
+	 * {@code recoveryChecks}: the monitor's interval
+	 */
+	public ReplicaStateMachine(HealthThresholds thresholds, Duration recoverySpacing) {
 		this.thresholds = thresholds;
+		this.recoverySpacing = recoverySpacing;
 	}
 
 	/**
@@ -30,6 +49,7 @@ public final class ReplicaStateMachine {
 		ReplicaState state;
 		String reason;
 		int goodChecks = 0;
+		Instant lastGood = null;
 		if (!result.reachable()) {
 			state = ReplicaState.DOWN;
 			reason = "unreachable: " + result.detail();
@@ -52,11 +72,24 @@ public final class ReplicaStateMachine {
 		}
 		else {
 			// Out of rotation and now within max-lag: come back only after enough good checks.
-			goodChecks = (result.lagNanos() <= recoveryLag) ? previous.goodChecks() + 1 : 0;
+			if (result.lagNanos() > recoveryLag) {
+				goodChecks = 0;
+			}
+			else if (previous.goodChecks() == 0 || previous.lastGoodCheck() == null
+					|| Duration.between(previous.lastGoodCheck(), now).compareTo(this.recoverySpacing) >= 0) {
+				goodChecks = previous.goodChecks() + 1;
+				lastGood = now;
+			}
+			else {
+				// Too soon after the last good check (checks queued during a hang): it does not count.
+				goodChecks = previous.goodChecks();
+				lastGood = previous.lastGoodCheck();
+			}
 			if (goodChecks >= this.thresholds.recoveryChecks()) {
 				state = ReplicaState.HEALTHY;
 				reason = "";
 				goodChecks = 0;
+				lastGood = null;
 			}
 			else {
 				state = previous.state();
@@ -68,9 +101,10 @@ public final class ReplicaStateMachine {
 			state = ReplicaState.DRAINED;
 			reason = "drained by an operator";
 			goodChecks = 0;
+			lastGood = null;
 		}
 		return new ReplicaHealth(previous.name(), state, reason, result.lagNanos(), now, goodChecks,
-				(result.gtidExecuted() != null) ? result.gtidExecuted() : previous.gtidExecuted());
+				(result.gtidExecuted() != null) ? result.gtidExecuted() : previous.gtidExecuted(), lastGood);
 	}
 
 	static String seconds(long nanos) {

@@ -7,6 +7,7 @@ import com.mysql.cj.MysqlConnection;
 import com.mysql.cj.PreparedQuery;
 import com.mysql.cj.Query;
 import com.mysql.cj.interceptors.QueryInterceptor;
+import com.mysql.cj.jdbc.JdbcConnection;
 import com.mysql.cj.jdbc.JdbcStatement;
 import com.mysql.cj.log.Log;
 import com.mysql.cj.protocol.Message;
@@ -16,6 +17,7 @@ import com.mysql.cj.protocol.ServerSession;
 import io.github.rwsplit.gtid.GtidStatements;
 
 import io.github.rwsplit.routing.ConnectionFailureSignals;
+import io.github.rwsplit.routing.InFlightStatements;
 import io.github.rwsplit.routing.ResponseTime;
 
 /**
@@ -33,13 +35,28 @@ import io.github.rwsplit.routing.ResponseTime;
  * are not timed: a {@code WAIT_FOR_EXECUTED_GTID_SET} lasts as long as the replica's lag, which
  * would make a replica look slow to answer exactly while reads wait on it. They are told apart by
  * their prepared SQL as written (a field of the statement), without rendering the statement.
+ *
+ * <p>Also marks a statement in flight, between sending it and reading its results (a volatile
+ * write each way), and registers the connection with {@link InFlightStatements} once, so that the
+ * monitor can abort the connections waiting on a replica that stopped answering. A statement that
+ * fails leaves the mark set; aborting such a connection later only discards a connection of a
+ * server already declared unreachable.
  */
-public class ResponseTimeInterceptor implements QueryInterceptor {
+public class ResponseTimeInterceptor implements QueryInterceptor, InFlightStatements.Tracked {
 
 	/** {@code COM_STMT_EXECUTE}: runs a server-side prepared statement. */
 	private static final byte COM_STMT_EXECUTE = 0x17;
 
 	private ResponseTime responseTime;
+
+	private JdbcConnection connection;
+
+	private String router;
+
+	private String node;
+
+	/** Whether a statement was sent and its results not yet read; read by the monitor's thread. */
+	private volatile boolean inFlight;
 
 	/** When the statement in flight started, or 0. One connection runs one statement at a time. */
 	private long started;
@@ -53,12 +70,19 @@ public class ResponseTimeInterceptor implements QueryInterceptor {
 		String node = properties.getProperty(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY);
 		if (router != null && node != null) {
 			this.responseTime = ResponseTime.of(router, node);
+			if (connection instanceof JdbcConnection jdbc) {
+				this.connection = jdbc;
+				this.router = router;
+				this.node = node;
+				InFlightStatements.register(router, node, this);
+			}
 		}
 		return this;
 	}
 
 	@Override
 	public <T extends Resultset> T preProcess(Supplier<String> sql, Query interceptedQuery) {
+		this.inFlight = true;
 		boolean own = isOwn(interceptedQuery);
 		this.own = own;
 		this.started = own ? 0 : System.nanoTime();
@@ -78,6 +102,7 @@ public class ResponseTimeInterceptor implements QueryInterceptor {
 	@Override
 	public <T extends Resultset> T postProcess(Supplier<String> sql, Query interceptedQuery, T originalResultSet,
 			ServerSession serverSession) {
+		this.inFlight = false;
 		finished();
 		return null;
 	}
@@ -118,7 +143,40 @@ public class ResponseTimeInterceptor implements QueryInterceptor {
 	}
 
 	@Override
+	public boolean statementInFlight() {
+		return this.inFlight;
+	}
+
+	@Override
+	public void abort() {
+		JdbcConnection target = this.connection;
+		if (target != null) {
+			try {
+				// Closes the socket only: no lock, no packet to a server that does not answer.
+				target.abortInternal();
+			}
+			catch (java.sql.SQLException ex) {
+				// Closed already.
+			}
+		}
+	}
+
+	@Override
+	public boolean closed() {
+		JdbcConnection target = this.connection;
+		try {
+			return target == null || target.isClosed();
+		}
+		catch (java.sql.SQLException ex) {
+			return true;
+		}
+	}
+
+	@Override
 	public void destroy() {
+		if (this.connection != null) {
+			InFlightStatements.unregister(this.router, this.node, this);
+		}
 	}
 
 }

@@ -48,29 +48,61 @@ final class Checkout {
 	 * @throws SQLException when no node can serve the work
 	 */
 	Connection open(RouteIntent intent, RoutingContext.State state) throws SQLException {
+		return open(intent, state, state.readAttempt);
+	}
+
+	/**
+	 * @param intent what the work needs
+	 * @param state the current thread's routing state
+	 * @param unit the unit of read work this checkout belongs to, told what it checked out; and
+	 * the replica it must avoid, when it is a retry; or {@code null}
+	 * @return a connection to the node the plan chose
+	 * @throws SQLException when no node can serve the work
+	 */
+	Connection open(RouteIntent intent, RoutingContext.State state, ReadAttempt unit) throws SQLException {
+		if (unit == null) {
+			return openFirst(intent, state, null);
+		}
+		try {
+			return openFirst(intent, state, unit);
+		}
+		catch (SQLException | RuntimeException ex) {
+			unit.refused(this.router);
+			throw ex;
+		}
+	}
+
+	private Connection openFirst(RouteIntent intent, RoutingContext.State state, ReadAttempt unit)
+			throws SQLException {
 		RoutingSettings settings = this.router.settings();
+		String avoid = (unit != null) ? unit.excluded(this.router) : null;
+		if (avoid != null) {
+			// A retry of read work: the replica it failed on is excluded from its first plan on.
+			return openPlanned(intent, state, settings, ReplicaPlanner.Attempt.FIRST.excluding(avoid), null, 0, unit);
+		}
 		// The usual read: nothing to check first, so nothing to remember but the plan. Kept small so
 		// that it inlines; everything else takes the general loop below.
 		RoutingTopology topology = this.router.getTopology();
 		Plan.ToReplica plain = this.planner.planPlainRead(intent, topology, settings);
 		if (plain == null) {
-			return openPlanned(intent, state, settings, ReplicaPlanner.Attempt.FIRST, null, 0);
+			return openPlanned(intent, state, settings, ReplicaPlanner.Attempt.FIRST, null, 0, unit);
 		}
 		try {
 			Connection connection = plain.node().dataSource().getConnection();
-			recordReplica(plain, intent, topology, state);
+			recordReplica(plain, intent, topology, state, unit);
 			return connection;
 		}
 		catch (SQLException ex) {
 			return afterRefusedCheckout(plain, ex, intent, topology, settings, state, ReplicaPlanner.Attempt.FIRST, null,
-					0);
+					0, unit);
 		}
 	}
 
 	/** A replica's pool refused: told, counted, and the work planned again without that replica. */
 	private Connection afterRefusedCheckout(Plan.ToReplica plan, SQLException ex, RouteIntent intent,
 			RoutingTopology topology, RoutingSettings settings, RoutingContext.State state,
-			ReplicaPlanner.Attempt attempt, SQLException earlier, int failedCheckouts) throws SQLException {
+			ReplicaPlanner.Attempt attempt, SQLException earlier, int failedCheckouts, ReadAttempt unit)
+			throws SQLException {
 		this.router.checkoutFailureListener().checkoutFailed(plan.node().name(), ex);
 		SQLException failure = chain(earlier, ex);
 		if (failedCheckouts + 1 > settings.checkoutRetries()) {
@@ -80,11 +112,12 @@ final class Checkout {
 			throw failure;
 		}
 		this.router.counts().retriedCheckout();
-		return openPlanned(intent, state, settings, attempt.excluding(plan.node().name()), failure, failedCheckouts + 1);
+		return openPlanned(intent, state, settings, attempt.excluding(plan.node().name()), failure, failedCheckouts + 1,
+				unit);
 	}
 
 	private Connection openPlanned(RouteIntent intent, RoutingContext.State state, RoutingSettings settings,
-			ReplicaPlanner.Attempt first, SQLException earlier, int refused) throws SQLException {
+			ReplicaPlanner.Attempt first, SQLException earlier, int refused, ReadAttempt unit) throws SQLException {
 		ReplicaPlanner.Attempt attempt = first;
 		SQLException failure = earlier;
 		int busy = 0;
@@ -114,7 +147,7 @@ final class Checkout {
 						continue;
 					}
 					return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
-							failure);
+							failure, unit);
 				}
 				try {
 					Connection connection;
@@ -123,10 +156,10 @@ final class Checkout {
 					}
 					catch (SQLException ex) {
 						return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure,
-								refused);
+								refused, unit);
 					}
 					if (meet(toReplica, connection, topology, settings, state)) {
-						recordReplica(toReplica, intent, topology, state);
+						recordReplica(toReplica, intent, topology, state, unit);
 						return connection;
 					}
 					close(connection);
@@ -137,15 +170,15 @@ final class Checkout {
 					}
 				}
 				return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
-						failure);
+						failure, unit);
 			}
-			return onPrimary(plan, intent, topology, settings, state, failure, false);
+			return onPrimary(plan, intent, topology, settings, state, failure, false, unit);
 		}
 	}
 
 	/** Serves a plan for the primary, or throws its refusal. */
 	private Connection onPrimary(Plan plan, RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
-			RoutingContext.State state, SQLException failure, boolean afterWait) throws SQLException {
+			RoutingContext.State state, SQLException failure, boolean afterWait, ReadAttempt unit) throws SQLException {
 		String primary = topology.primary();
 		if (plan instanceof Plan.Refuse refuse) {
 			remember(state, plan, primary,
@@ -193,13 +226,14 @@ final class Checkout {
 			}
 			throw ex;
 		}
-		recordPrimary(toPrimary, intent, settings, afterWait);
+		recordPrimary(toPrimary, intent, settings, afterWait, unit);
 		return connection;
 	}
 
 	private Connection afterFailedPrecondition(Plan fallback, RouteIntent intent, RoutingTopology topology,
-			RoutingSettings settings, RoutingContext.State state, SQLException failure) throws SQLException {
-		return onPrimary(fallback, intent, topology, settings, state, failure, true);
+			RoutingSettings settings, RoutingContext.State state, SQLException failure, ReadAttempt unit)
+			throws SQLException {
+		return onPrimary(fallback, intent, topology, settings, state, failure, true, unit);
 	}
 
 	/**
@@ -284,9 +318,12 @@ final class Checkout {
 
 	/** Side effects of a replica plan that succeeded. */
 	private void recordReplica(Plan.ToReplica plan, RouteIntent intent, RoutingTopology topology,
-			RoutingContext.State state) {
+			RoutingContext.State state, ReadAttempt unit) {
 		String node = plan.node().name();
 		remember(state, plan, node, plan.reason());
+		if (unit != null) {
+			unit.usedReplica(this.router, node);
+		}
 		this.router.counts().routed(node, plan.reason());
 		BalancingCounts balancing = this.router.balancing();
 		switch (plan.sticky()) {
@@ -315,8 +352,12 @@ final class Checkout {
 	}
 
 	/** Side effects of a primary plan that succeeded. */
-	private void recordPrimary(Plan.ToPrimary plan, RouteIntent intent, RoutingSettings settings, boolean afterWait) {
+	private void recordPrimary(Plan.ToPrimary plan, RouteIntent intent, RoutingSettings settings, boolean afterWait,
+			ReadAttempt unit) {
 		this.router.counts().routed(this.router.getTopology().primary(), plan.reason());
+		if (unit != null) {
+			unit.usedPrimary(this.router);
+		}
 		if (plan.cause() != null) {
 			this.router.counts().fellBack(plan.cause());
 		}

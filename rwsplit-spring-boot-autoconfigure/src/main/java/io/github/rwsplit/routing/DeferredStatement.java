@@ -59,8 +59,7 @@ final class DeferredStatement implements InvocationHandler {
 		switch (name) {
 			case "execute", "executeQuery", "executeUpdate", "executeLargeUpdate":
 				ensureOpen();
-				this.current = on(this.connection.forSql((String) args[0]));
-				return StatementRoutingConnection.call(method, this.current, args);
+				return execute(method, args);
 			case "addBatch":
 				ensureOpen();
 				this.batch.add((String) args[0]);
@@ -110,6 +109,63 @@ final class DeferredStatement implements InvocationHandler {
 		}
 	}
 
+	/**
+	 * Runs the SQL on the node its class asks for; a read that fails on the replica connection with
+	 * a connection-class error runs once more on the connection {@link StatementRoutingConnection}
+	 * checks out instead.
+	 */
+	private Object execute(Method method, Object[] args) throws Throwable {
+		Connection node = this.connection.forSql((String) args[0]);
+		this.current = on(node);
+		try {
+			return StatementRoutingConnection.call(method, this.current, args);
+		}
+		catch (Throwable ex) {
+			Connection other = this.connection.replicaFailed(node, ex);
+			if (other == null) {
+				throw ex;
+			}
+			forget(node);
+			this.current = on(other);
+			boolean succeeded = false;
+			try {
+				Object result = StatementRoutingConnection.call(method, this.current, args);
+				succeeded = true;
+				return result;
+			}
+			catch (Throwable again) {
+				again.addSuppressed(ex);
+				throw again;
+			}
+			finally {
+				this.connection.statementRetried(succeeded);
+			}
+		}
+	}
+
+	/** Drops the statement on a node connection that broke: a new one replaces it. */
+	private void forget(Connection node) {
+		Statement statement = null;
+		if (node == this.firstNode) {
+			statement = this.first;
+			this.first = null;
+			this.firstNode = null;
+		}
+		else if (node == this.secondNode) {
+			statement = this.second;
+			this.second = null;
+			this.secondNode = null;
+		}
+		if (statement != null) {
+			try {
+				statement.close();
+			}
+			catch (SQLException ex) {
+				// Its connection is broken; nothing to release.
+			}
+		}
+	}
+
 	private Object executeBatch(Method method, Object[] args) throws Throwable {
 		Statement statement = on(this.connection.forBatch());
 		statement.clearBatch();
@@ -146,6 +202,7 @@ final class DeferredStatement implements InvocationHandler {
 			throw ex;
 		}
 		if (this.firstNode == null) {
+			// The first free slot: a slot is freed when its node connection broke.
 			this.firstNode = node;
 			this.first = statement;
 		}

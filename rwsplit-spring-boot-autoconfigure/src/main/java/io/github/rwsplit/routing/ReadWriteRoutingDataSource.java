@@ -207,6 +207,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
+	 * As {@link #connect(Route, RouteReason)}, for one statement's read work.
+	 * @param unit told what was checked out; names the replica to avoid when it is a retry
+	 */
+	Connection connect(Route route, RouteReason reason, ReadAttempt unit) throws SQLException {
+		return this.checkout.open(RouteIntent.forStatement(route, reason), RoutingContext.state(), unit);
+	}
+
+	/**
 	 * Sets where statements outside transactions go: {@link Route#PRIMARY} (all of them, the
 	 * default) or {@link Route#REPLICA} (each classified: reads to a replica, everything else to the
 	 * primary).
@@ -273,6 +281,16 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		ConnectionFailureSignals.unregister(this.id);
 		ConsistencyTracker.remove(this.id);
 		ResponseTime.remove(this.id);
+		InFlightStatements.remove(this.id);
+	}
+
+	/**
+	 * Sets whether read-only work that fails with a connection-class error on a replica runs once
+	 * more on another node (see {@link ReadAttempt} for exactly which work).
+	 * @param retryReads whether to retry
+	 */
+	public void setRetryReads(boolean retryReads) {
+		update((current) -> current.withRetryReads(retryReads));
 	}
 
 	/** @param checkoutRetries how many other replicas a read tries when a replica refuses a connection */

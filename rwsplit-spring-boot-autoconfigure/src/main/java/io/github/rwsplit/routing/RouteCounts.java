@@ -40,7 +40,32 @@ public final class RouteCounts {
 
 	}
 
+	/** How a read that ran once more after its replica connection failed ended. */
+	public enum RetryOutcome {
+
+		/** The second run succeeded. */
+		SUCCEEDED("succeeded"),
+
+		/** The second run failed too; its failure reached the caller. */
+		FAILED("failed");
+
+		private final String tag;
+
+		RetryOutcome(String tag) {
+			this.tag = tag;
+		}
+
+		/** @return the outcome as metrics tag it */
+		public String tag() {
+			return this.tag;
+		}
+
+	}
+
 	private final Map<String, LongAdder[]> routes = new LinkedHashMap<>();
+
+	/** Read retries by the node the first run failed on, then by outcome. */
+	private final Map<String, LongAdder[]> readRetries = new LinkedHashMap<>();
 
 	private final LongAdder[] fallbacks = new LongAdder[FallbackCause.values().length];
 
@@ -53,6 +78,11 @@ public final class RouteCounts {
 				byReason[i] = new LongAdder();
 			}
 			this.routes.put(node, byReason);
+			LongAdder[] byOutcome = new LongAdder[RetryOutcome.values().length];
+			for (int i = 0; i < byOutcome.length; i++) {
+				byOutcome[i] = new LongAdder();
+			}
+			this.readRetries.put(node, byOutcome);
 		}
 		for (int i = 0; i < this.fallbacks.length; i++) {
 			this.fallbacks[i] = new LongAdder();
@@ -68,6 +98,41 @@ public final class RouteCounts {
 
 	void fellBack(FallbackCause cause) {
 		this.fallbacks[cause.ordinal()].increment();
+	}
+
+	void readRetried(String failedNode, boolean succeeded) {
+		LongAdder[] byOutcome = this.readRetries.get(failedNode);
+		if (byOutcome != null) {
+			byOutcome[(succeeded ? RetryOutcome.SUCCEEDED : RetryOutcome.FAILED).ordinal()].increment();
+		}
+	}
+
+	/**
+	 * @param failedNode the node a read's first run failed on
+	 * @param outcome how the second run ended
+	 * @return the adder counting such retries, or {@code null} for an unknown node
+	 */
+	public LongAdder readRetries(String failedNode, RetryOutcome outcome) {
+		LongAdder[] byOutcome = this.readRetries.get(failedNode);
+		return (byOutcome != null) ? byOutcome[outcome.ordinal()] : null;
+	}
+
+	/**
+	 * @param failedNode a node's name
+	 * @return reads run once more after failing on it, by outcome tag, omitting zeros
+	 */
+	public Map<String, Long> readRetries(String failedNode) {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		LongAdder[] byOutcome = this.readRetries.get(failedNode);
+		if (byOutcome != null) {
+			for (RetryOutcome outcome : RetryOutcome.values()) {
+				long count = byOutcome[outcome.ordinal()].sum();
+				if (count > 0) {
+					counts.put(outcome.tag(), count);
+				}
+			}
+		}
+		return counts;
 	}
 
 	void retriedCheckout() {

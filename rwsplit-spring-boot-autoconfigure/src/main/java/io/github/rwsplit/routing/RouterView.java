@@ -63,6 +63,11 @@ public final class RouterView {
 		return this.router.settings().checkoutRetries();
 	}
 
+	/** @return whether read work that lost its replica connection runs once more elsewhere */
+	public boolean retryReads() {
+		return this.router.settings().retryReads();
+	}
+
 	/** @return how reads see their session's writes */
 	public ConsistencySettings consistency() {
 		return this.router.settings().consistency();

@@ -218,6 +218,9 @@ public final class RoutingContext {
 		/** Whether a transaction is between beforeBegin and afterBegin on this thread. */
 		boolean beginning;
 
+		/** The unit of read work open on this thread (read retries), or {@code null}. */
+		ReadAttempt readAttempt;
+
 		/** Waits this thread made in vain, so that the next read does not repeat one bound to fail. */
 		ReplicaPlanner.Memo memo = ReplicaPlanner.Memo.NONE;
 

@@ -16,9 +16,10 @@ import io.github.rwsplit.statement.SqlClassifier;
  * @param balancer the load-balancing strategy with slow start around it
  * @param autocommitReads where statements outside transactions go by default
  * @param classifier classifies statements; {@code null} when statements are not classified
+ * @param retryReads whether read work that lost its replica connection runs once more elsewhere
  */
 record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, ConsistencySettings consistency, boolean sticky,
-		SlowStartSelector balancer, Route autocommitReads, SqlClassifier classifier) {
+		SlowStartSelector balancer, Route autocommitReads, SqlClassifier classifier, boolean retryReads) {
 
 	RoutingSettings {
 		Objects.requireNonNull(fallback, "fallback");
@@ -40,27 +41,27 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 	 */
 	static RoutingSettings defaults(ReplicaSelector selector) {
 		return new RoutingSettings(ReplicaFallback.unguardedPrimary(), 2, ConsistencySettings.eventual(), false,
-				new SlowStartSelector(selector, 0), Route.PRIMARY, null);
+				new SlowStartSelector(selector, 0), Route.PRIMARY, null, true);
 	}
 
 	RoutingSettings withFallback(ReplicaFallback fallback) {
 		return new RoutingSettings(fallback, this.checkoutRetries, this.consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier);
+				this.autocommitReads, this.classifier, this.retryReads);
 	}
 
 	RoutingSettings withCheckoutRetries(int checkoutRetries) {
 		return new RoutingSettings(this.fallback, checkoutRetries, this.consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier);
+				this.autocommitReads, this.classifier, this.retryReads);
 	}
 
 	RoutingSettings withConsistency(ConsistencySettings consistency) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier);
+				this.autocommitReads, this.classifier, this.retryReads);
 	}
 
 	RoutingSettings withSticky(boolean sticky) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, sticky, this.balancer,
-				this.autocommitReads, this.classifier);
+				this.autocommitReads, this.classifier, this.retryReads);
 	}
 
 	RoutingSettings withSlowStartNanos(long slowStartNanos) {
@@ -68,7 +69,7 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 			throw new IllegalArgumentException("the slow-start window must be zero or positive, was " + slowStartNanos);
 		}
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky,
-				this.balancer.withWindow(slowStartNanos), this.autocommitReads, this.classifier);
+				this.balancer.withWindow(slowStartNanos), this.autocommitReads, this.classifier, this.retryReads);
 	}
 
 	/** @return how long a replica entering rotation takes to reach its full share, 0 for no ramp */
@@ -78,7 +79,12 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 
 	RoutingSettings withAutocommitReads(Route autocommitReads, SqlClassifier classifier) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky,
-				this.balancer, autocommitReads, classifier);
+				this.balancer, autocommitReads, classifier, this.retryReads);
+	}
+
+	RoutingSettings withRetryReads(boolean retryReads) {
+		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky, this.balancer,
+				this.autocommitReads, this.classifier, retryReads);
 	}
 
 	/**

@@ -33,6 +33,11 @@ import io.github.rwsplit.statement.StatementClass;
  * </ul>
  * Prepared and callable statements are the nodes' own; plain statements are {@link DeferredStatement}s
  * that pick their node when they are executed.
+ *
+ * <p>A plain read statement that fails on the replica connection with a connection-class error
+ * runs once more ({@link #replicaFailed}): the broken connection goes back to its pool and a new
+ * one is checked out with that replica excluded (another replica, or the fallback policy). A
+ * prepared statement is the node's own and is not run again.
  */
 final class StatementRoutingConnection implements InvocationHandler {
 
@@ -45,6 +50,9 @@ final class StatementRoutingConnection implements InvocationHandler {
 	final Connection proxy;
 
 	private Connection replica;
+
+	/** What the replica checkout got; the replica to avoid after a retry. */
+	private ReadAttempt replicaReads;
 
 	private Connection primary;
 
@@ -213,7 +221,8 @@ final class StatementRoutingConnection implements InvocationHandler {
 
 	private Connection replica() throws SQLException {
 		if (this.replica == null) {
-			this.replica = prepare(this.router.connect(Route.REPLICA, RouteReason.STATEMENT_READ));
+			this.replicaReads = ReadAttempt.forStatements();
+			this.replica = prepare(this.router.connect(Route.REPLICA, RouteReason.STATEMENT_READ, this.replicaReads));
 		}
 		this.last = this.replica;
 		return this.replica;
@@ -255,6 +264,54 @@ final class StatementRoutingConnection implements InvocationHandler {
 				ex.addSuppressed(closing);
 			}
 			throw ex;
+		}
+	}
+
+	/**
+	 * A statement failed on {@code failedOn}. When that is the replica connection, the failure is
+	 * connection-class and read retries are on, the broken connection goes back to its pool and a
+	 * new one is checked out without that replica, for the statement to run once more.
+	 * @param failedOn the node connection the statement ran on
+	 * @param failure what it threw
+	 * @return the connection to run the statement on once more, or {@code null} when it must not
+	 */
+	Connection replicaFailed(Connection failedOn, Throwable failure) {
+		ReadAttempt reads = this.replicaReads;
+		String node = (reads != null) ? reads.lastReplica() : null;
+		if (failedOn != this.replica || node == null || !this.router.settings().retryReads()
+				|| !ConnectionFailures.isConnectionFailure(failure)) {
+			return null;
+		}
+		Connection broken = this.replica;
+		this.replica = null;
+		this.last = null;
+		try {
+			broken.close();
+		}
+		catch (SQLException ex) {
+			// Broken already; the pool discards it.
+		}
+		this.replicaReads = ReadAttempt.forStatementRetry(this.router, node);
+		if (logger.isDebugEnabled()) {
+			logger.debug("rwsplit: a read failed on replica '" + node + "' (" + failure
+					+ "); running the statement once more without that replica");
+		}
+		try {
+			this.replica = prepare(this.router.connect(Route.REPLICA, RouteReason.STATEMENT_READ, this.replicaReads));
+		}
+		catch (SQLException ex) {
+			this.replicaReads.retried(false);
+			failure.addSuppressed(ex);
+			return null;
+		}
+		this.last = this.replica;
+		return this.replica;
+	}
+
+	/** @param succeeded whether the statement run once more by {@link #replicaFailed} succeeded */
+	void statementRetried(boolean succeeded) {
+		if (this.replicaReads != null) {
+			this.replicaReads.retried(succeeded);
 		}
 	}
 

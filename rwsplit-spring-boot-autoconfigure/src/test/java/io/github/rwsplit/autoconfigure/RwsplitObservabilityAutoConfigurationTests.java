@@ -47,6 +47,10 @@ class RwsplitObservabilityAutoConfigurationTests {
 				.tags("node", "replica-1", "role", "replica", "reason", "read-only-transaction")
 				.functionCounter()
 				.count()).isZero();
+			assertThat(registry.get(RwsplitMetrics.READ_RETRIES)
+				.tags("replica", "replica-1", "outcome", "succeeded")
+				.functionCounter()
+				.count()).isZero();
 			assertThat(registry.get(RwsplitMetrics.REPLICA_LAG).tag("replica", "replica-1").gauge().value())
 				.as("unknown lag is NaN, never 0")
 				.isNaN();

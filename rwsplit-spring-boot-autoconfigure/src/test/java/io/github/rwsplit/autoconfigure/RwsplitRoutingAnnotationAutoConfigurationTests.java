@@ -64,6 +64,29 @@ class RwsplitRoutingAnnotationAutoConfigurationTests {
 	}
 
 	@Test
+	void readRetriesAreOnByDefaultAndOffWithTheProperty() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(io.github.rwsplit.annotation.ReadRetryAdvisor.class);
+			assertThat(context.getBean(io.github.rwsplit.routing.RwsplitDataSource.class).getRouter().view().retryReads())
+				.isTrue();
+		});
+		this.runner.withPropertyValues("rwsplit.routing.retry-reads=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(io.github.rwsplit.annotation.ReadRetryAdvisor.class);
+			assertThat(context.getBean(io.github.rwsplit.routing.RwsplitDataSource.class).getRouter().view().retryReads())
+				.isFalse();
+		});
+	}
+
+	@Test
+	void userReadRetryAdvisorWins() {
+		io.github.rwsplit.annotation.ReadRetryAdvisor mine = new io.github.rwsplit.annotation.ReadRetryAdvisor(
+				new io.github.rwsplit.annotation.ReadRetryInterceptor());
+		this.runner.withBean(io.github.rwsplit.annotation.ReadRetryAdvisor.class, () -> mine)
+			.run((context) -> assertThat(context).getBean(io.github.rwsplit.annotation.ReadRetryAdvisor.class)
+				.isSameAs(mine));
+	}
+
+	@Test
 	void userAdvisorWins() {
 		this.runner.withUserConfiguration(UserAdvisor.class)
 			.run((context) -> assertThat(context).getBean(RoutingAnnotationAdvisor.class).isSameAs(UserAdvisor.ADVISOR));

@@ -125,4 +125,39 @@ class ReplicaStateMachineTests {
 		assertThat(PositionMarks.result(200 * MS, maxLag, null).lagNanos()).isEqualTo(200 * MS);
 	}
 
+	@Test
+	void goodChecksThatRunBackToBackAfterAHangCountOnceNotOncePerQueuedCheck() {
+		ReplicaStateMachine spaced = new ReplicaStateMachine(
+				new HealthThresholds(Duration.ofMillis(1000), Duration.ofMillis(500), 3), Duration.ofSeconds(1));
+		Instant resumed = Instant.parse("2026-01-01T00:00:00Z");
+		ReplicaHealth health = spaced.next(ReplicaHealth.unchecked("r1"), CheckResult.unreachable("frozen"),
+				resumed.minusSeconds(5));
+		// Three checks queued during the hang finish within 90 ms of SIGCONT: one counts.
+		for (int i = 0; i < 3; i++) {
+			health = spaced.next(health, CheckResult.lag(0, null), resumed.plusMillis(30 * i));
+		}
+		assertThat(health.state()).isEqualTo(ReplicaState.DOWN);
+		assertThat(health.goodChecks()).isEqualTo(1);
+		// Then checks an interval apart: the third spaced good check brings it back, 2 s after the first.
+		health = spaced.next(health, CheckResult.lag(0, null), resumed.plusMillis(1000));
+		assertThat(health.state()).isEqualTo(ReplicaState.DOWN);
+		health = spaced.next(health, CheckResult.lag(0, null), resumed.plusMillis(2000));
+		assertThat(health.state()).isEqualTo(ReplicaState.HEALTHY);
+	}
+
+	@Test
+	void aBadCheckBetweenSpacedGoodChecksStartsTheCountAgain() {
+		ReplicaStateMachine spaced = new ReplicaStateMachine(
+				new HealthThresholds(Duration.ofMillis(1000), Duration.ofMillis(500), 2), Duration.ofSeconds(1));
+		Instant t = Instant.parse("2026-01-01T00:00:00Z");
+		ReplicaHealth health = spaced.next(ReplicaHealth.unchecked("r1"), CheckResult.unreachable("down"), t);
+		health = spaced.next(health, CheckResult.lag(0, null), t.plusSeconds(1));
+		health = spaced.next(health, CheckResult.lag(800 * MS, null), t.plusSeconds(2));
+		assertThat(health.goodChecks()).isZero();
+		health = spaced.next(health, CheckResult.lag(0, null), t.plusSeconds(3));
+		assertThat(health.state()).isEqualTo(ReplicaState.DOWN);
+		health = spaced.next(health, CheckResult.lag(0, null), t.plusSeconds(4));
+		assertThat(health.state()).isEqualTo(ReplicaState.HEALTHY);
+	}
+
 }

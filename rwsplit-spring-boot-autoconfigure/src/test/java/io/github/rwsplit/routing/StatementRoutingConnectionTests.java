@@ -241,6 +241,9 @@ class StatementRoutingConnectionTests {
 		/** Statement methods that throw. */
 		final java.util.Set<String> failingStatementCalls = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+		/** The SQL state the failing statement methods throw with. */
+		volatile String failingStatementState = "HY000";
+
 		private final java.util.concurrent.atomic.AtomicInteger checkedOut = new java.util.concurrent.atomic.AtomicInteger();
 
 		private final java.util.concurrent.atomic.AtomicInteger openStatements = new java.util.concurrent.atomic.AtomicInteger();
@@ -305,7 +308,7 @@ class StatementRoutingConnectionTests {
 					(proxy, method, args) -> {
 						String call = method.getName();
 						if (this.failingStatementCalls.contains(call)) {
-							throw new SQLException(this.name + ": " + call + " failed", "HY000");
+							throw new SQLException(this.name + ": " + call + " failed", this.failingStatementState);
 						}
 						if (call.equals("close") && closed.compareAndSet(false, true)) {
 							this.openStatements.decrementAndGet();
