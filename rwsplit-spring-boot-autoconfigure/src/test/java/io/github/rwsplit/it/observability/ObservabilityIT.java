@@ -71,7 +71,8 @@ class ObservabilityIT {
 		MySqlReplicationCluster cluster = SharedMySqlCluster.get();
 		cluster.executeOnPrimaryAndAwaitReplicas(
 				"CREATE TABLE IF NOT EXISTS observability_it (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT)");
-		app = start(cluster, Map.of());
+		// Draining is a write operation: off unless the application grants it.
+		app = start(cluster, Map.of("management.endpoint.rwsplit.access", "unrestricted"));
 		http = RestClient.create("http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort());
 	}
 
@@ -199,6 +200,24 @@ class ObservabilityIT {
 			loop.get();
 		}
 		assertThat(failures).hasValue(0);
+	}
+
+	@Test
+	void drainIsUnavailableUnlessTheApplicationGrantsWriteAccess() {
+		try (ConfigurableApplicationContext readOnly = start(SharedMySqlCluster.get(), Map.of())) {
+			RestClient client = RestClient
+				.create("http://localhost:" + ((WebServerApplicationContext) readOnly).getWebServer().getPort());
+			assertThat(client.get().uri("/actuator/rwsplit/replica-1").retrieve().body(JSON)).containsEntry("name",
+					"replica-1");
+			Integer status = client.post()
+				.uri("/actuator/rwsplit/replica-1")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Map.of("action", "drain"))
+				.exchange((request, response) -> response.getStatusCode().value());
+			assertThat(status).isBetween(400, 499);
+			assertThat(readOnly.getBean(ReplicaLagMonitor.class).snapshot().replica("replica-1").state())
+				.isNotEqualTo(ReplicaState.DRAINED);
+		}
 	}
 
 	@Test
