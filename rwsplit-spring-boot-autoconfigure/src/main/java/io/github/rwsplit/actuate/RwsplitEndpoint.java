@@ -11,7 +11,11 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -34,8 +38,14 @@ import io.github.rwsplit.routing.ReplicaNode;
  * {@code POST /actuator/rwsplit/{node}} with {@code {"action": "drain"}} or {@code "undrain"} takes
  * a replica out of rotation (reads already running finish; no new ones are routed to it) or puts it
  * back under the lag monitor's judgement.
+ *
+ * <p>Access is read-only by default, as for Spring Boot's other endpoints that change the running
+ * application: draining every replica moves all reads to the primary, so the write operation exists
+ * only where the application grants it ({@code management.endpoint.rwsplit.access=unrestricted}).
+ * Draining the last replica in rotation of its group is refused unless the request says
+ * {@code "force": true}.
  */
-@Endpoint(id = "rwsplit")
+@Endpoint(id = "rwsplit", defaultAccess = Access.READ_ONLY)
 public class RwsplitEndpoint {
 
 	private final ReadWriteRoutingDataSource router;
@@ -117,8 +127,16 @@ public class RwsplitEndpoint {
 		return null;
 	}
 
+	/**
+	 * Drains or undrains a replica.
+	 * @param node the replica's name
+	 * @param action what to do
+	 * @param force whether to drain the last replica in rotation of its group all the same
+	 * @return the replica after the change
+	 */
 	@WriteOperation
-	public NodeDescriptor changeRotation(@Selector String node, String action) {
+	public synchronized NodeDescriptor changeRotation(@Selector String node, RotationAction action,
+			@Nullable Boolean force) {
 		if (this.monitor == null) {
 			throw badRequest("Draining needs the lag monitor (rwsplit.monitor.enabled=true)");
 		}
@@ -126,16 +144,61 @@ public class RwsplitEndpoint {
 			throw badRequest("'" + node + "' is the primary; only replicas can be drained");
 		}
 		try {
-			switch (String.valueOf(action)) {
-				case "drain" -> this.monitor.drain(node);
-				case "undrain" -> this.monitor.undrain(node);
-				default -> throw badRequest("action must be 'drain' or 'undrain', was '" + action + "'");
+			switch (action) {
+				case DRAIN -> {
+					if (!Boolean.TRUE.equals(force)) {
+						refuseToDrainTheLastReplicaOfItsGroup(node);
+					}
+					this.monitor.drain(node);
+				}
+				case UNDRAIN -> this.monitor.undrain(node);
 			}
 		}
 		catch (IllegalArgumentException ex) {
 			throw badRequest(ex.getMessage());
 		}
 		return node(node);
+	}
+
+	/**
+	 * Another drain cannot slip in between the check and the drain: both run under this endpoint's
+	 * lock. The monitor may still take the group's other replicas out afterwards; that is the
+	 * fallback's business, not an operator's mistake.
+	 */
+	private void refuseToDrainTheLastReplicaOfItsGroup(String node) {
+		ReplicaNode target = null;
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			if (replica.name().equals(node)) {
+				target = replica;
+			}
+		}
+		MonitorSnapshot snapshot = this.monitor.snapshot();
+		ReplicaHealth health = snapshot.replica(node);
+		if (target == null || health == null || !health.state().inRotation()) {
+			return;
+		}
+		for (ReplicaNode replica : this.router.getReplicas()) {
+			ReplicaHealth other = snapshot.replica(replica.name());
+			if (!replica.name().equals(node) && replica.group().equals(target.group()) && other != null
+					&& other.state().inRotation()) {
+				return;
+			}
+		}
+		throw badRequest("'" + node + "' is the last replica in rotation of group '" + target.group()
+				+ "': draining it sends that group's reads to the fallback (policy "
+				+ lower(this.router.view().fallback().policy().name())
+				+ "). Send {\"action\": \"drain\", \"force\": true} to drain it anyway");
+	}
+
+	/** What an operator can do to a replica's place in rotation. */
+	public enum RotationAction {
+
+		/** Takes the replica out of rotation until it is undrained. */
+		DRAIN,
+
+		/** Puts a drained replica back under the lag monitor's judgement. */
+		UNDRAIN
+
 	}
 
 	/** The reason is what Spring Boot puts in an HTTP error body, so it carries the whole message. */
@@ -208,7 +271,7 @@ public class RwsplitEndpoint {
 	 */
 	public record RwsplitDescriptor(List<NodeDescriptor> nodes, ConsistencyDescriptor consistency,
 			FallbackDescriptor fallback, String lagSource, BalancingDescriptor balancing,
-			WriteBarrierDescriptor writeBarrier) {
+			WriteBarrierDescriptor writeBarrier) implements OperationResponseBody {
 	}
 
 	/**
@@ -259,7 +322,8 @@ public class RwsplitEndpoint {
 	 */
 	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
 			Instant lastCheck, Integer weight, Double responseTimeMillis, Double slowStartShare, String url,
-			String user, PoolDescriptor pool, Map<String, Long> routes, Map<String, Long> readRetries) {
+			String user, PoolDescriptor pool, Map<String, Long> routes, Map<String, Long> readRetries)
+			implements OperationResponseBody {
 	}
 
 	/**

@@ -9,11 +9,14 @@ import com.mysql.cj.log.ProfilerEventHandler;
 import com.mysql.cj.protocol.Resultset;
 import org.apache.commons.logging.LogFactory;
 
+import io.github.rwsplit.statement.SqlLiterals;
+
 /**
  * Connector/J profiler event handler that logs its slow-statement events at WARN, naming the
  * rwsplit node that ran the statement. Installed on every pool when
  * {@code rwsplit.slow-statement-threshold} is set; Connector/J only raises an event for a statement
- * over the threshold, so fast statements never reach this class.
+ * over the threshold, so fast statements never reach this class. Literals in the statement are
+ * masked ({@link SqlLiterals}), as in every rwsplit log line that shows SQL.
  */
 public class SlowStatementLog implements ProfilerEventHandler {
 
@@ -21,6 +24,9 @@ public class SlowStatementLog implements ProfilerEventHandler {
 
 	/** How Connector/J's message for a statement over slowQueryThresholdMillis begins. */
 	private static final String SLOW_QUERY_PREFIX = "Slow query";
+
+	/** What ends the timing in that message: "Slow query (exceeded 50 ms, duration: 230 ms): SELECT ...". */
+	private static final String STATEMENT_SEPARATOR = "): ";
 
 	@Override
 	public void init(Log log) {
@@ -34,7 +40,7 @@ public class SlowStatementLog implements ProfilerEventHandler {
 	public void consumeEvent(ProfilerEvent event) {
 		if (event.getEventType() == ProfilerEvent.TYPE_SLOW_QUERY && event.getMessage() != null
 				&& event.getMessage().startsWith(SLOW_QUERY_PREFIX) && logger.isWarnEnabled()) {
-			logger.warn("rwsplit: slow statement on " + event.getHostName() + ": " + event.getMessage());
+			logger.warn("rwsplit: slow statement on " + event.getHostName() + ": " + masked(event.getMessage()));
 		}
 	}
 
@@ -45,8 +51,21 @@ public class SlowStatementLog implements ProfilerEventHandler {
 		// only its own timing against the threshold is reported, once per statement.
 		if (eventType == ProfilerEvent.TYPE_SLOW_QUERY && message != null && message.startsWith(SLOW_QUERY_PREFIX)
 				&& logger.isWarnEnabled()) {
-			logger.warn("rwsplit: slow statement on " + node(session) + ": " + message);
+			logger.warn("rwsplit: slow statement on " + node(session) + ": " + masked(message));
 		}
+	}
+
+	/**
+	 * Connector/J's message with the statement's literals masked: the driver inlines a prepared
+	 * statement's bind values into the text it reports. The timing before the statement stays.
+	 */
+	private static String masked(String message) {
+		int statement = message.indexOf(STATEMENT_SEPARATOR);
+		if (statement < 0) {
+			return SqlLiterals.mask(message);
+		}
+		int from = statement + STATEMENT_SEPARATOR.length();
+		return message.substring(0, from) + SqlLiterals.mask(message.substring(from));
 	}
 
 	private static String node(Session session) {

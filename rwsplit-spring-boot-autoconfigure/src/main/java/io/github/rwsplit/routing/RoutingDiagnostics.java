@@ -175,21 +175,57 @@ public final class RoutingDiagnostics {
 		count(Kind.SPRING_PRIMARY_ANNOTATION).increment();
 	}
 
-	/** The first stack frame that is not Spring's, rwsplit's, the JDK's or a driver's or pool's. */
+	/** The nearest frame of the application's own code on the current stack. */
 	private static String callerOutsideFrameworks() {
-		return StackWalker.getInstance().walk((frames) -> frames.limit(512)
-			.map(StackWalker.StackFrame::toStackTraceElement)
-			.filter((frame) -> !isInfrastructure(frame.getClassName()))
-			.findFirst()
+		return StackWalker.getInstance()
+			.walk((frames) -> nearestApplicationFrame(frames.limit(512).map(StackWalker.StackFrame::toStackTraceElement)))
 			.map(StackTraceElement::toString)
-			.orElse("(no application frame on the stack)"));
+			.orElse("(no application frame on the stack)");
 	}
 
+	/**
+	 * The first frame, from the top, that is the application's: not rwsplit's, not a framework's
+	 * (Spring, Hibernate, Jakarta APIs, Tomcat), not the JDK's, the pool's or the driver's, and not a
+	 * generated proxy. Through an ORM the statement runs many frames below the method that asked
+	 * for it; that method is what the user can change.
+	 * @param frames the stack, innermost first
+	 * @return the application's nearest frame, if any
+	 */
+	static java.util.Optional<StackTraceElement> nearestApplicationFrame(java.util.stream.Stream<StackTraceElement> frames) {
+		return frames.filter((frame) -> !isInfrastructure(frame.getClassName())).findFirst();
+	}
+
+	/** Packages of code that is not the application's. */
+	private static final String[] INFRASTRUCTURE = { "java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta.",
+			"org.springframework.", "org.hibernate.", "net.bytebuddy.", "org.apache.", "com.zaxxer.", "com.mysql.",
+			"io.micrometer.", "org.aspectj.", "kotlin.", "kotlinx." };
+
+	/**
+	 * rwsplit's own library packages, named one by one: an application may live below
+	 * {@code io.github.rwsplit} too (the sample app does).
+	 */
+	private static final String[] RWSPLIT = { "io.github.rwsplit.routing.", "io.github.rwsplit.mysql.",
+			"io.github.rwsplit.annotation.", "io.github.rwsplit.autoconfigure.", "io.github.rwsplit.actuate.",
+			"io.github.rwsplit.balancing.", "io.github.rwsplit.barrier.", "io.github.rwsplit.consistency.",
+			"io.github.rwsplit.gtid.", "io.github.rwsplit.metrics.", "io.github.rwsplit.monitor.",
+			"io.github.rwsplit.statement.", "io.github.rwsplit.web." };
+
 	private static boolean isInfrastructure(String className) {
-		return className.startsWith("io.github.rwsplit.routing.") || className.startsWith("org.springframework.")
-				|| className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")
-				|| className.startsWith("com.zaxxer.") || className.startsWith("com.mysql.")
-				|| className.startsWith("jakarta.") || className.startsWith("org.apache.");
+		// Generated subclasses and proxies: Spring's CGLIB, Hibernate's and ByteBuddy's.
+		if (className.contains("$$") || className.contains("$HibernateProxy$") || className.contains("$ByteBuddy$")) {
+			return true;
+		}
+		for (String prefix : INFRASTRUCTURE) {
+			if (className.startsWith(prefix)) {
+				return true;
+			}
+		}
+		for (String prefix : RWSPLIT) {
+			if (className.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String describe(Route route, String group) {

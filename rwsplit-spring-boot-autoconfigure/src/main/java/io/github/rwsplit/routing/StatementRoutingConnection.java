@@ -13,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.statement.SqlClassifier;
+import io.github.rwsplit.statement.SqlLiterals;
 import io.github.rwsplit.statement.StatementClass;
 
 /**
@@ -385,11 +386,8 @@ final class StatementRoutingConnection implements InvocationHandler {
 
 	/** The statement for a log line: literals masked (they may be secrets), whitespace folded, cut short. */
 	private static String abbreviate(String sql) {
-		String line = LITERALS.matcher(sql).replaceAll("?").replaceAll("\\s+", " ").trim();
+		String line = SqlLiterals.mask(sql).replaceAll("\\s+", " ").trim();
 		return (line.length() > 120) ? line.substring(0, 120) + "..." : line;
 	}
-
-	private static final java.util.regex.Pattern LITERALS = java.util.regex.Pattern
-		.compile("'(?:[^'\\\\]|\\\\.|'')*'|\"(?:[^\"\\\\]|\\\\.|\"\")*\"");
 
 }

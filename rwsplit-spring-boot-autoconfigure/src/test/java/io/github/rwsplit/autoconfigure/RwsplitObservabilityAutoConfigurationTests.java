@@ -1,5 +1,7 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -7,12 +9,17 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
+import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.rwsplit.actuate.RwsplitDatabaseHealthIndicator;
 import io.github.rwsplit.actuate.RwsplitEndpoint;
 import io.github.rwsplit.actuate.RwsplitHealthIndicator;
 import io.github.rwsplit.metrics.RwsplitMetrics;
@@ -29,7 +36,8 @@ class RwsplitObservabilityAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class,
 				RwsplitMonitorAutoConfiguration.class, RwsplitMetricsAutoConfiguration.class,
-				RwsplitEndpointAutoConfiguration.class, RwsplitHealthAutoConfiguration.class))
+				RwsplitEndpointAutoConfiguration.class, RwsplitHealthAutoConfiguration.class,
+				DataSourceHealthContributorAutoConfiguration.class))
 		.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.consistency.mode=eventual",
 				"rwsplit.primary.url=jdbc:mysql://127.0.0.1:1/app", "rwsplit.startup.primary-check-timeout=0",
 				"rwsplit.replicas.replica-1.url=jdbc:mysql://127.0.0.1:2/app",
@@ -103,6 +111,36 @@ class RwsplitObservabilityAutoConfigurationTests {
 	void healthNeedsTheMonitor() {
 		this.runner.withPropertyValues("rwsplit.monitor.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("rwsplitHealthIndicator"));
+	}
+
+	@Test
+	void dbHealthFollowsThePrimaryFromTheMonitorInsteadOfCheckingEveryPool() {
+		this.runner.run((context) -> {
+			assertThat(context).getBean("dbHealthContributor").isInstanceOf(RwsplitDatabaseHealthIndicator.class);
+			// Nothing listens on the primary's port: the monitor knows, and the check asks it, not the pool.
+			long start = System.nanoTime();
+			Health health = context.getBean("dbHealthContributor", RwsplitDatabaseHealthIndicator.class).health();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		});
+	}
+
+	@Test
+	void withoutTheMonitorDbHealthChecksThePrimaryPoolOnly() {
+		this.runner.withPropertyValues("rwsplit.monitor.enabled=false").run((context) -> {
+			assertThat(context).getBean("dbHealthContributor").isInstanceOf(DataSourceHealthIndicator.class);
+			assertThat(context).doesNotHaveBean(RwsplitDatabaseHealthIndicator.class);
+		});
+	}
+
+	@Test
+	void dbHealthCanBeSwitchedOffOrReplaced() {
+		this.runner.withPropertyValues("management.health.db.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("dbHealthContributor")
+				.hasBean("rwsplitHealthIndicator"));
+		this.runner.withBean("dbHealthIndicator", HealthIndicator.class, () -> () -> Health.up().build())
+			.run((context) -> assertThat(context).doesNotHaveBean("dbHealthContributor")
+				.doesNotHaveBean(RwsplitDatabaseHealthIndicator.class));
 	}
 
 	@Test
