@@ -79,13 +79,15 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			.append(barrier.isEnabled() ? "on (timeout " + barrier.getTimeout().toMillis() + " ms, then "
 					+ lower(barrier.getOnTimeout()) + ")" : "off")
 			.append('\n');
-		text.append("  read-your-writes: ")
-			.append(lower(router.view().consistency().mode()))
-			.append(" (wait up to ")
-			.append(router.view().consistency().waitTimeout().toMillis())
-			.append(" ms, pin ")
-			.append(router.view().consistency().pinDuration().toMillis())
-			.append(" ms)\n");
+		var consistency = router.view().consistency();
+		text.append("  read-your-writes: ").append(lower(consistency.mode())).append(" (").append(switch (consistency.mode()) {
+			// Only the setting the mode acts on: pin-duration does nothing in a GTID mode, wait-timeout nothing in pin.
+			case PIN -> "pin " + consistency.pinDuration().toMillis() + " ms";
+			case GTID, GLOBAL -> "wait up to " + consistency.waitTimeout().toMillis() + " ms";
+			case EVENTUAL -> "reads may miss the session's writes";
+			default -> "wait up to " + consistency.waitTimeout().toMillis() + " ms, pin "
+					+ consistency.pinDuration().toMillis() + " ms";
+		}).append(")\n");
 		ReplicaLagMonitor lagMonitor = this.monitor.getIfAvailable();
 		if (lagMonitor != null) {
 			var settings = lagMonitor.getSettings();

@@ -135,7 +135,10 @@ class RoutingCombinationsIT {
 					assertThat(result[1]).as("the session's own row is visible where it read").isGreaterThanOrEqualTo(result[0]);
 				}
 				for (Future<long[]> read : forgedAgain) {
-					assertThat(read.get(30, TimeUnit.SECONDS)[0]).isNotEqualTo(PRIMARY);
+					// While sessions write, what a forged token keeps of its claim is the primary's real
+					// position, which a replica may not have yet: such a read may wait or fall back like
+					// any session's. It must not fail, and it must not crowd out the sessions above.
+					assertThat(read.get(30, TimeUnit.SECONDS)[1]).isPositive();
 				}
 			}
 			finally {
