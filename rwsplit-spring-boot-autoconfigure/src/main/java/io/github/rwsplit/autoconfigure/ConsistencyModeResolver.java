@@ -159,9 +159,6 @@ final class ConsistencyModeResolver {
 		connection.setProperty("socketTimeout", timeout);
 		try (Connection con = DriverManager.getConnection(primary.getUrl(), connection);
 				Statement statement = con.createStatement()) {
-			// Asked here, on the one connection start-up makes, because an unsupported server otherwise
-			// fails every pooled connection later with an unknown system variable.
-			ServerCompatibility.check("the primary", "rwsplit.primary.url", con.getMetaData().getDatabaseProductVersion());
 			return gtidMode(statement, properties);
 		}
 		catch (SQLException ex) {

@@ -1,6 +1,5 @@
 package io.github.rwsplit.routing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,13 +21,7 @@ final class ExcludedNodesFilter {
 		if (excluded == null || excluded.isEmpty()) {
 			return candidates;
 		}
-		List<ReplicaNode> kept = new ArrayList<>(candidates.size());
-		for (ReplicaNode candidate : candidates) {
-			if (!excluded.contains(candidate.name())) {
-				kept.add(candidate);
-			}
-		}
-		return kept;
+		return Candidates.keep(candidates, (candidate) -> !excluded.contains(candidate.name()));
 	}
 
 }

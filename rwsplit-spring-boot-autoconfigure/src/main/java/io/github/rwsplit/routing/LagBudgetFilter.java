@@ -1,6 +1,5 @@
 package io.github.rwsplit.routing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,21 +21,7 @@ final class LagBudgetFilter {
 		if (maxLagNanos < 0) {
 			return candidates;
 		}
-		int size = candidates.size();
-		int first = 0;
-		while (first < size && within(candidates.get(first), maxLagNanos)) {
-			first++;
-		}
-		if (first == size) {
-			return candidates;
-		}
-		List<ReplicaNode> qualifying = new ArrayList<>(size - 1);
-		for (int i = 0; i < size; i++) {
-			if (within(candidates.get(i), maxLagNanos)) {
-				qualifying.add(candidates.get(i));
-			}
-		}
-		return qualifying;
+		return Candidates.keep(candidates, (candidate) -> within(candidate, maxLagNanos));
 	}
 
 	private static boolean within(ReplicaNode candidate, long maxLagNanos) {

@@ -1,6 +1,5 @@
 package io.github.rwsplit.routing;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.github.rwsplit.gtid.GtidSet;
@@ -98,7 +97,7 @@ final class ReadYourWritesFilter {
 			}
 		}
 		List<ReplicaNode> caughtUp = haveAll(candidates, required);
-		if (caughtUp != null) {
+		if (!caughtUp.isEmpty()) {
 			return new Narrowing(caughtUp, Precondition.NONE, RouteReason.GTID_CAUGHT_UP, false, ignored);
 		}
 		GtidSet inVain = in.waitedInVain();
@@ -108,65 +107,19 @@ final class ReadYourWritesFilter {
 			// a replica applies first.
 			return Narrowing.primary(ignored);
 		}
-		List<ReplicaNode> reachable = withinWait(candidates, waitTimeoutNanos);
-		if (reachable == null) {
+		// Every replica measured close enough to catch up within a wait: the balancer spreads the waits
+		// over them rather than piling them on the single closest one.
+		List<ReplicaNode> reachable = Candidates.keep(candidates, (candidate) -> candidate.lagNanos() >= 0
+				&& candidate.lagNanos() <= waitTimeoutNanos);
+		if (reachable.isEmpty()) {
 			return Narrowing.primary(ignored);
 		}
 		return new Narrowing(reachable, new Precondition.AwaitGtids(required), RouteReason.GTID_WAIT, false, ignored);
 	}
 
-	/**
-	 * The candidates measured close enough to catch up within a wait: the balancer spreads waits
-	 * over them rather than piling every wait on the single closest replica.
-	 * @return them, or {@code null} when none is
-	 */
-	static List<ReplicaNode> withinWait(List<ReplicaNode> candidates, long waitTimeoutNanos) {
-		int size = candidates.size();
-		int within = 0;
-		for (int i = 0; i < size; i++) {
-			long lag = candidates.get(i).lagNanos();
-			if (lag >= 0 && lag <= waitTimeoutNanos) {
-				within++;
-			}
-		}
-		if (within == 0) {
-			return null;
-		}
-		if (within == size) {
-			return candidates;
-		}
-		List<ReplicaNode> reachable = new ArrayList<>(within);
-		for (int i = 0; i < size; i++) {
-			long lag = candidates.get(i).lagNanos();
-			if (lag >= 0 && lag <= waitTimeoutNanos) {
-				reachable.add(candidates.get(i));
-			}
-		}
-		return reachable;
-	}
-
-	/** @return the candidates known to have the set; the same list when all are, {@code null} when none is */
+	/** @return the candidates known to have the set; the same list when all are, empty when none is */
 	static List<ReplicaNode> haveAll(List<ReplicaNode> candidates, GtidSet gtids) {
-		int size = candidates.size();
-		int have = 0;
-		for (int i = 0; i < size; i++) {
-			if (has(candidates.get(i), gtids)) {
-				have++;
-			}
-		}
-		if (have == size) {
-			return candidates;
-		}
-		if (have == 0) {
-			return null;
-		}
-		List<ReplicaNode> caughtUp = new ArrayList<>(have);
-		for (int i = 0; i < size; i++) {
-			if (has(candidates.get(i), gtids)) {
-				caughtUp.add(candidates.get(i));
-			}
-		}
-		return caughtUp;
+		return Candidates.keep(candidates, (candidate) -> has(candidate, gtids));
 	}
 
 	private static boolean has(ReplicaNode candidate, GtidSet gtids) {

@@ -113,6 +113,8 @@ public final class FakeGtidNode implements DataSource {
 						this.threads.add(Thread.currentThread().getName());
 						if (sql.contains("WAIT_FOR_EXECUTED_GTID_SET")) {
 							long answer = this.applied ? this.answerAfterMillis : waitMillis[0];
+							// Stands for the server's own wait (a replica applying, or the timeout running
+							// out): the time is what is simulated, nothing is synchronised by it.
 							TimeUnit.MILLISECONDS.sleep(Math.min(answer, waitMillis[0]));
 							boolean has = this.applied && this.answerAfterMillis <= waitMillis[0];
 							yield result(has ? 0 : 1);

@@ -196,6 +196,8 @@ class ReadRetryIT {
 				fault = System.nanoTime();
 				cluster.freeze("replica-1");
 				try {
+					// The hang's length, while the readers keep reading: the fault itself, not a wait
+					// for something to happen (what the test asserts is counted by the readers).
 					Thread.sleep(8_000);
 				}
 				finally {
