@@ -1,5 +1,7 @@
 package io.github.rwsplit.consistency;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsistencyTokenTests {
 
 	private static final String A = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+
+	/** A Group Replication group's UUID: every member's commits carry it, numbered in blocks per member. */
+	private static final String G = "aaaaaaaa-71ca-11e1-9e33-c80aa9429562";
 
 	private static final long NOW = 1_800_000_000_000L;
 
@@ -92,6 +97,95 @@ class ConsistencyTokenTests {
 			assertThat(ConsistencyContext.currentToken().gtids()).hasToString(A + ":1-9");
 		}
 		assertThat(ConsistencyContext.currentToken()).isEqualTo(ConsistencyToken.EMPTY);
+	}
+
+	@Test
+	void aTokenKeepsTheRealIntervalsSoAReplicaWithAGappedSetSatisfiesIt() {
+		// Group Replication after one election: the new primary numbers from its own block.
+		ConsistencyToken token = ConsistencyToken.of(GtidSet.parse(G + ":1-5"), NOW)
+			.afterCommit(GtidSet.parse(G + ":1000004"), NOW);
+		GtidSet replica = GtidSet.parse(G + ":1-5:1000004");
+		assertThat(replica.contains(token.gtids())).isTrue();
+		assertThat(replica.contains(ConsistencyToken.decode(token.encode(), NOW).gtids())).isTrue();
+		assertThat(token.gtids().contains(GtidSet.parse(G + ":1000004"))).isTrue();
+		// What the session committed, and nothing that never existed.
+		assertThat(token.gtids().contains(GtidSet.parse(G + ":6"))).isFalse();
+	}
+
+	@Test
+	void tenThousandGappedCommitsKeepTheTokenSmallAndNamingOnlyRealTransactions() {
+		// 5,000 commits in a high block, then (after an election) 5,000 in a lower one; other sessions'
+		// commits in between leave a gap after each of this session's.
+		ConsistencyToken token = ConsistencyToken.EMPTY;
+		StringBuilder high = new StringBuilder(G);
+		StringBuilder low = new StringBuilder(G);
+		long last = 0;
+		for (int i = 0; i < 10_000; i++) {
+			last = (i < 5_000) ? 1_000_001 + 2L * i : 1 + 2L * (i - 5_000);
+			((i < 5_000) ? high : low).append(':').append(last);
+			token = token.afterCommit(GtidSet.parse(G + ":" + last), NOW);
+		}
+		GtidSet committed = GtidSet.parse(high.toString()).union(GtidSet.parse(low.toString()));
+		assertThat(committed.contains(token.gtids())).as("only what the session committed").isTrue();
+		assertThat(token.gtids().contains(GtidSet.parse(G + ":" + last))).as("the latest commit").isTrue();
+		assertThat(token.encode().length()).isLessThan(200);
+		assertThat(ConsistencyToken.decode(token.encode(), NOW)).isEqualTo(token);
+	}
+
+	@Test
+	void aHostileTokenWithManySourcesDecodesToABoundedToken() {
+		StringBuilder gtids = new StringBuilder();
+		for (int source = 0; source < 30; source++) {
+			gtids.append((source == 0) ? "" : ",").append(String.format("%08x", source)).append(A.substring(8))
+				.append(":1:3:5:7");
+		}
+		String text = "r1." + base64(gtids.toString()) + "." + NOW;
+		assertThat(text.length()).isLessThanOrEqualTo(ConsistencyToken.MAX_TEXT_LENGTH);
+		ConsistencyToken decoded = ConsistencyToken.decode(text, NOW);
+		assertThat(decoded).isNotNull();
+		assertThat(decoded.encode().length()).isLessThan(600);
+	}
+
+	@Test
+	void aHostileTokenWithManyIntervalsDecodesToABoundedToken() {
+		StringBuilder gtids = new StringBuilder(G);
+		for (int gno = 1; gno < 600; gno += 2) {
+			gtids.append(':').append(gno);
+		}
+		String text = "r1." + base64(gtids.toString()) + "." + NOW;
+		assertThat(text.length()).isLessThanOrEqualTo(ConsistencyToken.MAX_TEXT_LENGTH);
+		ConsistencyToken decoded = ConsistencyToken.decode(text, NOW);
+		assertThat(decoded.encode().length()).isLessThan(200);
+		assertThat(GtidSet.parse(gtids.toString()).contains(decoded.gtids())).isTrue();
+	}
+
+	@Test
+	void mergingManyHostileTokensStaysBoundedAndDecodable() {
+		ConsistencyToken merged = ConsistencyToken.EMPTY;
+		for (int token = 0; token < 100; token++) {
+			StringBuilder gtids = new StringBuilder();
+			for (int source = 0; source < 20; source++) {
+				gtids.append((source == 0) ? "" : ",").append(String.format("%08x", token * 20 + source))
+					.append(A.substring(8)).append(":").append(token + 1).append("-").append(1_000_000_000_000L + token);
+			}
+			merged = merged.merge(ConsistencyToken.decode("r1." + base64(gtids.toString()) + "." + NOW, NOW));
+		}
+		String text = merged.withReplica("replica-1").encode();
+		assertThat(text.length()).isLessThan(600);
+		assertThat(ConsistencyToken.decode(text, NOW)).isEqualTo(merged.withReplica("replica-1"));
+	}
+
+	@Test
+	void tokensOfThePreviousVersionStillDecodeAsTheyWere() {
+		// Issued compacted to uuid:1-N; nothing to widen or drop.
+		String old = "r1." + base64(A + ":1-42," + G + ":1-7") + "." + NOW;
+		ConsistencyToken decoded = ConsistencyToken.decode(old, NOW);
+		assertThat(decoded.gtids()).hasToString(A + ":1-42," + G + ":1-7");
+		assertThat(decoded.encode()).isEqualTo(old);
+	}
+
+	private static String base64(String text) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
 	}
 
 }
