@@ -182,6 +182,43 @@ class ConsistencyTokenTests {
 	}
 
 	@Test
+	void mergingKeepsTheIntervalsOfTheTokenThatWroteLast() {
+		// The session wrote five times in a high block, then (after an election) once in a lower one;
+		// a store still holds the older token. The merge keeps the latest commit.
+		ConsistencyToken older = ConsistencyToken.EMPTY;
+		for (int gno = 1_000_002; gno <= 1_000_010; gno += 2) {
+			older = older.afterCommit(GtidSet.parse(G + ":" + gno), NOW);
+		}
+		ConsistencyToken newer = older.afterCommit(GtidSet.parse(G + ":7"), NOW + 5);
+		assertThat(newer.gtids()).hasToString(G + ":7:1000006:1000008:1000010");
+		assertThat(older.merge(newer)).isEqualTo(newer);
+		assertThat(newer.merge(older)).isEqualTo(newer);
+	}
+
+	@Test
+	void theLargestTokenTheBoundsAllowFitsTheTextLimitSignedAndWithAReplica() {
+		StringBuilder gtids = new StringBuilder();
+		for (int source = 0; source < 10; source++) {
+			gtids.append((source == 0) ? "" : ",").append(String.format("%08x", source)).append(A.substring(8))
+				.append(":").append("t".repeat(32));
+			for (long interval = 0; interval < 10; interval++) {
+				gtids.append(':').append(Long.MAX_VALUE - 1000 + 2 * interval * 10).append('-')
+					.append(Long.MAX_VALUE - 1000 + 2 * interval * 10 + 1);
+			}
+		}
+		ConsistencyToken token = ConsistencyToken.of(GtidSet.parse(gtids.toString()), NOW)
+			.withReplica("r".repeat(75))
+			.afterPrimaryRead(NOW);
+		assertThat(token.gtids().sources()).isEqualTo(ConsistencyToken.MAX_SOURCES);
+		assertThat(token.gtids().hasMoreIntervalsThan(ConsistencyToken.MAX_INTERVALS_PER_SOURCE)).isFalse();
+		ConsistencyTokenCodec codec = ConsistencyTokenCodec
+			.signed(List.of("k".repeat(32).getBytes(StandardCharsets.UTF_8)));
+		String signed = codec.encode(token);
+		assertThat(signed.length()).isLessThanOrEqualTo(ConsistencyToken.MAX_TEXT_LENGTH);
+		assertThat(codec.decode(signed, NOW)).isEqualTo(token);
+	}
+
+	@Test
 	void tokensOfThePreviousVersionStillDecodeAsTheyWere() {
 		// Issued compacted to uuid:1-N; nothing to widen or drop.
 		String old = "r1." + base64(A + ":1-42," + G + ":1-7") + "." + NOW;
