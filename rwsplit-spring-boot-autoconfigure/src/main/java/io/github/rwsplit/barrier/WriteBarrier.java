@@ -212,8 +212,10 @@ public class WriteBarrier implements AutoCloseable {
 			BarrierTimeoutPolicy onTimeout) {
 		BarrierResult result;
 		if (after.commits() != before.commits()) {
-			// The latest commit as uuid:1-N: a replica that applied it applied the earlier ones too.
-			result = await(after.latestCommit().compact(), replicas, group, timeout);
+			// The latest commit itself: a replica that preserves commit order and applied it applied the
+			// earlier ones too. Never widened to uuid:1-N, which under Group Replication names
+			// transactions that never exist.
+			result = await(after.latestCommit(), replicas, group, timeout);
 		}
 		else {
 			// A write time but no GTID: either the primary has no GTIDs, or the work committed nothing

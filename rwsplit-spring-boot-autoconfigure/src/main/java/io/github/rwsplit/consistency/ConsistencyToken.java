@@ -7,10 +7,18 @@ import java.util.regex.Pattern;
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
- * What a session must see: the GTIDs it committed (compacted to {@code uuid:1-N} per source,
- * which every replica that applied the session's last commit has) and the wall-clock time of its
- * last write (for {@link ConsistencyMode#PIN}); and, with sticky replicas on, the replica its reads
- * stay on. Immutable.
+ * What a session must see: the GTIDs it committed, as their real intervals and bounded in size,
+ * and the wall-clock time of its last write (for {@link ConsistencyMode#PIN}); and, with sticky
+ * replicas on, the replica its reads stay on. Immutable.
+ *
+ * <p>The bound: at most {@link #MAX_INTERVALS_PER_SOURCE} intervals per source and
+ * {@link #MAX_SOURCES} sources. After a commit the token always keeps that commit, then the
+ * highest-numbered of the session's other intervals. What is dropped was committed before the
+ * commit that is kept, so a replica that preserves the source's commit order
+ * ({@code replica_preserve_commit_order=ON}, MySQL's default since 8.0.27; Group Replication applies
+ * in the group's total order) has it whenever it has the kept one. Nothing is ever widened: a token
+ * never names a transaction the session did not commit, which under Group Replication (GTIDs in
+ * blocks per member) or with a gapped {@code gtid_purged} would be one no replica ever has.
  *
  * <p>Its text form travels through cookies, headers and messages, so {@link #decode(String, long)}
  * treats it as untrusted: bounded length, strict syntax, and anything wrong yields {@code null}
@@ -25,6 +33,19 @@ public final class ConsistencyToken {
 
 	/** Longest text {@link #decode(String, long)} accepts. */
 	public static final int MAX_TEXT_LENGTH = 2048;
+
+	/**
+	 * Most intervals a token keeps per source: the latest commit's and the highest-numbered
+	 * others. One is enough where replicas preserve commit order; the others cover the session's
+	 * recent commits where they do not.
+	 */
+	public static final int MAX_INTERVALS_PER_SOURCE = 4;
+
+	/**
+	 * Most sources (server UUIDs) a token keeps. A session's commits name one source, two after a
+	 * failover of asynchronous replication; the bound keeps forged and merged tokens small.
+	 */
+	public static final int MAX_SOURCES = 4;
 
 	private static final String PREFIX = "r1.";
 
@@ -47,16 +68,20 @@ public final class ConsistencyToken {
 	}
 
 	/**
-	 * A token of the given commits, compacted.
+	 * A token of the given commits, bounded: the highest-numbered intervals of each source.
 	 * @param gtids the commits
 	 * @param lastWriteMillis when the last write happened (epoch milliseconds), or 0
 	 * @return the token
 	 */
 	public static ConsistencyToken of(GtidSet gtids, long lastWriteMillis) {
-		return new ConsistencyToken(gtids.compact(), Math.max(0, lastWriteMillis), null, 0);
+		return new ConsistencyToken(bound(gtids, GtidSet.EMPTY), Math.max(0, lastWriteMillis), null, 0);
 	}
 
-	/** @return the commits to see, as {@code uuid:1-N} per source */
+	private static GtidSet bound(GtidSet gtids, GtidSet keep) {
+		return gtids.bounded(MAX_INTERVALS_PER_SOURCE, MAX_SOURCES, keep);
+	}
+
+	/** @return the commits to see: real intervals, at most {@link #MAX_INTERVALS_PER_SOURCE} per source */
 	public GtidSet gtids() {
 		return this.gtids;
 	}
@@ -105,13 +130,13 @@ public final class ConsistencyToken {
 	}
 
 	/**
-	 * This token after a commit.
+	 * This token after a commit: the commit is always kept, and older intervals make room for it.
 	 * @param gtid the commit's GTID (set), as MySQL reported it
 	 * @param nowMillis the wall clock now
 	 * @return the merged token
 	 */
 	public ConsistencyToken afterCommit(GtidSet gtid, long nowMillis) {
-		GtidSet merged = this.gtids.union(gtid).compact();
+		GtidSet merged = bound(this.gtids.union(gtid), gtid);
 		return new ConsistencyToken(merged, Math.max(this.lastWriteMillis, nowMillis), this.replica, this.observedMillis);
 	}
 
@@ -127,6 +152,9 @@ public final class ConsistencyToken {
 
 	/**
 	 * A token that must see what both must. The replica to stay on is this token's, if it has one.
+	 * When the union is over the bound, the intervals of the token that wrote last (by its write
+	 * time) are kept first, since it holds the later commit; on a tie, the highest-numbered. The
+	 * merge is therefore the same whichever token it is called on.
 	 * @param other another token
 	 * @return the merged token
 	 */
@@ -137,7 +165,9 @@ public final class ConsistencyToken {
 		if (isEmpty()) {
 			return other;
 		}
-		return new ConsistencyToken(this.gtids.union(other.gtids).compact(),
+		GtidSet keep = (this.lastWriteMillis > other.lastWriteMillis) ? this.gtids
+				: (other.lastWriteMillis > this.lastWriteMillis) ? other.gtids : GtidSet.EMPTY;
+		return new ConsistencyToken(bound(this.gtids.union(other.gtids), keep),
 				Math.max(this.lastWriteMillis, other.lastWriteMillis), (this.replica != null) ? this.replica : other.replica,
 				Math.max(this.observedMillis, other.observedMillis));
 	}
@@ -178,7 +208,8 @@ public final class ConsistencyToken {
 			String replica = (matcher.group(3) != null && !matcher.group(3).isEmpty())
 					? new String(Base64.getUrlDecoder().decode(matcher.group(3)), StandardCharsets.UTF_8) : null;
 			long observed = (matcher.group(4) != null) ? Math.min(Long.parseLong(matcher.group(4)), nowMillis) : 0;
-			return new ConsistencyToken(gtids.compact(), Math.max(0, lastWrite), replica, observed);
+			// Tokens of earlier versions, compacted to uuid:1-N, are within the bound and read as they were.
+			return new ConsistencyToken(bound(gtids, GtidSet.EMPTY), Math.max(0, lastWrite), replica, observed);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;

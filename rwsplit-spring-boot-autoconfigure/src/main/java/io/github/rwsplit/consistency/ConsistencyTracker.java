@@ -18,6 +18,8 @@ public final class ConsistencyTracker {
 
 	private final AtomicReference<GtidSet> newest = new AtomicReference<>(GtidSet.EMPTY);
 
+	private final AtomicReference<GtidSet> horizon = new AtomicReference<>(GtidSet.EMPTY);
+
 	/** Reads served by a replica already known to have the session's writes. */
 	public final LongAdder caughtUp = new LongAdder();
 
@@ -79,9 +81,21 @@ public final class ConsistencyTracker {
 		return this.recordsSessions;
 	}
 
-	/** @return the newest commits this instance has made, compacted */
+	/**
+	 * @return the newest commits this instance has made: the latest one always, and the
+	 * highest-numbered others, bounded like a session's token
+	 */
 	public GtidSet newest() {
 		return this.newest.get();
+	}
+
+	/**
+	 * @return {@code 1-N} per source, N the highest transaction this instance has committed there:
+	 * numbers it has seen handed out, so a token naming them is not doubted as forged. Not a
+	 * requirement: under Group Replication it spans blocks that were never used.
+	 */
+	public GtidSet horizon() {
+		return this.horizon.get();
 	}
 
 	/**
@@ -104,7 +118,9 @@ public final class ConsistencyTracker {
 
 	void recordCommit(GtidSet gtid) {
 		this.commitsCaptured.increment();
-		this.newest.accumulateAndGet(gtid, (current, added) -> current.union(added).compact());
+		this.newest.accumulateAndGet(gtid, (current, added) -> current.union(added)
+			.bounded(ConsistencyToken.MAX_INTERVALS_PER_SOURCE, ConsistencyToken.MAX_SOURCES, added));
+		this.horizon.accumulateAndGet(gtid, (current, added) -> current.union(added).horizon());
 	}
 
 }

@@ -13,8 +13,12 @@ import java.util.TreeMap;
  * 4e11fa47-...:1-3}, including MySQL 8.4's tagged form ({@code uuid:tag:1-5}). Parsing is strict
  * and bounded, because sets may come from untrusted input later.
  *
- * <p>Only what rwsplit needs: parse, {@link #contains(GtidSet)}, {@link #union(GtidSet)} and
- * MySQL's text form.
+ * <p>Only what rwsplit needs: parse, {@link #contains(GtidSet)}, {@link #union(GtidSet)},
+ * {@link #intersect(GtidSet)}, {@link #bounded(int, int, GtidSet)} and MySQL's text form. Sets keep
+ * their real intervals: GTIDs of one source need not be contiguous (Group Replication hands them
+ * out in blocks per member, a restored server may have a gapped {@code gtid_purged}), so nothing
+ * here widens a set to transactions it does not name. {@link #contains(GtidSet)}, the hot path,
+ * allocates nothing but an iterator.
  */
 public final class GtidSet {
 
@@ -139,6 +143,9 @@ public final class GtidSet {
 	 * @return {@code true} when {@code other} is a subset of this set
 	 */
 	public boolean contains(GtidSet other) {
+		if (other == this) {
+			return true;
+		}
 		for (Map.Entry<String, long[]> entry : other.intervals.entrySet()) {
 			long[] mine = this.intervals.get(entry.getKey());
 			long[] theirs = entry.getValue();
@@ -171,18 +178,42 @@ public final class GtidSet {
 		if (this.isEmpty() || other.contains(this)) {
 			return other;
 		}
-		Map<String, List<long[]>> merged = new TreeMap<>();
-		for (GtidSet set : List.of(this, other)) {
-			set.intervals.forEach((source, flat) -> {
-				List<long[]> list = merged.computeIfAbsent(source, (key) -> new ArrayList<>());
-				for (int i = 0; i < flat.length; i += 2) {
-					list.add(new long[] { flat[i], flat[i + 1] });
-				}
-			});
+		Map<String, long[]> merged = new TreeMap<>(this.intervals);
+		other.intervals.forEach((source, theirs) -> {
+			long[] mine = merged.get(source);
+			merged.put(source, (mine != null) ? unionOf(mine, theirs) : theirs);
+		});
+		return new GtidSet(Collections.unmodifiableMap(merged));
+	}
+
+	/** Merges two normalized flat interval arrays into one, in a single pass. */
+	private static long[] unionOf(long[] a, long[] b) {
+		long[] out = new long[a.length + b.length];
+		int n = 0;
+		int i = 0;
+		int j = 0;
+		while (i < a.length || j < b.length) {
+			long start;
+			long end;
+			if (j >= b.length || (i < a.length && a[i] <= b[j])) {
+				start = a[i];
+				end = a[i + 1];
+				i += 2;
+			}
+			else {
+				start = b[j];
+				end = b[j + 1];
+				j += 2;
+			}
+			if (n > 0 && start <= out[n - 1] + 1) {
+				out[n - 1] = Math.max(out[n - 1], end);
+			}
+			else {
+				out[n++] = start;
+				out[n++] = end;
+			}
 		}
-		Map<String, long[]> normalized = new TreeMap<>();
-		merged.forEach((source, list) -> normalized.put(source, normalize(list)));
-		return new GtidSet(Collections.unmodifiableMap(normalized));
+		return (n == out.length) ? out : Arrays.copyOf(out, n);
 	}
 
 	/**
@@ -227,26 +258,133 @@ public final class GtidSet {
 	}
 
 	/**
-	 * This set widened to {@code 1-N} per source, where N is the source's highest transaction. On
-	 * one source GTIDs are numbered in commit order, so a server that has applied transaction N of
-	 * a source normally has the ones before it: the widened set is as easy to satisfy, and its
-	 * size stays one interval per source however many commits it records.
-	 * @return the compacted set
+	 * This set cut down to a bounded size, naming no transaction it did not name before: at most
+	 * {@code maxSources} sources, and at most {@code maxIntervals} intervals per source. What is
+	 * kept, in order of preference:
+	 * <ol>
+	 * <li>sources and intervals holding a transaction of {@code keep} (normally the latest commit,
+	 * or the more recent of two tokens being merged), highest-numbered first;</li>
+	 * <li>then the other intervals, highest-numbered first, and the other sources in text order.</li>
+	 * </ol>
+	 * Dropping never widens: what is dropped is simply no longer required. Whether that is safe is
+	 * the caller's reasoning (a replica that preserves commit order and has a later commit of the
+	 * same source has the earlier ones).
+	 * @param maxIntervals the most intervals kept per source, at least 1
+	 * @param maxSources the most sources kept, at least 1
+	 * @param keep transactions whose intervals are kept first; may be empty
+	 * @return this set when it is within the bounds, otherwise the cut-down set
 	 */
-	public GtidSet compact() {
-		boolean compact = true;
+	public GtidSet bounded(int maxIntervals, int maxSources, GtidSet keep) {
+		if (maxIntervals < 1 || maxSources < 1) {
+			throw new IllegalArgumentException("Bounds must be at least 1");
+		}
+		if (this.intervals.size() <= maxSources && !hasMoreIntervalsThan(maxIntervals)) {
+			return this;
+		}
+		Map<String, long[]> cut = new TreeMap<>();
+		// Sources of `keep` first, then the others, in text order within each.
+		for (int pass = 0; pass < 2 && cut.size() < maxSources; pass++) {
+			for (Map.Entry<String, long[]> entry : this.intervals.entrySet()) {
+				if (cut.size() >= maxSources) {
+					break;
+				}
+				long[] kept = keep.intervals.get(entry.getKey());
+				if ((pass == 0) == (kept != null)) {
+					cut.put(entry.getKey(), newest(entry.getValue(), maxIntervals, kept));
+				}
+			}
+		}
+		return new GtidSet(Collections.unmodifiableMap(cut));
+	}
+
+	/**
+	 * At most {@code max} intervals of a flat array: those overlapping {@code keep} first, then the
+	 * others, highest-numbered first in each; returned in ascending order.
+	 */
+	private static long[] newest(long[] flat, int max, long[] keep) {
+		int count = flat.length / 2;
+		if (count <= max) {
+			return flat;
+		}
+		boolean[] chosen = new boolean[count];
+		int left = max;
+		if (keep != null) {
+			for (int k = count - 1; k >= 0 && left > 0; k--) {
+				if (overlaps(flat[2 * k], flat[2 * k + 1], keep)) {
+					chosen[k] = true;
+					left--;
+				}
+			}
+		}
+		for (int k = count - 1; k >= 0 && left > 0; k--) {
+			if (!chosen[k]) {
+				chosen[k] = true;
+				left--;
+			}
+		}
+		long[] out = new long[2 * max];
+		int n = 0;
+		for (int k = 0; k < count; k++) {
+			if (chosen[k]) {
+				out[n++] = flat[2 * k];
+				out[n++] = flat[2 * k + 1];
+			}
+		}
+		return out;
+	}
+
+	private static boolean overlaps(long start, long end, long[] flat) {
+		for (int i = 0; i < flat.length; i += 2) {
+			if (flat[i] > end) {
+				return false;
+			}
+			if (flat[i + 1] >= start) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * This set widened to {@code 1-N} per source, where N is the source's highest transaction here:
+	 * how far each source's numbering has got. It may name transactions that never existed (Group
+	 * Replication numbers in blocks per member; a server may have a gapped {@code gtid_purged}), so
+	 * it is never something to wait for: only a bound, to tell a number that could have been
+	 * handed out from one beyond anything seen.
+	 * @return the widened set
+	 */
+	public GtidSet horizon() {
+		boolean widened = true;
 		for (long[] flat : this.intervals.values()) {
 			if (flat.length != 2 || flat[0] != 1) {
-				compact = false;
+				widened = false;
 				break;
 			}
 		}
-		if (compact) {
+		if (widened) {
 			return this;
 		}
-		Map<String, long[]> widened = new TreeMap<>();
-		this.intervals.forEach((source, flat) -> widened.put(source, new long[] { 1, flat[flat.length - 1] }));
-		return new GtidSet(Collections.unmodifiableMap(widened));
+		Map<String, long[]> horizon = new TreeMap<>();
+		this.intervals.forEach((source, flat) -> horizon.put(source, new long[] { 1, flat[flat.length - 1] }));
+		return new GtidSet(Collections.unmodifiableMap(horizon));
+	}
+
+	/** @return the number of sources (server UUIDs, or UUID and tag) the set names */
+	public int sources() {
+		return this.intervals.size();
+	}
+
+	/**
+	 * @param maxIntervals a bound
+	 * @return whether some source of the set has more than that many intervals
+	 */
+	public boolean hasMoreIntervalsThan(int maxIntervals) {
+		for (long[] flat : this.intervals.values()) {
+			if (flat.length > 2 * maxIntervals) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** @return whether the set holds no transaction */

@@ -52,8 +52,11 @@ final class ReadYourWritesFilter {
 	/**
 	 * What the filter knows besides the candidates.
 	 * @param required the transactions the session must see
-	 * @param ownCommits the newest commits this instance captured itself, compacted (never forged)
-		 * @param verifiedSinceMillis the primary position must be measured after this to prove a
+	 * @param ownCommits how far each source has numbered this instance's own commits, as
+	 * {@code 1-N} (never forged): required transactions within it are not doubted. It may span
+	 * numbers never used (Group Replication's blocks), so it only ever narrows a requirement
+	 * (an intersection), never becomes one
+	 * @param verifiedSinceMillis the primary position must be measured after this to prove a
 	 * transaction was never executed; 0 when the read has not waited for one
 	 * @param cannotVerify whether no newer primary position can be had (monitor silent): requirements
 	 * are then taken as they are

@@ -206,7 +206,7 @@ final class ReplicaPlanner {
 					: token.gtids();
 			if (!required.isEmpty()) {
 				ReadYourWritesFilter.Narrowing narrowing = ReadYourWritesFilter.apply(candidates, topology,
-						new ReadYourWritesFilter.Inputs(required, this.tracker.newest(), attempt.verifiedSinceMillis(),
+						new ReadYourWritesFilter.Inputs(required, this.tracker.horizon(), attempt.verifiedSinceMillis(),
 								attempt.cannotVerify(),
 								Memo.stillHopeless(memo.waitedInVain(), memo.waitedOn(), topology, candidates)
 										? memo.waitedInVain() : null),

@@ -19,7 +19,8 @@ import io.github.rwsplit.consistency.ConsistencyToken;
  *
  * <p>Why: writing at every change sent one {@code Set-Cookie} per commit, and a request with fifty
  * commits outgrew the servers' 8 KB response-header limit, failing a request whose writes had
- * committed. The token only grows, so the newest one is all the client needs.
+ * committed. Each new token covers the ones before it (it keeps the latest commit), so the newest one
+ * is all the client needs.
  *
  * <p>A change after the body began (a commit while streaming) is written once more at the end if
  * the response is still uncommitted: the header is replaced, and a second cookie of the same name

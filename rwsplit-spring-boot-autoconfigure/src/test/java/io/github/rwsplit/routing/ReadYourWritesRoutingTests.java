@@ -61,6 +61,20 @@ class ReadYourWritesRoutingTests {
 	}
 
 	@Test
+	void aReplicaWithAGappedSetServesTheSessionThatCommittedAcrossTheGap() throws SQLException {
+		// Group Replication after an election: the session wrote 1-5, then 1000004 on the new primary.
+		this.router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
+				Duration.ofSeconds(1), Duration.ZERO));
+		this.router.setTopology(new RoutingTopology("primary", "default", List.of(at("1-5:1000004"))));
+		this.session = ConsistencyContext.open(ConsistencyToken.of(GtidSet.parse(UUID + ":1-5"), 0)
+			.afterCommit(GtidSet.parse(UUID + ":1000004"), 1), null);
+		RouteCounts counts = this.router.view().routeCounts();
+
+		assertThat(read()).isEqualTo("replica-1");
+		assertThat(counts.route("replica-1", RouteReason.GTID_CAUGHT_UP).sum()).isEqualTo(1);
+	}
+
+	@Test
 	void aReadThatWaitedInVainUsesAReplicaOnceOneIsKnownToHaveTheWrites() throws SQLException {
 		this.router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
 				Duration.ofSeconds(1), Duration.ZERO));

@@ -185,6 +185,24 @@ class RoutingDefectsTests {
 	}
 
 	@Test
+	void anOldCompactedTokenAcrossGroupReplicationBlocksIsServedByAReplicaWithTheRealTransactions()
+			throws SQLException {
+		gtidMode();
+		// A token of the previous version, 1-1000004, after an election left 1-5:1000004: the part the
+		// primary never executed is ignored, and the rest is on the replicas.
+		GtidSet executed = GtidSet.parse(UUID + ":1-5:1000004");
+		this.router.setTopology(new RoutingTopology("primary", null, "default",
+				List.of(this.one.withHealth(0, executed, System.currentTimeMillis()),
+						this.two.withHealth(0, executed, System.currentTimeMillis())),
+				List.of(), executed, System.currentTimeMillis() + 60_000));
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(1_000_004), 0), null);
+
+		assertThat(read()).isEqualTo("replica-1");
+		assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
+		assertThat(this.primary.checkouts.get()).isZero();
+	}
+
+	@Test
 	void aRequirementBeyondTheKnownPrimaryPositionWaitsForANewerOneRatherThanAReplica() throws Exception {
 		gtidMode();
 		long before = System.currentTimeMillis() - 1_000;
