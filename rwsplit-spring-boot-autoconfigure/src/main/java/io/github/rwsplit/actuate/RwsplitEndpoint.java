@@ -305,7 +305,8 @@ public class RwsplitEndpoint {
 	 * @param name its name
 	 * @param role primary or replica
 	 * @param group its replica group
-	 * @param state UP/DOWN for the primary; HEALTHY, LAGGING, DOWN or DRAINED for a replica
+	 * @param state UP/DOWN for the primary; HEALTHY, LAGGING, DOWN, DRAINED or MISCONFIGURED for a
+	 * replica
 	 * @param reason why it is in that state
 	 * @param lagSeconds its lag, or {@code null} when unknown
 	 * @param lastCheck when the monitor last checked it

@@ -46,6 +46,8 @@ public final class RwsplitMonitorAutoConfiguration {
 		ReplicaLagMonitor lagMonitor = new ReplicaLagMonitor(router,
 				endpoint(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary()), replicas, settings);
 		router.setCheckoutFailureListener(lagMonitor);
+		lagMonitor.setMisconfiguredReplicaListener(MisconfiguredReplicaStartupCheck.of(properties));
+		lagMonitor.setAdmitReplicasUntilPrimarySeen(properties.getStartup().isAllowPrimaryDown());
 		if (properties.getConsistency().getMode() == RwsplitProperties.Consistency.Mode.AUTO) {
 			lagMonitor.setPrimaryGtidModeListener(ConsistencyModeResolver.autoMode(router, properties));
 		}

@@ -1047,7 +1047,7 @@ public class RwsplitProperties {
 	}
 
 	/**
-	 * The start-up check of the primary.
+	 * What start-up checks, and what it tolerates.
 	 */
 	public static class Startup {
 
@@ -1060,6 +1060,11 @@ public class RwsplitProperties {
 		 * Whether the application starts while the primary refuses, so that replicas serve reads (JPA then needs its dialect set).
 		 */
 		private boolean allowPrimaryDown;
+
+		/**
+		 * Whether start-up fails when the lag monitor's first check finds a replica misconfigured (login refused, URL or driver property rejected).
+		 */
+		private boolean failOnMisconfiguredReplica;
 
 		public Duration getPrimaryCheckTimeout() {
 			return this.primaryCheckTimeout;
@@ -1075,6 +1080,14 @@ public class RwsplitProperties {
 
 		public void setAllowPrimaryDown(boolean allowPrimaryDown) {
 			this.allowPrimaryDown = allowPrimaryDown;
+		}
+
+		public boolean isFailOnMisconfiguredReplica() {
+			return this.failOnMisconfiguredReplica;
+		}
+
+		public void setFailOnMisconfiguredReplica(boolean failOnMisconfiguredReplica) {
+			this.failOnMisconfiguredReplica = failOnMisconfiguredReplica;
 		}
 
 	}

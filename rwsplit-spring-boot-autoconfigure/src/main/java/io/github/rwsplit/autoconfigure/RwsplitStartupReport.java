@@ -15,7 +15,8 @@ import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 
 /**
  * Logs, once the application is ready, one INFO block saying how rwsplit is set up: nodes and
- * their groups, load balancing, read-your-writes, lag source and thresholds, fallback. No secrets.
+ * their groups, load balancing, read-your-writes, lag source and thresholds, replicas the monitor's
+ * first checks left out of rotation and why, fallback. No secrets.
  */
 class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent> {
 
@@ -102,9 +103,24 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 				.append(" checks within ")
 				.append(settings.thresholds().recoveryLag().toMillis())
 				.append(" ms\n");
+			// What the first round of checks, before traffic, found wrong: a mistake should not wait for a read to show.
+			for (var replica : lagMonitor.snapshot().replicas()) {
+				if (!replica.state().inRotation()) {
+					text.append("  ")
+						.append(replica.name())
+						.append(' ')
+						.append(replica.state())
+						.append(", out of rotation: ")
+						.append(replica.reason())
+						.append('\n');
+				}
+			}
 		}
 		else {
-			text.append("  lag monitor: off\n");
+			text.append("  lag monitor: off")
+				.append(this.properties.getStartup().isFailOnMisconfiguredReplica()
+						? " (so rwsplit.startup.fail-on-misconfigured-replica checks nothing)" : "")
+				.append('\n');
 		}
 		var fallback = router.view().fallback();
 		text.append("  fallback: ")

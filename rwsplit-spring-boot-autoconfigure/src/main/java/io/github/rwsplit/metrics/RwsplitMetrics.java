@@ -252,11 +252,12 @@ public class RwsplitMetrics implements MeterBinder {
 				.tag("replica", name)
 				.register(registry);
 			Gauge.builder(REPLICA_STATE, lagMonitor, (m) -> stateCode(m.snapshot(), name))
-				.description("Replica state: 0 healthy, 1 lagging, 2 down, 3 drained")
+				.description("Replica state: 0 healthy, 1 lagging, 2 down, 3 drained, 4 misconfigured")
 				.tag("replica", name)
 				.register(registry);
 		}
-		for (ReplicaState state : List.of(ReplicaState.LAGGING, ReplicaState.DOWN, ReplicaState.DRAINED)) {
+		for (ReplicaState state : List.of(ReplicaState.LAGGING, ReplicaState.DOWN, ReplicaState.DRAINED,
+				ReplicaState.MISCONFIGURED)) {
 			FunctionCounter.builder(REPLICA_EJECTIONS, lagMonitor.ejections(state), LongAdder::sum)
 				.description("Replicas taken out of rotation, by the state they went to")
 				.baseUnit("ejections")

@@ -12,7 +12,8 @@ import io.github.rwsplit.routing.JdbcUrls;
 /**
  * One node as the monitor reaches it: its own single connection, opened on demand with the same
  * driver properties as the node's pool and dropped after any failure, with connect and socket
- * timeouts that bound every network wait of a check. Used by one monitor thread at a time (checks
+ * timeouts that bound every network wait of a check. A failure to connect that comes from the
+ * node's own settings is thrown as a {@link MisconfiguredNodeException}. Used by one monitor thread at a time (checks
  * of a node synchronize on it); refuses to connect once closed.
  */
 final class MonitoredNode {
@@ -55,7 +56,16 @@ final class MonitoredNode {
 			throw new SQLNonTransientConnectionException("the monitor is stopped", "08003");
 		}
 		if (this.connection == null) {
-			this.connection = DriverManager.getConnection(this.url, this.properties);
+			try {
+				this.connection = DriverManager.getConnection(this.url, this.properties);
+			}
+			catch (SQLException | RuntimeException ex) {
+				Misconfiguration problem = Misconfiguration.of(ex, this::describe);
+				if (problem != null) {
+					throw new MisconfiguredNodeException(problem, ex);
+				}
+				throw ex;
+			}
 		}
 		return this.connection;
 	}

@@ -78,7 +78,7 @@ final class PositionMarks<P> {
 	 */
 	static CheckResult result(long lag, long maxLagNanos, io.github.rwsplit.gtid.GtidSet gtidExecuted) {
 		if (lag == Long.MIN_VALUE) {
-			return new CheckResult(true, false, -1, "the primary's position is not known yet", gtidExecuted);
+			return CheckResult.primaryPositionUnknown(gtidExecuted);
 		}
 		if (lag < 0) {
 			long atLeast = -lag - 1;

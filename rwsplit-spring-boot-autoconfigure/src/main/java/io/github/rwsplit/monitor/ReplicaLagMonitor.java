@@ -100,6 +100,10 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private volatile PrimaryGtidModeListener gtidModeListener = PrimaryGtidModeListener.NONE;
 
+	private volatile MisconfiguredReplicaListener misconfiguredListener = MisconfiguredReplicaListener.NONE;
+
+	private volatile UnseenPrimaryAdmission unseenPrimaryAdmission = UnseenPrimaryAdmission.OFF;
+
 	private final java.util.concurrent.atomic.AtomicBoolean primaryStatementFailure = new java.util.concurrent.atomic.AtomicBoolean();
 
 	/** Replicas taken out of rotation, by the state they went to. */
@@ -208,6 +212,20 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	/** @param listener told what the monitor learns of the primary's gtid_mode; set before {@link #start()} */
 	public void setPrimaryGtidModeListener(PrimaryGtidModeListener listener) {
 		this.gtidModeListener = java.util.Objects.requireNonNull(listener, "listener");
+	}
+
+	/** @param listener told of replicas misconfigured at start-up, and may stop it; set before {@link #start()} */
+	public void setMisconfiguredReplicaListener(MisconfiguredReplicaListener listener) {
+		this.misconfiguredListener = java.util.Objects.requireNonNull(listener, "listener");
+	}
+
+	/**
+	 * @param admit whether replicas serve reads with their lag unknown while a primary that was down
+	 * at start-up has not answered yet ({@code rwsplit.startup.allow-primary-down}; see
+	 * {@link UnseenPrimaryAdmission})
+	 */
+	public void setAdmitReplicasUntilPrimarySeen(boolean admit) {
+		this.unseenPrimaryAdmission = admit ? UnseenPrimaryAdmission.ON : UnseenPrimaryAdmission.OFF;
 	}
 
 	@Override
@@ -559,7 +577,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			// At start-up a healthy replica may not have applied the very first recorded position yet:
 			// give it the length of one check to do so before judging it.
 			long deadline = System.nanoTime() + this.settings.checkTimeout().toNanos();
-			while (first && result.reachable() && result.lagNanos() < 0 && System.nanoTime() < deadline) {
+			while (first && result.reachable() && result.lagNanos() < 0 && !result.primaryUnseen()
+					&& System.nanoTime() < deadline) {
 				sleepBriefly();
 				measuredAt = Instant.now();
 				result = measure(replica, false);
@@ -591,6 +610,12 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	private CheckResult measure(MonitoredNode replica, boolean first) {
 		try {
 			return this.probe.check(replica.connection());
+		}
+		catch (MisconfiguredNodeException ex) {
+			if (first) {
+				this.misconfiguredListener.misconfiguredAtStartup(replica.name(), ex.problem());
+			}
+			return CheckResult.misconfigured(ex.problem().describe());
 		}
 		catch (SQLException ex) {
 			replica.reset();
@@ -624,7 +649,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return false;
 		}
 		ReplicaHealth previous = this.health.get(replica);
-		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt);
+		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt,
+				this.unseenPrimaryAdmission.admits(result, this.primaryStatementFailure.get()));
 		transition(previous, next);
 		publish();
 		return !result.reachable() && next.state() == ReplicaState.DOWN;

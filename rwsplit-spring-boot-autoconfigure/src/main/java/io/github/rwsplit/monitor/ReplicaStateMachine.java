@@ -6,7 +6,7 @@ import java.time.Instant;
 /**
  * Turns a replica's previous health and a new check into its next health, with hysteresis: a
  * replica leaves rotation as soon as its lag exceeds {@code maxLag} (or is unknown), or it is
- * unreachable or broken; it returns only after {@code recoveryChecks} consecutive checks within
+ * unreachable, broken or misconfigured; it returns only after {@code recoveryChecks} consecutive checks within
  * {@code recoveryLag}, spaced at least {@code recoverySpacing} apart: hysteresis counts time, not
  * checks, so checks that queued up while a replica hung and then run back to back count once. A
  * lag that wanders around {@code maxLag} therefore moves the replica out once, not back and forth.
@@ -44,13 +44,32 @@ public final class ReplicaStateMachine {
 	 * @return its new health (the same state, or a transition)
 	 */
 	public ReplicaHealth next(ReplicaHealth previous, CheckResult result, Instant now) {
+		return next(previous, result, now, null);
+	}
+
+	/**
+	 * The replica's health after a check, with a lag that could not be measured admitted as good
+	 * when {@code admittedBecause} says why (see {@link UnseenPrimaryAdmission}): in rotation, or a
+	 * good check towards recovery, with the lag still reported as unknown.
+	 * @param previous its health before
+	 * @param result what the check found
+	 * @param now when the check finished
+	 * @param admittedBecause why an unknown lag counts as good, or {@code null} when it does not
+	 * @return its new health
+	 */
+	ReplicaHealth next(ReplicaHealth previous, CheckResult result, Instant now, String admittedBecause) {
 		long maxLag = this.thresholds.maxLag().toNanos();
 		long recoveryLag = this.thresholds.recoveryLag().toNanos();
 		ReplicaState state;
 		String reason;
 		int goodChecks = 0;
 		Instant lastGood = null;
-		if (!result.reachable()) {
+		boolean admitted = result.lagNanos() < 0 && admittedBecause != null;
+		if (!result.reachable() && result.misconfigured()) {
+			state = ReplicaState.MISCONFIGURED;
+			reason = "misconfigured: " + result.detail();
+		}
+		else if (!result.reachable()) {
 			state = ReplicaState.DOWN;
 			reason = "unreachable: " + result.detail();
 		}
@@ -58,7 +77,7 @@ public final class ReplicaStateMachine {
 			state = ReplicaState.DOWN;
 			reason = "replication broken: " + result.detail();
 		}
-		else if (result.lagNanos() < 0) {
+		else if (result.lagNanos() < 0 && !admitted) {
 			state = ReplicaState.LAGGING;
 			reason = "lag unknown: " + result.detail();
 		}
@@ -68,7 +87,7 @@ public final class ReplicaStateMachine {
 		}
 		else if (previous.state() == ReplicaState.HEALTHY) {
 			state = ReplicaState.HEALTHY;
-			reason = "";
+			reason = admitted ? "lag unknown: " + result.detail() + "; " + admittedBecause : "";
 		}
 		else {
 			// Out of rotation and now within max-lag: come back only after enough good checks.
@@ -87,13 +106,13 @@ public final class ReplicaStateMachine {
 			}
 			if (goodChecks >= this.thresholds.recoveryChecks()) {
 				state = ReplicaState.HEALTHY;
-				reason = "";
+				reason = admitted ? "lag unknown: " + result.detail() + "; " + admittedBecause : "";
 				goodChecks = 0;
 				lastGood = null;
 			}
 			else {
 				state = previous.state();
-				reason = "recovering: lag " + seconds(result.lagNanos()) + ", " + goodChecks + " of "
+				reason = "recovering: " + (admitted ? "lag unknown" : "lag " + seconds(result.lagNanos())) + ", " + goodChecks + " of "
 						+ this.thresholds.recoveryChecks() + " checks within " + seconds(recoveryLag);
 			}
 		}

@@ -160,4 +160,40 @@ class ReplicaStateMachineTests {
 		assertThat(health.state()).isEqualTo(ReplicaState.HEALTHY);
 	}
 
+	@Test
+	void aMisconfiguredReplicaHasItsOwnStateAndReturnsThroughTheNormalRecovery() {
+		ReplicaHealth misconfigured = this.machine.next(ReplicaHealth.unchecked("r1"),
+				CheckResult.misconfigured("login refused: Access denied for user 'app'@'127.0.0.1' (using password: YES)"),
+				Instant.now());
+		assertThat(misconfigured.state()).isEqualTo(ReplicaState.MISCONFIGURED);
+		assertThat(misconfigured.state().inRotation()).isFalse();
+		assertThat(misconfigured.reason())
+			.isEqualTo("misconfigured: login refused: Access denied for user 'app'@'127.0.0.1' (using password: YES)");
+		assertThat(misconfigured.lag()).isNull();
+		List<ReplicaState> states = new ArrayList<>();
+		run(misconfigured, lags(0, 0, 0), states);
+		assertThat(states).containsExactly(ReplicaState.MISCONFIGURED, ReplicaState.MISCONFIGURED, ReplicaState.HEALTHY);
+	}
+
+	@Test
+	void aLagUnknownBecauseThePrimaryWasNeverSeenIsAdmittedOnlyWhenTheRuleSaysSo() {
+		CheckResult unseen = PositionMarks.result(Long.MIN_VALUE, 1000 * MS, null);
+		assertThat(unseen.primaryUnseen()).isTrue();
+		assertThat(this.machine.next(ReplicaHealth.unchecked("r1"), unseen, Instant.now()).state())
+			.isEqualTo(ReplicaState.LAGGING);
+		ReplicaHealth admitted = this.machine.next(ReplicaHealth.unchecked("r1"), unseen, Instant.now(), "admitted");
+		assertThat(admitted.state()).isEqualTo(ReplicaState.HEALTHY);
+		assertThat(admitted.lag()).as("never 0 for unknown").isNull();
+		assertThat(admitted.reason()).isEqualTo("lag unknown: the primary's position is not known yet; admitted");
+		// A replica out of rotation comes back through the usual good checks, not at once.
+		ReplicaHealth down = this.machine.next(ReplicaHealth.unchecked("r1"), CheckResult.unreachable("down"),
+				Instant.now());
+		ReplicaHealth once = this.machine.next(down, unseen, Instant.now(), "admitted");
+		assertThat(once.state()).isEqualTo(ReplicaState.DOWN);
+		assertThat(once.goodChecks()).isEqualTo(1);
+		// A lower bound or a failed check is no admission, whatever the rule says.
+		CheckResult behind = PositionMarks.result(-(5 * MS + 1), 1000 * MS, null);
+		assertThat(behind.primaryUnseen()).isFalse();
+	}
+
 }
