@@ -356,7 +356,13 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 			replica(newPrimary);
 			for (String name : this.nodes.keySet()) {
 				// Every node is repointed; find a dead one before changing anything.
-				withAdminConnection(name, "", (connection) -> null);
+				try {
+					withAdminConnection(name, "", (connection) -> null);
+				}
+				catch (IllegalStateException down) {
+					throw new IllegalStateException("Switchover to " + newPrimary + " not started: it repoints every node, and "
+							+ name + " is down (" + down.getMessage() + "); restart it first, or use failover()", down);
+				}
 			}
 			Instant started = Instant.now();
 			setReadOnly(oldPrimary, true);
