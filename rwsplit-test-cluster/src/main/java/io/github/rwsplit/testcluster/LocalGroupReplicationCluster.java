@@ -37,6 +37,10 @@ final class LocalGroupReplicationCluster implements GroupReplicationCluster {
 
 	private static final Duration MEMBER_START_TIMEOUT = Duration.ofSeconds(120);
 
+	private static final Duration POLL_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration STATEMENT_SOCKET_TIMEOUT = Duration.ofSeconds(180);
+
 	private static final String MEMBERS_QUERY = "SELECT MEMBER_ID, MEMBER_PORT, MEMBER_STATE, MEMBER_ROLE"
 			+ " FROM performance_schema.replication_group_members";
 
@@ -452,7 +456,7 @@ final class LocalGroupReplicationCluster implements GroupReplicationCluster {
 				return rs.getString(1);
 			}
 		});
-		withAdminConnection(name, (connection) -> {
+		withAdminConnection(name, STATEMENT_SOCKET_TIMEOUT, (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("SELECT group_replication_set_as_primary(?)")) {
 				statement.setString(1, uuid);
 				statement.executeQuery().close();
@@ -500,17 +504,25 @@ final class LocalGroupReplicationCluster implements GroupReplicationCluster {
 	}
 
 	private Connection connect(ClusterNode node, String schema) throws SQLException {
+		// A frozen or dying member must not hang the polling loops.
+		return connect(node, schema, POLL_SOCKET_TIMEOUT);
+	}
+
+	private Connection connect(ClusterNode node, String schema, Duration socketTimeout) throws SQLException {
 		Properties properties = new Properties();
 		properties.setProperty("user", this.adminUser.username());
 		properties.setProperty("password", this.adminUser.password());
 		properties.setProperty("connectTimeout", "5000");
-		// A frozen or dying member must not hang the polling loops.
-		properties.setProperty("socketTimeout", "10000");
+		properties.setProperty("socketTimeout", Long.toString(socketTimeout.toMillis()));
 		return DriverManager.getConnection(node.jdbcUrl(schema), properties);
 	}
 
+	/**
+	 * Runs statements that may take long: {@code START GROUP_REPLICATION} returns only once the
+	 * member has joined, which took over 10 s on a loaded two-core machine.
+	 */
 	private void execute(String name, String... statements) {
-		withAdminConnection(name, (connection) -> {
+		withAdminConnection(name, STATEMENT_SOCKET_TIMEOUT, (connection) -> {
 			try (Statement statement = connection.createStatement()) {
 				for (String sql : statements) {
 					statement.execute(sql);
@@ -521,8 +533,13 @@ final class LocalGroupReplicationCluster implements GroupReplicationCluster {
 	}
 
 	private <T> T withAdminConnection(String name, AbstractMySqlReplicationCluster.ConnectionCallback<T> callback) {
+		return withAdminConnection(name, POLL_SOCKET_TIMEOUT, callback);
+	}
+
+	private <T> T withAdminConnection(String name, Duration socketTimeout,
+			AbstractMySqlReplicationCluster.ConnectionCallback<T> callback) {
 		ClusterNode member = requireMember(name);
-		try (Connection connection = connect(member, "")) {
+		try (Connection connection = connect(member, "", socketTimeout)) {
 			return callback.doWith(connection);
 		}
 		catch (SQLException ex) {
