@@ -20,12 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * What every provider shares: the accounts, replication set-up and the SQL-level controls. A
- * provider supplies the servers (start, kill, freeze, restart, close) and calls
- * {@link #configureReplication(String, int, Instant)} once they accept connections.
+ * What every provider shares: the accounts, replication set-up, the topology (which node is the
+ * primary now) and the SQL-level controls, switchover and failover included. A provider supplies
+ * the servers (start, kill, freeze, restart, close) and how nodes address each other, starts every
+ * node read-only and calls {@link #configureReplication(Instant)} once they accept connections.
  */
 abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluster {
 
@@ -38,7 +41,21 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 
 	protected final ClusterSpec spec;
 
+	/** Nodes by name as laid out at start; their roles are the initial ones, see {@link #node(String)}. */
 	private final Map<String, ClusterNode> nodes;
+
+	/** Guards changes of topology: switchover, failover, rejoin. */
+	private final Object topologyLock = new Object();
+
+	/** The name of the node this cluster holds for the primary. */
+	private volatile String primaryName;
+
+	/**
+	 * Non-primary nodes that replicate from nothing or from a former primary: a primary replaced by
+	 * {@link #failover()} and replicas that could not be repointed, until
+	 * {@link #rejoinAsReplica(String)} or a switchover repoints them.
+	 */
+	private final Set<String> detached = ConcurrentHashMap.newKeySet();
 
 	private final Credentials adminUser;
 
@@ -53,6 +70,7 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 		Map<String, ClusterNode> byName = new LinkedHashMap<>();
 		nodes.forEach((node) -> byName.put(node.name(), node));
 		this.nodes = byName;
+		this.primaryName = nodes.stream().filter(ClusterNode::isPrimary).findFirst().orElseThrow().name();
 		this.adminUser = adminUser;
 	}
 
@@ -172,15 +190,16 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 	}
 
 	/**
-	 * Creates the schema and accounts on the primary (they replicate to every replica), points each
-	 * replica at the primary and waits until all have caught up.
-	 * @param sourceHost the primary's address as the replicas reach it
-	 * @param sourcePort the primary's port as the replicas reach it
+	 * Makes the initial primary writable (every node starts read-only), creates the schema and
+	 * accounts on it (they replicate to every replica), points each replica at the primary and
+	 * waits until all have caught up.
 	 * @param deadline when to give up
 	 */
-	protected final void configureReplication(String sourceHost, int sourcePort, Instant deadline) {
+	protected final void configureReplication(Instant deadline) {
 		String schema = this.spec.schema();
-		withAdminConnection("primary", "", (connection) -> {
+		String primary = this.primaryName;
+		setReadOnly(primary, false);
+		withAdminConnection(primary, "", (connection) -> {
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "`");
 				createUser(statement, this.appUser, "ALL PRIVILEGES ON `" + schema + "`.*", "REPLICATION CLIENT ON *.*");
@@ -190,20 +209,62 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 			return null;
 		});
 		for (ClusterNode replica : replicas()) {
-			withAdminConnection(replica.name(), "", (connection) -> {
-				try (Statement statement = connection.createStatement()) {
-					// A short connect retry lets replicas reconnect within a second after the primary
-					// restarts; MySQL's default is a minute.
-					statement.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + sourceHost + "', SOURCE_PORT="
-							+ sourcePort + ", SOURCE_USER='" + this.replicationUser.username() + "', SOURCE_PASSWORD='"
-							+ this.replicationUser.password() + "', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1,"
-							+ " SOURCE_CONNECT_RETRY=1, SOURCE_RETRY_COUNT=86400");
-					statement.execute("START REPLICA");
-				}
-				return null;
-			});
+			pointAt(replica.name(), primary());
 		}
 		awaitReplicasCaughtUp(Duration.between(Instant.now(), deadline));
+	}
+
+	/** The address at which other nodes reach a node as their source. */
+	protected abstract String sourceHost(ClusterNode source);
+
+	/** The port at which other nodes reach a node as their source. */
+	protected abstract int sourcePort(ClusterNode source);
+
+	/** Starts a killed node's server again and returns once it accepts connections. */
+	protected abstract void restartServer(String node);
+
+	/** The last lines of a node's logs, or where to find them, for failure messages. */
+	protected abstract String logTail(String node);
+
+	/**
+	 * Points a node at a source with GTID auto-positioning and starts replicating. An applier that
+	 * a test stopped on purpose (stopped without an error) stays stopped; a delay stays as it was.
+	 */
+	private void pointAt(String node, ClusterNode source) {
+		withAdminConnection(node, "", (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				boolean keepApplierStopped = false;
+				try (ResultSet rs = statement.executeQuery("SHOW REPLICA STATUS")) {
+					if (rs.next()) {
+						String sqlError = rs.getString("Last_SQL_Error");
+						keepApplierStopped = !"Yes".equals(rs.getString("Replica_SQL_Running"))
+								&& (sqlError == null || sqlError.isEmpty());
+					}
+				}
+				statement.execute("STOP REPLICA");
+				// A short connect retry lets replicas reconnect within a second after the primary
+				// restarts; MySQL's default is a minute.
+				statement.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + sourceHost(source) + "', SOURCE_PORT="
+						+ sourcePort(source) + ", SOURCE_USER='" + this.replicationUser.username() + "', SOURCE_PASSWORD='"
+						+ this.replicationUser.password() + "', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1,"
+						+ " SOURCE_CONNECT_RETRY=1, SOURCE_RETRY_COUNT=86400");
+				statement.execute(keepApplierStopped ? "START REPLICA IO_THREAD" : "START REPLICA");
+			}
+			return null;
+		});
+	}
+
+	/** {@code super_read_only} (and with it {@code read_only}) on, or both off. */
+	private void setReadOnly(String node, boolean readOnly) {
+		withAdminConnection(node, "", (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				// Bounded: turning read-only on waits for commits in flight and for table locks.
+				statement.execute("SET SESSION lock_wait_timeout = 10");
+				statement.execute(readOnly ? "SET GLOBAL super_read_only = ON"
+						: "SET GLOBAL super_read_only = OFF, GLOBAL read_only = OFF");
+			}
+			return null;
+		});
 	}
 
 	private static void createUser(Statement statement, Credentials user, String... grants) throws SQLException {
@@ -216,17 +277,21 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 
 	@Override
 	public ClusterNode primary() {
-		return this.nodes.get("primary");
+		return node(this.primaryName);
 	}
 
 	@Override
 	public List<ClusterNode> replicas() {
-		return this.nodes.values().stream().filter((node) -> !node.isPrimary()).toList();
+		String primary = this.primaryName;
+		return this.nodes.keySet().stream().filter((name) -> !name.equals(primary)).map(this::node).toList();
 	}
 
 	@Override
 	public List<ClusterNode> nodes() {
-		return List.copyOf(this.nodes.values());
+		List<ClusterNode> all = new ArrayList<>();
+		all.add(primary());
+		all.addAll(replicas());
+		return List.copyOf(all);
 	}
 
 	@Override
@@ -235,15 +300,244 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 		if (node == null) {
 			throw new IllegalArgumentException("No node named '" + name + "' in this cluster; nodes are " + this.nodes.keySet());
 		}
-		return node;
+		return node.withRole(name.equals(this.primaryName) ? NodeRole.PRIMARY : NodeRole.REPLICA);
 	}
 
 	protected final ClusterNode replica(String name) {
 		ClusterNode node = node(name);
 		if (node.isPrimary()) {
-			throw new IllegalArgumentException("'" + name + "' is the primary; this control applies to replicas only");
+			throw new IllegalArgumentException("'" + name + "' is the primary now; this control applies to replicas only");
 		}
 		return node;
+	}
+
+	@Override
+	public boolean isDetached(String node) {
+		node(node);
+		return this.detached.contains(node);
+	}
+
+	@Override
+	public final void restart(String node) {
+		restartServer(node);
+		// Every node starts read-only; only the one the cluster holds for the primary is made
+		// writable again. A primary replaced by a failover therefore comes back read-only.
+		if (node.equals(this.primaryName)) {
+			setReadOnly(node, false);
+		}
+	}
+
+	@Override
+	public void setWritable(String node, boolean writable) {
+		node(node);
+		setReadOnly(node, !writable);
+	}
+
+	@Override
+	public boolean isWritable(String node) {
+		return withAdminConnection(node, "", (connection) -> {
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("SELECT @@global.read_only, @@global.super_read_only")) {
+				rs.next();
+				return rs.getInt(1) == 0 && rs.getInt(2) == 0;
+			}
+		});
+	}
+
+	@Override
+	public SwitchoverResult switchover(String newPrimary) {
+		return switchover(newPrimary, Duration.ofSeconds(30));
+	}
+
+	@Override
+	public SwitchoverResult switchover(String newPrimary, Duration catchUpTimeout) {
+		synchronized (this.topologyLock) {
+			String oldPrimary = this.primaryName;
+			replica(newPrimary);
+			for (String name : this.nodes.keySet()) {
+				// Every node is repointed; find a dead one before changing anything.
+				try {
+					withAdminConnection(name, "", (connection) -> null);
+				}
+				catch (IllegalStateException down) {
+					throw new IllegalStateException("Switchover to " + newPrimary + " not started: it repoints every node, and "
+							+ name + " is down (" + down.getMessage() + "); restart it first, or use failover()", down);
+				}
+			}
+			Instant started = Instant.now();
+			setReadOnly(oldPrimary, true);
+			Instant readOnlyAt = Instant.now();
+			String gtids = gtidExecuted(oldPrimary);
+			if (!awaitGtidApplied(newPrimary, gtids, catchUpTimeout)) {
+				ReplicaStatus status = replicaStatus(newPrimary);
+				setReadOnly(oldPrimary, false);
+				throw new IllegalStateException("Switchover to " + newPrimary + " abandoned, " + oldPrimary
+						+ " is writable again: " + newPrimary + " did not apply " + oldPrimary + "'s GTID set " + gtids
+						+ " within " + catchUpTimeout + "; its status: " + status + "; " + logTail(newPrimary));
+			}
+			Instant writableAt = promote(newPrimary);
+			for (String name : this.nodes.keySet()) {
+				if (!name.equals(newPrimary)) {
+					pointAt(name, node(newPrimary));
+					this.detached.remove(name);
+				}
+			}
+			return new SwitchoverResult(oldPrimary, newPrimary, started, readOnlyAt, writableAt, Instant.now());
+		}
+	}
+
+	/**
+	 * Makes a replica the primary: it forgets its source and becomes writable. Returns when it
+	 * became writable.
+	 */
+	private Instant promote(String node) {
+		withAdminConnection(node, "", (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("STOP REPLICA");
+				statement.execute("RESET REPLICA ALL");
+			}
+			return null;
+		});
+		setReadOnly(node, false);
+		Instant writableAt = Instant.now();
+		this.primaryName = node;
+		this.detached.remove(node);
+		return writableAt;
+	}
+
+	@Override
+	public FailoverResult failover() {
+		return failover(null);
+	}
+
+	@Override
+	public FailoverResult failover(String newPrimary) {
+		synchronized (this.topologyLock) {
+			String oldPrimary = this.primaryName;
+			if (newPrimary != null) {
+				replica(newPrimary);
+			}
+			kill(oldPrimary);
+			Instant killedAt = Instant.now();
+			List<String> candidates = new ArrayList<>();
+			for (ClusterNode replica : replicas()) {
+				if (!this.detached.contains(replica.name()) && applyRelayLog(replica.name())) {
+					candidates.add(replica.name());
+				}
+				else {
+					this.detached.add(replica.name());
+				}
+			}
+			String chosen = (newPrimary != null) ? newPrimary : mostAdvanced(candidates);
+			if (!candidates.contains(chosen)) {
+				throw new IllegalStateException("Cannot promote " + chosen + ": it is down or detached; live replicas: "
+						+ candidates + "; " + logTail(chosen));
+			}
+			Instant writableAt = promote(chosen);
+			this.detached.add(oldPrimary);
+			for (String name : candidates) {
+				if (!name.equals(chosen)) {
+					pointAt(name, node(chosen));
+				}
+			}
+			return new FailoverResult(oldPrimary, chosen, killedAt, writableAt, Instant.now());
+		}
+	}
+
+	/**
+	 * Lets a replica whose source is gone apply what it has received, as orchestrators do before
+	 * they compare candidates. Bounded: a replica whose applier a test stopped, or that is delayed,
+	 * is compared on what it has applied.
+	 * @return whether the replica is up
+	 */
+	private boolean applyRelayLog(String replica) {
+		String retrieved;
+		boolean applying;
+		try {
+			ReplicaStatusDetail detail = withAdminConnection(replica, "", (connection) -> {
+				try (Statement statement = connection.createStatement();
+						ResultSet rs = statement.executeQuery("SHOW REPLICA STATUS")) {
+					if (!rs.next()) {
+						return new ReplicaStatusDetail("", false);
+					}
+					return new ReplicaStatusDetail(normalizeGtidSet(rs.getString("Retrieved_Gtid_Set")),
+							"Yes".equals(rs.getString("Replica_SQL_Running")) && rs.getInt("SQL_Delay") == 0);
+				}
+			});
+			retrieved = detail.retrieved();
+			applying = detail.applying();
+		}
+		catch (IllegalStateException down) {
+			return false;
+		}
+		if (applying && !retrieved.isEmpty()) {
+			awaitGtidApplied(replica, retrieved, Duration.ofSeconds(10));
+		}
+		return true;
+	}
+
+	private record ReplicaStatusDetail(String retrieved, boolean applying) {
+	}
+
+	@Override
+	public String mostAdvancedReplica() {
+		List<String> live = new ArrayList<>();
+		for (ClusterNode replica : replicas()) {
+			if (!this.detached.contains(replica.name())) {
+				try {
+					withAdminConnection(replica.name(), "", (connection) -> null);
+					live.add(replica.name());
+				}
+				catch (IllegalStateException down) {
+					// Not a candidate.
+				}
+			}
+		}
+		return mostAdvanced(live);
+	}
+
+	/**
+	 * The candidate whose executed GTIDs contain every other's; if two have diverged, the earlier
+	 * in name order of those seen so far is kept.
+	 */
+	private String mostAdvanced(List<String> candidates) {
+		if (candidates.isEmpty()) {
+			throw new IllegalStateException("No live, attached replica to promote");
+		}
+		String best = candidates.get(0);
+		String bestGtids = gtidExecuted(best);
+		for (String candidate : candidates.subList(1, candidates.size())) {
+			String gtids = gtidExecuted(candidate);
+			if (!isSubset(candidate, gtids, bestGtids) && isSubset(candidate, bestGtids, gtids)) {
+				best = candidate;
+				bestGtids = gtids;
+			}
+		}
+		return best;
+	}
+
+	/** Whether {@code subset} is contained in {@code superset}, asked of a live server. */
+	private boolean isSubset(String askNode, String subset, String superset) {
+		return withAdminConnection(askNode, "", (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("SELECT GTID_SUBSET(?, ?)")) {
+				statement.setString(1, subset);
+				statement.setString(2, superset);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					return rs.getInt(1) == 1;
+				}
+			}
+		});
+	}
+
+	@Override
+	public void rejoinAsReplica(String node) {
+		synchronized (this.topologyLock) {
+			replica(node);
+			setReadOnly(node, true);
+			pointAt(node, primary());
+			this.detached.remove(node);
+		}
 	}
 
 	@Override
@@ -328,11 +622,15 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 	@Override
 	public void awaitReplicasCaughtUp(Duration timeout) {
 		Instant deadline = Instant.now().plus(timeout);
-		String primaryGtids = gtidExecuted("primary");
+		String primary = this.primaryName;
+		String primaryGtids = gtidExecuted(primary);
 		for (ClusterNode replica : replicas()) {
+			if (this.detached.contains(replica.name())) {
+				continue;
+			}
 			Duration left = Duration.between(Instant.now(), deadline);
 			if (!awaitGtidApplied(replica.name(), primaryGtids, left.isNegative() ? Duration.ZERO : left)) {
-				throw new IllegalStateException(replica.name() + " did not apply the primary's GTID set " + primaryGtids
+				throw new IllegalStateException(replica.name() + " did not apply the primary's (" + primary + ") GTID set " + primaryGtids
 						+ " within " + timeout + "; its status: " + replicaStatus(replica.name()));
 			}
 		}

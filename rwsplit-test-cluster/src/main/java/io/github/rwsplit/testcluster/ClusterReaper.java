@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClusterReaper {
 
-	private static final Set<MySqlReplicationCluster> OPEN = ConcurrentHashMap.newKeySet();
+	private static final Set<AutoCloseable> OPEN = ConcurrentHashMap.newKeySet();
 
 	static {
 		Runtime.getRuntime().addShutdownHook(new Thread(ClusterReaper::closeAll, "rwsplit-cluster-reaper"));
@@ -20,21 +20,21 @@ final class ClusterReaper {
 	private ClusterReaper() {
 	}
 
-	static void register(MySqlReplicationCluster cluster) {
+	static void register(AutoCloseable cluster) {
 		OPEN.add(cluster);
 	}
 
-	static void unregister(MySqlReplicationCluster cluster) {
+	static void unregister(AutoCloseable cluster) {
 		OPEN.remove(cluster);
 	}
 
 	private static void closeAll() {
-		List<MySqlReplicationCluster> clusters = new ArrayList<>(OPEN);
-		for (MySqlReplicationCluster cluster : clusters) {
+		List<AutoCloseable> clusters = new ArrayList<>(OPEN);
+		for (AutoCloseable cluster : clusters) {
 			try {
 				cluster.close();
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
 				// Keep closing the others.
 			}
 		}

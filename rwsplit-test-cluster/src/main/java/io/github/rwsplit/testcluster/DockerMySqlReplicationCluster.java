@@ -23,8 +23,9 @@ import com.github.dockerjava.api.DockerClient;
  *
  * <p>Each container's port is published on a fixed, free host port rather than a random one, so
  * that a node killed and restarted keeps its address and the application's pools can reconnect.
- * Replicas reach the primary by its network alias. Read-only mode is set with {@code SET PERSIST}
- * after the image's entrypoint has created its users, and survives restarts.
+ * Nodes reach their source by its network alias. Read-only mode is set with {@code SET PERSIST} on
+ * every node after the image's entrypoint has created its users, and survives restarts; the
+ * primary is made writable with {@code SET GLOBAL}, which does not.
  */
 final class DockerMySqlReplicationCluster extends AbstractMySqlReplicationCluster {
 
@@ -65,7 +66,7 @@ final class DockerMySqlReplicationCluster extends AbstractMySqlReplicationCluste
 		ClusterReaper.register(cluster);
 		try {
 			cluster.startContainers();
-			cluster.configureReplication(alias(cluster.primary()), MYSQL_PORT, deadline);
+			cluster.configureReplication(deadline);
 		}
 		catch (RuntimeException ex) {
 			cluster.close();
@@ -109,9 +110,9 @@ final class DockerMySqlReplicationCluster extends AbstractMySqlReplicationCluste
 						// MySQL before 8.4 spells it the old way.
 						statement.execute("RESET MASTER");
 					}
-					if (!node.isPrimary()) {
-						statement.execute("SET PERSIST super_read_only = ON");
-					}
+					// Persisted for every node: a restarted node starts read-only, and the cluster
+					// makes only the current primary writable again.
+					statement.execute("SET PERSIST super_read_only = ON");
 				}
 				return null;
 			});
@@ -151,7 +152,22 @@ final class DockerMySqlReplicationCluster extends AbstractMySqlReplicationCluste
 	}
 
 	@Override
-	public void restart(String node) {
+	protected String sourceHost(ClusterNode source) {
+		return alias(source);
+	}
+
+	@Override
+	protected int sourcePort(ClusterNode source) {
+		return MYSQL_PORT;
+	}
+
+	@Override
+	protected String logTail(String node) {
+		return "see the container's log with docker logs " + this.containers.get(node).getContainerId();
+	}
+
+	@Override
+	protected void restartServer(String node) {
 		docker().startContainerCmd(containerId(node)).exec();
 		awaitAcceptingConnections(node(node), Instant.now().plus(Duration.ofSeconds(90)), () -> {
 		}, () -> "see the container's log with docker logs " + containerId(node));

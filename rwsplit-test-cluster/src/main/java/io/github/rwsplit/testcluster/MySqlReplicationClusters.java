@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Starts {@link MySqlReplicationCluster}s.
+ * Starts {@link MySqlReplicationCluster}s and {@link GroupReplicationCluster}s.
  *
  * <p>The provider is, in order: the spec's own; {@code -Drwsplit.cluster.provider} or
  * {@code RWSPLIT_CLUSTER_PROVIDER} ({@code local} or {@code docker}); Docker when Testcontainers
@@ -35,6 +35,29 @@ public final class MySqlReplicationClusters {
 			case LOCAL -> LocalMySqlReplicationCluster.start(spec);
 			case DOCKER -> DockerMySqlReplicationCluster.start(spec);
 		};
+	}
+
+	/**
+	 * Starts a Group Replication group of three members in single-primary mode.
+	 * @return the running group; close it when done
+	 * @throws ClusterStartException when it cannot start, saying why
+	 */
+	public static GroupReplicationCluster startGroupReplication() {
+		return startGroupReplication(ClusterSpec.defaults());
+	}
+
+	/**
+	 * Starts a Group Replication group in single-primary mode, as local {@code mysqld} processes
+	 * whatever the environment chooses for replication clusters, and returns once every member is
+	 * {@code ONLINE}. The spec's {@link ClusterSpec#replicas()} is the number of secondaries: the
+	 * group has one member more.
+	 * @param spec what to start; its Docker settings do not apply
+	 * @return the running group; close it when done
+	 * @throws ClusterStartException when it cannot start, saying why
+	 * @throws UnsupportedOperationException when the spec asks for the Docker provider
+	 */
+	public static GroupReplicationCluster startGroupReplication(ClusterSpec spec) {
+		return LocalGroupReplicationCluster.start(spec);
 	}
 
 	static ClusterProvider selectProvider(ClusterSpec spec) {

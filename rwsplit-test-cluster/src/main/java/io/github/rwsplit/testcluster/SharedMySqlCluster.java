@@ -2,8 +2,9 @@ package io.github.rwsplit.testcluster;
 
 /**
  * One cluster (one primary, two replicas) per JVM, started on first use and closed when the JVM
- * exits, for every test that leaves the cluster intact. Tests that kill nodes, stop replication or
- * delay replicas must start a cluster of their own instead.
+ * exits, for every test that leaves the cluster intact. Tests that kill nodes, stop replication,
+ * delay replicas or change the primary (switchover, failover) must start a cluster of their own
+ * instead.
  *
  * <p>Spring tests typically feed it to {@code @DynamicPropertySource}:
  * <pre>{@code

@@ -43,8 +43,15 @@ final class ClusterTestSupport {
 		return bodyOf(cluster, node, "shared_cluster_it", id);
 	}
 
+	/** Inserts a row on the current primary, as the application account. */
 	static void insert(MySqlReplicationCluster cluster, String table, String id, String body) throws SQLException {
-		try (Connection connection = connect(cluster, "primary", cluster.appUser());
+		insertOn(cluster, cluster.primary().name(), table, id, body);
+	}
+
+	/** Inserts a row on a given node, as the application account. */
+	static void insertOn(MySqlReplicationCluster cluster, String node, String table, String id, String body)
+			throws SQLException {
+		try (Connection connection = connect(cluster, node, cluster.appUser());
 				PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table + " VALUES (?, ?)")) {
 			statement.setString(1, id);
 			statement.setString(2, body);

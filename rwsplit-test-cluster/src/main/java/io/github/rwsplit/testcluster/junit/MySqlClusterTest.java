@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>By default the class shares the JVM's one cluster
  * ({@link io.github.rwsplit.testcluster.SharedMySqlCluster}); a class that kills nodes, stops
- * replication or delays replicas asks for a {@link #dedicated()} one, which is closed after the
- * class. A cluster that cannot start fails the tests; it never skips them.
+ * replication, delays replicas or changes the primary asks for a {@link #dedicated()} one, which
+ * is closed after the class. A cluster that cannot start fails the tests; it never skips them. For
+ * a Group Replication group, see {@link GroupReplicationClusterTest}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
