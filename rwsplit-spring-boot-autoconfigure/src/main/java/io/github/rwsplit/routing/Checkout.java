@@ -17,7 +17,9 @@ import io.github.rwsplit.routing.RouteCounts.FallbackCause;
  * <ol>
  * <li>plans over the current snapshot ({@link ReplicaPlanner});</li>
  * <li>a refusal fails at once with its explanation (a primary the monitor knows is down is never
- * asked);</li>
+ * asked); write work that finds no writable primary waits for one first, once and bounded;</li>
+ * <li>writes take a connection from the current primary's writer pool; a checkout still waiting
+ * there when that node stops being the primary is released and the work planned again, once;</li>
  * <li>takes the pool connection; when a replica's pool refuses, that replica is excluded and the
  * work planned again, up to the retry limit, so a retry never returns to it (a sticky session is
  * released from it for this read);</li>
@@ -121,6 +123,7 @@ final class Checkout {
 		ReplicaPlanner.Attempt attempt = first;
 		SQLException failure = earlier;
 		int busy = 0;
+		boolean releasedOnce = false;
 		while (true) {
 			RoutingTopology topology = this.router.getTopology();
 			ConsistencyToken token = ReplicaPlanner.readsToken(intent, settings) ? ConsistencyContext.currentToken()
@@ -129,6 +132,11 @@ final class Checkout {
 			if (plan instanceof Plan.AwaitReplica await) {
 				this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos());
 				attempt = attempt.afterWaitingForReplica();
+				continue;
+			}
+			if (plan instanceof Plan.AwaitPrimary await) {
+				this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos());
+				attempt = attempt.afterWaitingForPrimary();
 				continue;
 			}
 			if (plan instanceof Plan.AwaitPrimaryPosition await) {
@@ -172,20 +180,33 @@ final class Checkout {
 				return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
 						failure, unit);
 			}
-			return onPrimary(plan, intent, topology, settings, state, failure, false, unit);
+			try {
+				return onPrimary(plan, intent, topology, settings, state, failure, false, unit, attempt);
+			}
+			catch (PrimaryCheckouts.Released ex) {
+				// The primary went away while this work waited for its pool: planned again, once,
+				// so it waits for the next primary or fails with the state.
+				if (releasedOnce) {
+					throw ex;
+				}
+				releasedOnce = true;
+				failure = chain(failure, ex);
+			}
 		}
 	}
 
 	/** Serves a plan for the primary, or throws its refusal. */
 	private Connection onPrimary(Plan plan, RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
-			RoutingContext.State state, SQLException failure, boolean afterWait, ReadAttempt unit) throws SQLException {
+			RoutingContext.State state, SQLException failure, boolean afterWait, ReadAttempt unit,
+			ReplicaPlanner.Attempt attempt) throws SQLException {
 		String primary = topology.primary();
 		if (plan instanceof Plan.Refuse refuse) {
 			remember(state, plan, primary,
 					(intent.route() == Route.REPLICA) ? RouteReason.FALLBACK : intent.reason());
 			String message;
 			if (refuse.why() == Plan.Refusal.PRIMARY_DOWN) {
-				message = RoutingMessages.primaryDown(topology);
+				message = RoutingMessages.primaryDown(topology,
+						attempt.waitedForPrimary() ? settings.awaitPrimaryNanos() / 1_000_000 : 0);
 			}
 			else {
 				this.router.counts().fellBack(FallbackCause.FAILED);
@@ -204,16 +225,23 @@ final class Checkout {
 		try {
 			if (toPrimary.guarded()) {
 				connection = this.router.primaryReadGuard()
-					.open(settings.fallback().maxPrimaryReads(), toPrimary.tokenCaused(),
+					.open(() -> this.router.openPrimary(topology), settings.fallback().maxPrimaryReads(),
+							toPrimary.tokenCaused(),
 							() -> RoutingMessages.noReplica(intent, topology, settings, this.router.getReplicas(),
 									toPrimary.tokenCaused()));
 			}
 			else {
-				connection = this.router.primaryDataSource().getConnection();
+				connection = this.router.openPrimary(topology);
 			}
 		}
 		catch (PrimaryReadGuard.CapReached ex) {
 			this.router.counts().fellBack(FallbackCause.GUARD_TRIPPED);
+			if (failure != null) {
+				ex.addSuppressed(failure);
+			}
+			throw ex;
+		}
+		catch (PrimaryCheckouts.Released ex) {
 			if (failure != null) {
 				ex.addSuppressed(failure);
 			}
@@ -226,14 +254,14 @@ final class Checkout {
 			}
 			throw ex;
 		}
-		recordPrimary(toPrimary, intent, settings, afterWait, unit);
+		recordPrimary(toPrimary, intent, settings, afterWait, unit, primary);
 		return connection;
 	}
 
 	private Connection afterFailedPrecondition(Plan fallback, RouteIntent intent, RoutingTopology topology,
 			RoutingSettings settings, RoutingContext.State state, SQLException failure, ReadAttempt unit)
 			throws SQLException {
-		return onPrimary(fallback, intent, topology, settings, state, failure, true, unit);
+		return onPrimary(fallback, intent, topology, settings, state, failure, true, unit, ReplicaPlanner.Attempt.FIRST);
 	}
 
 	/**
@@ -304,11 +332,11 @@ final class Checkout {
 	private GtidSet primaryPosition(Precondition.CatchUpWithPrimary move, RoutingTopology topology,
 			long timeoutMillis) {
 		long observed = ConsistencyContext.currentToken().observedMillis();
-		if (topology.primaryDownReason() != null
+		if (topology.primaryStatus() != RoutingTopology.PrimaryStatus.UP
 				|| (move.knownPrimary() != null && observed != 0 && topology.primaryMeasuredAtMillis() > observed)) {
 			return move.knownPrimary();
 		}
-		try (Connection primary = this.router.primaryDataSource().getConnection()) {
+		try (Connection primary = this.router.openPrimary(topology)) {
 			return GtidStatements.executed(primary, timeoutMillis);
 		}
 		catch (SQLException | IllegalArgumentException ex) {
@@ -353,8 +381,8 @@ final class Checkout {
 
 	/** Side effects of a primary plan that succeeded. */
 	private void recordPrimary(Plan.ToPrimary plan, RouteIntent intent, RoutingSettings settings, boolean afterWait,
-			ReadAttempt unit) {
-		this.router.counts().routed(this.router.getTopology().primary(), plan.reason());
+			ReadAttempt unit, String primary) {
+		this.router.counts().routed(primary, plan.reason());
 		if (unit != null) {
 			unit.usedPrimary(this.router);
 		}

@@ -125,13 +125,27 @@ sealed interface Plan {
 
 	}
 
+	/**
+	 * Wait until the monitor knows a writable primary, then plan again: the primary is changing or
+	 * down, and new write work would rather wait a moment than fail.
+	 * @param timeoutNanos the longest wait
+	 */
+	record AwaitPrimary(long timeoutNanos) implements Plan {
+
+		@Override
+		public String toString() {
+			return "wait up to " + this.timeoutNanos / 1_000_000 + " ms for a writable primary";
+		}
+
+	}
+
 	/** Why work is refused. */
 	enum Refusal {
 
 		/** No replica of the group qualifies and the fallback policy does not allow the primary. */
 		NO_REPLICA,
 
-		/** The work needs the primary and the monitor knows it is down. */
+		/** The work needs the primary and the monitor knows no writable one (down, changing, split brain). */
 		PRIMARY_DOWN
 
 	}

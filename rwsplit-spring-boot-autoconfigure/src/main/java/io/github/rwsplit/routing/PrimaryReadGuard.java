@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import javax.sql.DataSource;
-
 /**
  * The cap on reads that fell back to the primary ({@code rwsplit.fallback.max-primary-reads}):
  * counts them while their connections are open and refuses beyond the cap, so that a replica
@@ -23,14 +21,11 @@ import javax.sql.DataSource;
  */
 final class PrimaryReadGuard {
 
-	private final DataSource primary;
-
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private final AtomicInteger tokenInFlight = new AtomicInteger();
 
-	PrimaryReadGuard(DataSource primary) {
-		this.primary = primary;
+	PrimaryReadGuard() {
 	}
 
 	/** @return fallback reads on the primary now */
@@ -49,13 +44,15 @@ final class PrimaryReadGuard {
 
 	/**
 	 * A primary connection for a fallback read, or a refusal.
+	 * @param primary where the primary's connections come from now (it follows primary changes)
 	 * @param cap the most fallback reads at once
 	 * @param tokenCaused whether the session's token sent the read here
 	 * @param refusal the explanation, built only when refusing
 	 * @return the connection, which frees its slot when closed
 	 * @throws SQLException when the cap is reached or the primary's pool fails
 	 */
-	Connection open(int cap, boolean tokenCaused, Supplier<String> refusal) throws SQLException {
+	Connection open(PrimaryConnection primary, int cap, boolean tokenCaused, Supplier<String> refusal)
+			throws SQLException {
 		if (this.inFlight.incrementAndGet() > cap) {
 			this.inFlight.decrementAndGet();
 			throw new CapReached(RoutingMessages.guardTripped(refusal.get(), cap, tokenCap(cap), false));
@@ -66,7 +63,7 @@ final class PrimaryReadGuard {
 			throw new CapReached(RoutingMessages.guardTripped(refusal.get(), cap, tokenCap(cap), true));
 		}
 		try {
-			return release(this.primary.getConnection(), tokenCaused);
+			return release(primary.open(), tokenCaused);
 		}
 		catch (SQLException | RuntimeException ex) {
 			free(tokenCaused);
@@ -109,6 +106,14 @@ final class PrimaryReadGuard {
 						throw ex.getTargetException();
 					}
 				});
+	}
+
+	/** Opens a connection to the current primary. */
+	@FunctionalInterface
+	interface PrimaryConnection {
+
+		Connection open() throws SQLException;
+
 	}
 
 	/** A fallback read refused because the primary already serves as many as it may. */

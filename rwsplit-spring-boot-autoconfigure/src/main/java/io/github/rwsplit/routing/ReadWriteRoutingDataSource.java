@@ -56,7 +56,21 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** Our own copy of the targets: {@code getResolvedDataSources()} allocates a view per call. */
 	private final Map<Object, DataSource> targets;
 
-	private final PrimaryReadGuard guard;
+	private final PrimaryReadGuard guard = new PrimaryReadGuard();
+
+	private final PrimaryCheckouts primaryCheckouts = new PrimaryCheckouts();
+
+	/** The configured primary: the monitor's first belief, and the node whose pool is {@link #primaryDataSource}. */
+	private final String configuredPrimary;
+
+	/** Every node's name: the configured primary, then the replicas in configuration order. */
+	private final List<String> nodeNames;
+
+	/** The pool writes use on each node that may become the primary; replaced whole. */
+	private volatile Map<String, DataSource> writerPools;
+
+	/** Nodes other than the configured replicas that may serve reads (the configured primary, once demoted). */
+	private volatile Map<String, ReplicaNode> otherReaders = Map.of();
 
 	private final TopologyHolder topology;
 
@@ -142,10 +156,12 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		afterPropertiesSet();
 		this.targets = new HashMap<>(getResolvedDataSources());
 		this.topology = new TopologyHolder(topology, this.targets.keySet());
-		this.guard = new PrimaryReadGuard(primaryDataSource);
+		this.configuredPrimary = Objects.requireNonNull(primary, "primary");
+		this.writerPools = Map.of(primary, primaryDataSource);
 		List<String> nodes = new ArrayList<>();
 		nodes.add(primary);
 		replicas.forEach((replica) -> nodes.add(replica.name()));
+		this.nodeNames = List.copyOf(nodes);
 		this.counts = new RouteCounts(nodes);
 		this.planner = new ReplicaPlanner(this.tracker);
 		this.checkout = new Checkout(this, this.planner);
@@ -164,9 +180,17 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		return Checkout.nodeOf(plan, current);
 	}
 
+	/** The pool the current work would use: a node's writer pool when the plan is the primary. */
 	@Override
 	protected DataSource determineTargetDataSource() {
-		return this.targets.get(determineCurrentLookupKey());
+		RoutingTopology current = this.topology.get();
+		Plan plan = this.planner.plan(IntentResolver.resolve(RoutingContext.state()), current, this.settings,
+				ConsistencyContext.currentToken(), RoutingContext.state().memo.of(this), ReplicaPlanner.Attempt.FIRST);
+		if (plan instanceof Plan.ToReplica toReplica) {
+			return toReplica.node().dataSource();
+		}
+		DataSource writer = this.writerPools.get(current.primary());
+		return (writer != null) ? writer : this.primaryDataSource;
 	}
 
 	@Override
@@ -233,7 +257,105 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @throws IllegalArgumentException when it names a node this router does not have
 	 */
 	public void setTopology(RoutingTopology topology) {
+		RoutingTopology before = this.topology.get();
 		this.topology.set(topology);
+		if (before.primaryStatus() == RoutingTopology.PrimaryStatus.UP
+				&& (topology.primaryStatus() != RoutingTopology.PrimaryStatus.UP
+						|| !before.primary().equals(topology.primary()))) {
+			// Checkouts waiting on a primary that is gone or demoted would wait for the pool's whole
+			// connection timeout: they end now and are planned again.
+			this.primaryCheckouts.release(before.primary());
+		}
+	}
+
+	/**
+	 * Gives the router what it needs to follow the primary to another node: a pool for writes on
+	 * each node that may become the primary, and a replica entry for each node that may serve reads
+	 * but is not a configured replica (the configured primary, once demoted). Pools are typically
+	 * lazy: they open connections only when the node takes the role.
+	 * @param writers the writer pool by node name (the configured primary's is its own pool and may be omitted)
+	 * @param readers replica entries for nodes that are not configured replicas, by node name
+	 * @throws IllegalArgumentException when a name is not a node of this router
+	 */
+	public void setRolePools(Map<String, DataSource> writers, Map<String, ReplicaNode> readers) {
+		Map<String, DataSource> pools = new HashMap<>(writers);
+		pools.put(this.configuredPrimary, this.primaryDataSource);
+		for (String node : pools.keySet()) {
+			requireNode(node);
+		}
+		for (Map.Entry<String, ReplicaNode> reader : readers.entrySet()) {
+			requireNode(reader.getKey());
+			if (!reader.getKey().equals(reader.getValue().name())) {
+				throw new IllegalArgumentException("Reader entry '" + reader.getKey() + "' names node '"
+						+ reader.getValue().name() + "'");
+			}
+		}
+		this.writerPools = Map.copyOf(pools);
+		this.otherReaders = Map.copyOf(readers);
+	}
+
+	private void requireNode(String node) {
+		if (!this.nodeNames.contains(node)) {
+			throw new IllegalArgumentException("Unknown node '" + node + "'; nodes are " + this.nodeNames);
+		}
+	}
+
+	/** @return every node's name: the configured primary first, then the replicas in configuration order */
+	public List<String> nodeNames() {
+		return this.nodeNames;
+	}
+
+	/** @return the primary as configured ({@code rwsplit.primary}): the monitor's first belief */
+	public String configuredPrimary() {
+		return this.configuredPrimary;
+	}
+
+	/**
+	 * @param node a node's name
+	 * @return the replica entry through which the node serves reads: a configured replica's own, or
+	 * the one given by {@link #setRolePools}; {@code null} when it has none
+	 */
+	public ReplicaNode readerNode(String node) {
+		for (ReplicaNode replica : this.replicas) {
+			if (replica.name().equals(node)) {
+				return replica;
+			}
+		}
+		return this.otherReaders.get(node);
+	}
+
+	/**
+	 * @param node a node's name
+	 * @return the pool writes use when that node is the primary, or {@code null} when it cannot take writes
+	 */
+	public DataSource writerPool(String node) {
+		return this.writerPools.get(node);
+	}
+
+	/** @param timeout how long new write work waits for a writable primary while none is known; zero to fail at once */
+	public void setAwaitPrimaryTimeout(Duration timeout) {
+		if (timeout == null || timeout.isNegative()) {
+			throw new IllegalArgumentException("the await-primary timeout must be zero or positive, was " + timeout);
+		}
+		update((current) -> current.withAwaitPrimaryNanos(timeout.toNanos()));
+	}
+
+	/**
+	 * A connection to the primary of a snapshot, from its writer pool; released early when that
+	 * node stops being a writable primary during the checkout.
+	 */
+	Connection openPrimary(RoutingTopology topology) throws SQLException {
+		String node = topology.primary();
+		DataSource pool = this.writerPools.get(node);
+		if (pool == null) {
+			throw new SQLTransientConnectionException("rwsplit: '" + node + "' is the primary now, but this router"
+					+ " has no pool for writes on it (rwsplit.topology.follow-primary is off?)", "08001");
+		}
+		return this.primaryCheckouts.open(node, pool);
+	}
+
+	PrimaryCheckouts primaryCheckouts() {
+		return this.primaryCheckouts;
 	}
 
 	TopologyHolder topologyHolder() {

@@ -26,23 +26,31 @@ final class ReplicaPlanner {
 	 * @param waitedForReplica whether the work already waited for the topology (fallback {@code wait})
 	 * @param verifiedSinceMillis a primary position measured after this proves a transaction missing; 0 for none
 	 * @param cannotVerify whether no newer primary position came in time
+	 * @param waitedForPrimary whether the work already waited for a writable primary
 	 */
-	record Attempt(List<String> excluded, boolean waitedForReplica, long verifiedSinceMillis, boolean cannotVerify) {
+	record Attempt(List<String> excluded, boolean waitedForReplica, long verifiedSinceMillis, boolean cannotVerify,
+			boolean waitedForPrimary) {
 
-		static final Attempt FIRST = new Attempt(null, false, 0, false);
+		static final Attempt FIRST = new Attempt(null, false, 0, false, false);
 
 		Attempt excluding(String node) {
 			List<String> more = new java.util.ArrayList<>((this.excluded != null) ? this.excluded : List.of());
 			more.add(node);
-			return new Attempt(more, this.waitedForReplica, this.verifiedSinceMillis, this.cannotVerify);
+			return new Attempt(more, this.waitedForReplica, this.verifiedSinceMillis, this.cannotVerify,
+					this.waitedForPrimary);
 		}
 
 		Attempt afterWaitingForReplica() {
-			return new Attempt(this.excluded, true, this.verifiedSinceMillis, this.cannotVerify);
+			return new Attempt(this.excluded, true, this.verifiedSinceMillis, this.cannotVerify, this.waitedForPrimary);
 		}
 
 		Attempt verifiedSince(long sinceMillis, boolean verified) {
-			return new Attempt(this.excluded, this.waitedForReplica, verified ? sinceMillis : 0, !verified);
+			return new Attempt(this.excluded, this.waitedForReplica, verified ? sinceMillis : 0, !verified,
+					this.waitedForPrimary);
+		}
+
+		Attempt afterWaitingForPrimary() {
+			return new Attempt(this.excluded, this.waitedForReplica, this.verifiedSinceMillis, this.cannotVerify, true);
 		}
 
 	}
@@ -181,8 +189,8 @@ final class ReplicaPlanner {
 	Plan plan(RouteIntent intent, RoutingTopology topology, RoutingSettings settings, ConsistencyToken token, Memo memo,
 			Attempt attempt) {
 		if (intent.route() == Route.PRIMARY) {
-			return (topology.primaryDownReason() != null) ? new Plan.Refuse(Plan.Refusal.PRIMARY_DOWN, intent, false)
-					: Plan.wanted(intent.reason());
+			return (topology.primaryStatus() != RoutingTopology.PrimaryStatus.UP)
+					? primaryUnavailable(intent, topology, settings, attempt) : Plan.wanted(intent.reason());
 		}
 		List<ReplicaNode> candidates = LagBudgetFilter.apply(topology.replicas(intent.group()), intent.maxLagNanos());
 		candidates = ExcludedNodesFilter.apply(candidates, attempt.excluded());
@@ -305,10 +313,34 @@ final class ReplicaPlanner {
 
 	}
 
+	/**
+	 * Work that needs a writable primary while none is known: it waits once, bounded, for the
+	 * monitor to find one (a switchover or failover usually completes within a few checks), then
+	 * fails with the state. Never while two nodes are writable: which one is right is for people to
+	 * decide, and waiting would only delay the error.
+	 */
+	private static Plan primaryUnavailable(RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
+			Attempt attempt) {
+		long await = settings.awaitPrimaryNanos();
+		if (await > 0 && !attempt.waitedForPrimary()
+				&& topology.primaryStatus() != RoutingTopology.PrimaryStatus.SPLIT_BRAIN) {
+			return new Plan.AwaitPrimary(await);
+		}
+		return new Plan.Refuse(Plan.Refusal.PRIMARY_DOWN, intent, false);
+	}
+
+	/**
+	 * Reads may use the primary while it answers, writable or not; only a primary that does not
+	 * answer is no fallback.
+	 */
+	private static boolean primaryReadable(RoutingTopology topology) {
+		return topology.primaryStatus() != RoutingTopology.PrimaryStatus.DOWN;
+	}
+
 	/** The primary for a read the session's own token sent there; refused while the primary is down. */
 	private static Plan primaryForConsistency(RouteIntent intent, RoutingTopology topology, RoutingSettings settings,
 			RouteReason reason, Plan.StickyUpdate sticky) {
-		if (topology.primaryDownReason() != null) {
+		if (!primaryReadable(topology)) {
 			return new Plan.Refuse(Plan.Refusal.NO_REPLICA, intent, true);
 		}
 		return new Plan.ToPrimary(reason, (reason == RouteReason.PINNED) ? null : FallbackCause.CONSISTENCY,
@@ -321,7 +353,7 @@ final class ReplicaPlanner {
 		ReplicaFallback fallback = settings.fallback();
 		switch (fallback.policy()) {
 			case PRIMARY:
-				if (topology.primaryDownReason() != null) {
+				if (!primaryReadable(topology)) {
 					return new Plan.Refuse(Plan.Refusal.NO_REPLICA, intent, false);
 				}
 				return settings.primaryReadsCapped() ? Fallbacks.GUARDED : Fallbacks.UNGUARDED;

@@ -71,12 +71,23 @@ final class RoutingMessages {
 	}
 
 	/**
-	 * @param topology the snapshot that says the primary is down
-	 * @return why work that needs the primary fails
+	 * @param topology the snapshot that says no writable primary is known
+	 * @param waitedMillis how long the work waited for one, 0 when it did not
+	 * @return why work that needs the primary fails, with the state and what happens next
 	 */
-	static String primaryDown(RoutingTopology topology) {
-		return "rwsplit: the primary '" + topology.primary() + "' is down (" + topology.primaryDownReason()
-				+ "); work that needs the primary fails at once until it answers again.";
+	static String primaryDown(RoutingTopology topology, long waitedMillis) {
+		String waited = (waitedMillis > 0) ? " (waited " + waitedMillis + " ms, rwsplit.topology.await-primary-timeout)"
+				: "";
+		return switch (topology.primaryStatus()) {
+			case SPLIT_BRAIN -> "rwsplit: split brain: " + topology.primaryDownReason()
+					+ "; writes go to neither until one of them is read-only again. Nothing was sent.";
+			case CHANGING -> "rwsplit: no writable primary" + waited + ": " + topology.primaryDownReason()
+					+ "; a switchover or failover may be under way. Writes resume as soon as the monitor sees a"
+					+ " writable node. Nothing was sent.";
+			default -> "rwsplit: no writable primary" + waited + ": the primary '" + topology.primary() + "' is down ("
+					+ topology.primaryDownReason() + "); work that needs the primary fails until it answers again or"
+					+ " another node is promoted. Nothing was sent.";
+		};
 	}
 
 	/**

@@ -17,9 +17,11 @@ import io.github.rwsplit.statement.SqlClassifier;
  * @param autocommitReads where statements outside transactions go by default
  * @param classifier classifies statements; {@code null} when statements are not classified
  * @param retryReads whether read work that lost its replica connection runs once more elsewhere
+ * @param awaitPrimaryNanos how long new write work waits for a writable primary while none is known
  */
 record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, ConsistencySettings consistency, boolean sticky,
-		SlowStartSelector balancer, Route autocommitReads, SqlClassifier classifier, boolean retryReads) {
+		SlowStartSelector balancer, Route autocommitReads, SqlClassifier classifier, boolean retryReads,
+		long awaitPrimaryNanos) {
 
 	RoutingSettings {
 		Objects.requireNonNull(fallback, "fallback");
@@ -29,6 +31,9 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 			throw new IllegalArgumentException("checkoutRetries must not be negative, was " + checkoutRetries);
 		}
 		Objects.requireNonNull(balancer, "balancer");
+		if (awaitPrimaryNanos < 0) {
+			throw new IllegalArgumentException("awaitPrimaryNanos must not be negative, was " + awaitPrimaryNanos);
+		}
 		if (autocommitReads == Route.REPLICA && classifier == null) {
 			throw new IllegalArgumentException("routing autocommit reads to replicas needs a classifier");
 		}
@@ -39,29 +44,32 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 	 * @param selector the load-balancing strategy
 	 * @return the settings
 	 */
+	/** How long new write work waits for a writable primary unless configured: three seconds. */
+	static final long DEFAULT_AWAIT_PRIMARY_NANOS = 3_000_000_000L;
+
 	static RoutingSettings defaults(ReplicaSelector selector) {
 		return new RoutingSettings(ReplicaFallback.unguardedPrimary(), 2, ConsistencySettings.eventual(), false,
-				new SlowStartSelector(selector, 0), Route.PRIMARY, null, true);
+				new SlowStartSelector(selector, 0), Route.PRIMARY, null, true, DEFAULT_AWAIT_PRIMARY_NANOS);
 	}
 
 	RoutingSettings withFallback(ReplicaFallback fallback) {
 		return new RoutingSettings(fallback, this.checkoutRetries, this.consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier, this.retryReads);
+				this.autocommitReads, this.classifier, this.retryReads, this.awaitPrimaryNanos);
 	}
 
 	RoutingSettings withCheckoutRetries(int checkoutRetries) {
 		return new RoutingSettings(this.fallback, checkoutRetries, this.consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier, this.retryReads);
+				this.autocommitReads, this.classifier, this.retryReads, this.awaitPrimaryNanos);
 	}
 
 	RoutingSettings withConsistency(ConsistencySettings consistency) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier, this.retryReads);
+				this.autocommitReads, this.classifier, this.retryReads, this.awaitPrimaryNanos);
 	}
 
 	RoutingSettings withSticky(boolean sticky) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, sticky, this.balancer,
-				this.autocommitReads, this.classifier, this.retryReads);
+				this.autocommitReads, this.classifier, this.retryReads, this.awaitPrimaryNanos);
 	}
 
 	RoutingSettings withSlowStartNanos(long slowStartNanos) {
@@ -69,7 +77,7 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 			throw new IllegalArgumentException("the slow-start window must be zero or positive, was " + slowStartNanos);
 		}
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky,
-				this.balancer.withWindow(slowStartNanos), this.autocommitReads, this.classifier, this.retryReads);
+				this.balancer.withWindow(slowStartNanos), this.autocommitReads, this.classifier, this.retryReads, this.awaitPrimaryNanos);
 	}
 
 	/** @return how long a replica entering rotation takes to reach its full share, 0 for no ramp */
@@ -79,12 +87,17 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 
 	RoutingSettings withAutocommitReads(Route autocommitReads, SqlClassifier classifier) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky,
-				this.balancer, autocommitReads, classifier, this.retryReads);
+				this.balancer, autocommitReads, classifier, this.retryReads, this.awaitPrimaryNanos);
 	}
 
 	RoutingSettings withRetryReads(boolean retryReads) {
 		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky, this.balancer,
-				this.autocommitReads, this.classifier, retryReads);
+				this.autocommitReads, this.classifier, retryReads, this.awaitPrimaryNanos);
+	}
+
+	RoutingSettings withAwaitPrimaryNanos(long awaitPrimaryNanos) {
+		return new RoutingSettings(this.fallback, this.checkoutRetries, this.consistency, this.sticky, this.balancer,
+				this.autocommitReads, this.classifier, this.retryReads, awaitPrimaryNanos);
 	}
 
 	/**

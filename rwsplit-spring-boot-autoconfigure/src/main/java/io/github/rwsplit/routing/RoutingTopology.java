@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An immutable snapshot of where work may go: the primary (and whether it is down), and per
+ * An immutable snapshot of where work may go: the current primary (which may be any node: the
+ * monitor follows switchovers and failovers) and whether writes can go to it, and per
  * replica group the replicas in rotation with their lag, in configuration order (so that
  * round-robin stays even as lags change). Replicas out of rotation are kept with the reason, for
  * error messages. The router reads the latest snapshot
@@ -29,7 +30,26 @@ public final class RoutingTopology {
 	public record Exclusion(String name, String group, String state, String reason) {
 	}
 
+	/** Whether writes have a primary to go to. */
+	public enum PrimaryStatus {
+
+		/** The primary answers and is writable. */
+		UP,
+
+		/** The primary does not answer. */
+		DOWN,
+
+		/** No node is writable: a switchover or failover is under way, or the primary was set read-only. */
+		CHANGING,
+
+		/** Two nodes report writable at once: writes go to neither until one is read-only again. */
+		SPLIT_BRAIN
+
+	}
+
 	private final String primary;
+
+	private final PrimaryStatus primaryStatus;
 
 	private final String primaryDownReason;
 
@@ -82,10 +102,33 @@ public final class RoutingTopology {
 	public RoutingTopology(String primary, String primaryDownReason, String defaultGroup,
 			Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions,
 			io.github.rwsplit.gtid.GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
+		this(primary, (primaryDownReason != null) ? PrimaryStatus.DOWN : PrimaryStatus.UP, primaryDownReason,
+				defaultGroup, replicas, exclusions, primaryExecuted, primaryMeasuredAtMillis);
+	}
+
+	/**
+	 * A snapshot with the primary's status.
+	 * @param primary the current primary's node name (the last one known while none is writable)
+	 * @param primaryStatus whether writes have a primary to go to
+	 * @param primaryUnavailableReason why they do not, or {@code null} when the status is {@code UP}
+	 * @param defaultGroup the group read-only transactions use when no group is named
+	 * @param replicas the replicas in rotation
+	 * @param exclusions the replicas out of rotation, with reasons
+	 * @param primaryExecuted the primary's {@code gtid_executed} as last read, or {@code null} when unknown
+	 * @param primaryMeasuredAtMillis when it was read (epoch milliseconds), or 0
+	 */
+	public RoutingTopology(String primary, PrimaryStatus primaryStatus, String primaryUnavailableReason,
+			String defaultGroup, Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions,
+			io.github.rwsplit.gtid.GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
+		this.primaryStatus = Objects.requireNonNull(primaryStatus, "primaryStatus");
+		if ((primaryStatus == PrimaryStatus.UP) != (primaryUnavailableReason == null)) {
+			throw new IllegalArgumentException("a reason is required exactly when the primary is not UP, was "
+					+ primaryStatus + " with " + primaryUnavailableReason);
+		}
 		this.primaryExecuted = primaryExecuted;
 		this.primaryMeasuredAtMillis = (primaryExecuted != null) ? primaryMeasuredAtMillis : 0;
 		this.primary = Objects.requireNonNull(primary, "primary");
-		this.primaryDownReason = primaryDownReason;
+		this.primaryDownReason = primaryUnavailableReason;
 		this.defaultGroup = Objects.requireNonNull(defaultGroup, "defaultGroup");
 		Map<String, List<ReplicaNode>> groups = new LinkedHashMap<>();
 		for (ReplicaNode replica : replicas) {
@@ -101,9 +144,17 @@ public final class RoutingTopology {
 		return this.primary;
 	}
 
-	/** @return why the primary is down, or {@code null} when it is up */
+	/**
+	 * @return why writes have no primary to go to ({@link #primaryStatus()} is not {@code UP}), or
+	 * {@code null} when they have
+	 */
 	public String primaryDownReason() {
 		return this.primaryDownReason;
+	}
+
+	/** @return whether writes have a primary to go to */
+	public PrimaryStatus primaryStatus() {
+		return this.primaryStatus;
 	}
 
 	/**
@@ -121,8 +172,8 @@ public final class RoutingTopology {
 	 * @return the snapshot
 	 */
 	public RoutingTopology withPrimaryPosition(io.github.rwsplit.gtid.GtidSet executed, long measuredAtMillis) {
-		return new RoutingTopology(this.primary, this.primaryDownReason, this.defaultGroup, this.replicas,
-				this.exclusions, executed, measuredAtMillis);
+		return new RoutingTopology(this.primary, this.primaryStatus, this.primaryDownReason, this.defaultGroup,
+				this.replicas, this.exclusions, executed, measuredAtMillis);
 	}
 
 	/** @return when {@link #primaryExecuted()} was read (epoch milliseconds), 0 when unknown */

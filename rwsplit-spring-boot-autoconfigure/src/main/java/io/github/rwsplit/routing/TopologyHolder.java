@@ -61,6 +61,11 @@ final class TopologyHolder {
 				() -> !LagBudgetFilter.apply(this.topology.replicas(intent.group()), intent.maxLagNanos()).isEmpty());
 	}
 
+	/** @return whether a writable primary was published in time */
+	boolean awaitWritablePrimary(long timeoutNanos) {
+		return await(timeoutNanos, () -> this.topology.primaryStatus() == RoutingTopology.PrimaryStatus.UP);
+	}
+
 	/** @return whether a primary position read after {@code sinceMillis} was published in time */
 	boolean awaitPrimaryPosition(long sinceMillis, long timeoutNanos) {
 		return await(timeoutNanos, () -> this.topology.primaryMeasuredAtMillis() > sinceMillis);

@@ -264,18 +264,19 @@ class RoutingDefectsTests {
 
 	@Test
 	void readsSentToThePrimaryByTheirTokenLeaveAQuarterOfTheFallbackCapForOutages() throws SQLException {
-		PrimaryReadGuard guard = new PrimaryReadGuard(this.primary);
+		PrimaryReadGuard guard = new PrimaryReadGuard();
+		PrimaryReadGuard.PrimaryConnection primary = this.primary::getConnection;
 		List<Connection> open = new ArrayList<>();
 		try {
-			open.add(guard.open(4, true, () -> "no replica."));
-			open.add(guard.open(4, true, () -> "no replica."));
-			open.add(guard.open(4, true, () -> "no replica."));
-			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(4, true, () -> "no replica."))
+			open.add(guard.open(primary, 4, true, () -> "no replica."));
+			open.add(guard.open(primary, 4, true, () -> "no replica."));
+			open.add(guard.open(primary, 4, true, () -> "no replica."));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(primary, 4, true, () -> "no replica."))
 				.withMessageContaining("consistency token")
 				.withMessageContaining("3 of the 4");
 			// A replica outage still finds room.
-			open.add(guard.open(4, false, () -> "no replica."));
-			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(4, false, () -> "no replica."))
+			open.add(guard.open(primary, 4, false, () -> "no replica."));
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> guard.open(primary, 4, false, () -> "no replica."))
 				.withMessageContaining("already serves 4");
 			assertThat(guard.inFlight()).isEqualTo(4);
 		}
