@@ -30,4 +30,13 @@ public interface CheckoutFailureListener {
 		checkoutFailed(node, failure);
 	}
 
+	/**
+	 * A connection of the primary's pool was refused a write because the server is read-only now:
+	 * the primary may have changed. The monitor re-checks roles at once.
+	 * @param node the node the connection belongs to
+	 * @param failure what the server said
+	 */
+	default void primaryReadOnly(String node, SQLException failure) {
+	}
+
 }

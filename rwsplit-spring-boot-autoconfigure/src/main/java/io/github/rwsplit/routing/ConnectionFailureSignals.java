@@ -45,4 +45,21 @@ public final class ConnectionFailureSignals {
 		}
 	}
 
+	/**
+	 * A connection of a primary pool was refused a write as read-only: for rwsplit's Connector/J
+	 * plug-in; not for applications.
+	 * @param routerId the router's id, from the connection's properties, or {@code null}
+	 * @param node the node's name
+	 * @param failure what the server said
+	 */
+	public static void primaryReadOnly(String routerId, String node, SQLException failure) {
+		if (routerId == null) {
+			return;
+		}
+		CheckoutFailureListener listener = LISTENERS.get(routerId);
+		if (listener != null) {
+			listener.primaryReadOnly(node, failure);
+		}
+	}
+
 }
