@@ -63,9 +63,32 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private final ReadWriteRoutingDataSource router;
 
-	private final MonitoredNode primary;
+	/** Every node the monitor checks, by name: the configured primary first, then the replicas. */
+	private final Map<String, MonitoredNode> nodes = new LinkedHashMap<>();
 
-	private final Map<String, MonitoredNode> replicas = new LinkedHashMap<>();
+	/** The node believed to be the primary now; written under this monitor's lock. */
+	private volatile String primaryName;
+
+	private final PrimaryTracker primaryTracker;
+
+	private final RoleProbe roleProbe = new RoleProbe();
+
+	private volatile boolean followPrimary = true;
+
+	private volatile RoutingTopology.PrimaryStatus primaryStatus = RoutingTopology.PrimaryStatus.UP;
+
+	/** Nodes that were the primary during this run: they serve reads only once read-only and replicating. */
+	private final Set<String> formerPrimaries = ConcurrentHashMap.newKeySet();
+
+	private final java.util.concurrent.atomic.AtomicLong primaryChanges = new java.util.concurrent.atomic.AtomicLong();
+
+	private volatile MonitorSnapshot.PrimaryChange lastPrimaryChange;
+
+	/** Whether the primary's position was recorded since the primary last moved; guarded by this monitor. */
+	private boolean positionSinceMove = true;
+
+	/** When each non-primary node's lag was last measured ({@link System#nanoTime()}). */
+	private final Map<String, Long> lastReplicaCheck = new ConcurrentHashMap<>();
 
 	private final MonitorSettings settings;
 
@@ -138,9 +161,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		this.router = router;
 		this.settings = settings;
 		this.stateMachine = new ReplicaStateMachine(settings.thresholds(), settings.interval());
-		this.primary = primary.toNode(settings);
+		this.nodes.put(primary.name(), primary.toNode(settings));
+		this.primaryName = primary.name();
+		this.primaryTracker = new PrimaryTracker(primary.name());
 		for (Endpoint replica : replicas) {
-			this.replicas.put(replica.name(), replica.toNode(settings));
+			this.nodes.put(replica.name(), replica.toNode(settings));
 			this.health.put(replica.name(), ReplicaHealth.unchecked(replica.name()));
 		}
 		this.snapshot = new MonitorSnapshot(settings.lagSource(), primary.name(), null, List.copyOf(this.health.values()));
@@ -228,6 +253,18 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		this.unseenPrimaryAdmission = admit ? UnseenPrimaryAdmission.ON : UnseenPrimaryAdmission.OFF;
 	}
 
+	/**
+	 * @param follow whether the monitor reads every node's role at every check and moves the primary
+	 * to the node that became writable ({@code rwsplit.topology.follow-primary}); set before {@link #start()}
+	 */
+	public void setFollowPrimary(boolean follow) {
+		this.followPrimary = follow;
+	}
+
+	private MonitoredNode primaryNode() {
+		return this.nodes.get(this.primaryName);
+	}
+
 	@Override
 	public int getPhase() {
 		return PHASE;
@@ -253,7 +290,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		this.primaryFailures = 0;
 		this.probe = createProbe(resolveLagSource());
 		AtomicInteger threads = new AtomicInteger();
-		this.executor = new ScheduledThreadPoolExecutor(this.replicas.size() + 1, (task) -> {
+		this.executor = new ScheduledThreadPoolExecutor(this.nodes.size() + 1, (task) -> {
 			Thread thread = new Thread(task, "rwsplit-monitor-" + threads.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
@@ -262,31 +299,48 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		this.running = true;
 		// A first round before the application takes traffic, so that rotation is right from the start.
 		try {
-			checkPrimary(true);
+			checkPrimary(primaryNode(), true);
 		}
 		catch (RuntimeException ex) {
 			stopChecks();
 			throw ex;
 		}
 		List<Future<?>> first = new ArrayList<>();
-		for (MonitoredNode replica : this.replicas.values()) {
-			first.add(this.executor.submit(() -> checkReplica(replica, true)));
+		for (MonitoredNode node : this.nodes.values()) {
+			if (!node.name().equals(this.primaryName)) {
+				first.add(this.executor.submit(() -> checkReplica(node, true)));
+			}
 		}
 		for (Future<?> check : first) {
 			awaitFirstCheck(check);
 		}
-		// Fixed delays: a slow check postpones the next one instead of causing a burst of catch-up checks.
+		if (!this.primaryName.equals(this.router.configuredPrimary())) {
+			// Started after a switchover with the old configuration: the first round found the primary elsewhere.
+			checkPrimary(primaryNode(), false);
+		}
+		// One task per node at the primary's cadence: the node that is the primary now records its
+		// position and role each time; the others are measured once their interval is due. Fixed
+		// delays: a slow check postpones the next one instead of causing a burst of catch-up checks.
 		long primaryPeriod = this.settings.primaryInterval().toNanos();
-		this.executor.scheduleWithFixedDelay(guarded(() -> checkPrimary(false)), primaryPeriod, primaryPeriod,
-				TimeUnit.NANOSECONDS);
-		long period = this.settings.interval().toNanos();
-		for (MonitoredNode replica : this.replicas.values()) {
-			this.executor.scheduleWithFixedDelay(guarded(() -> checkReplica(replica, false)), period, period,
+		for (MonitoredNode node : this.nodes.values()) {
+			this.executor.scheduleWithFixedDelay(guarded(() -> tick(node)), primaryPeriod, primaryPeriod,
 					TimeUnit.NANOSECONDS);
 		}
 		logger.info("rwsplit: lag monitor started (" + this.probe.source().name().toLowerCase(java.util.Locale.ROOT)
 				+ ", every " + this.settings.interval().toMillis() + " ms, max-lag "
 				+ this.settings.thresholds().maxLag().toMillis() + " ms): " + describeRotation());
+	}
+
+	/** One node's periodic task: the primary's check, or a replica's when its interval is due. */
+	private void tick(MonitoredNode node) {
+		if (node.name().equals(this.primaryName)) {
+			checkPrimary(node, false);
+			return;
+		}
+		Long last = this.lastReplicaCheck.get(node.name());
+		if (last == null || System.nanoTime() - last >= this.settings.interval().toNanos() - this.settings.primaryInterval().toNanos() / 2) {
+			checkReplica(node, false);
+		}
 	}
 
 	/** A periodic task that survives anything its run throws; an escaped error would cancel it silently. */
@@ -340,8 +394,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			}
 			this.executor = null;
 		}
-		this.primary.close();
-		this.replicas.values().forEach(MonitoredNode::close);
+		this.nodes.values().forEach(MonitoredNode::close);
 	}
 
 	/** @return what the monitor knows now */
@@ -383,7 +436,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	private ReplicaHealth requireReplica(String replica) {
 		ReplicaHealth current = this.health.get(replica);
-		if (current == null) {
+		if (current == null || replica.equals(this.primaryName)) {
 			throw new IllegalArgumentException("No replica named '" + replica + "'; replicas are " + this.health.keySet());
 		}
 		return current;
@@ -399,11 +452,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		if (!this.running || (failure instanceof SQLTransientConnectionException && failure.getCause() == null)) {
 			return;
 		}
-		if (node.equals(this.primary.name())) {
-			primaryDown("connection refused at checkout: " + this.primary.describe(failure), System.nanoTime());
+		if (node.equals(this.primaryName)) {
+			primaryDown(node, "connection refused at checkout: " + primaryNode().describe(failure), System.nanoTime());
 			return;
 		}
-		MonitoredNode replica = this.replicas.get(node);
+		MonitoredNode replica = this.nodes.get(node);
 		if (replica != null && update(node,
 				CheckResult.unreachable("connection refused at checkout: " + replica.describe(failure)), Instant.now())) {
 			abortReadsOn(node);
@@ -416,19 +469,45 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 */
 	@Override
 	public void connectionLost(String node, SQLException failure) {
-		MonitoredNode replica = this.replicas.get(node);
+		checkSoon(node);
+	}
+
+	/**
+	 * A connection of the primary's pool was refused a write as read-only: the primary may have
+	 * changed. Its role is checked again at once, and the pool's idle connections are evicted.
+	 */
+	@Override
+	public void primaryReadOnly(String node, SQLException failure) {
+		checkSoon(node);
+		evictIdle(this.router.writerPool(node));
+	}
+
+	/** Checks a node again at once, on the monitor's threads; at most one such check queued per node. */
+	private void checkSoon(String node) {
+		MonitoredNode monitored = this.nodes.get(node);
 		ScheduledThreadPoolExecutor current = this.executor;
-		if (!this.running || replica == null || current == null || !this.recheckPending.add(node)) {
+		if (!this.running || monitored == null || current == null || !this.recheckPending.add(node)) {
 			return;
 		}
 		try {
 			current.execute(guarded(() -> {
 				this.recheckPending.remove(node);
-				checkReplica(replica, false);
+				if (node.equals(this.primaryName)) {
+					checkPrimary(monitored, false);
+				}
+				else {
+					checkReplica(monitored, false);
+				}
 			}));
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			this.recheckPending.remove(node);
+		}
+	}
+
+	private static void evictIdle(DataSource pool) {
+		if (pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+			hikari.getHikariPoolMXBean().softEvictConnections();
 		}
 	}
 
@@ -437,8 +516,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return this.settings.lagSource();
 		}
 		List<MonitoredNode> nodes = new ArrayList<>();
-		nodes.add(this.primary);
-		nodes.addAll(this.replicas.values());
+		nodes.add(primaryNode());
+		this.nodes.values().stream().filter((node) -> node != primaryNode()).forEach(nodes::add);
 		for (MonitoredNode node : nodes) {
 			try (Statement statement = node.connection().createStatement();
 					ResultSet rs = statement.executeQuery("SELECT @@global.gtid_mode")) {
@@ -470,48 +549,62 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * answers (a dropped heartbeat table, a GTID set too long to parse) stops recording positions
 	 * and is reported once, but never stops writes.
 	 */
-	private void checkPrimary(boolean first) {
+	private void checkPrimary(MonitoredNode node, boolean first) {
 		if (!this.running) {
 			return;
 		}
 		long started = System.nanoTime();
-		synchronized (this.primary) {
+		synchronized (node) {
+			if (!node.name().equals(this.primaryName)) {
+				// The primary moved while this check was queued: the node is measured as a replica now.
+				return;
+			}
 			try {
-				Connection connection = this.primary.connection();
+				Connection connection = node.connection();
+				if (this.followPrimary) {
+					NodeRole role = this.roleProbe.read(connection);
+					observeRole(node.name(), PrimaryTracker.Observation.of(role, started, System.nanoTime()));
+					this.primaryFailures = 0;
+					if (!node.name().equals(this.primaryName) || this.primaryStatus != RoutingTopology.PrimaryStatus.UP) {
+						// Not (or not yet) a writable primary: nothing to record; a heartbeat would be refused.
+						return;
+					}
+				}
 				if (!this.primaryPrepared) {
-					prepare(connection, first);
+					prepare(connection, first, node);
 					this.primaryPrepared = true;
 				}
 				// Taken before the statement is sent: every commit before this moment is in what it reads.
 				long sentMillis = System.currentTimeMillis();
-				this.probe.recordPrimary(connection);
-				publishPrimaryPosition(this.probe.primaryExecuted(), sentMillis);
+				LagProbe activeProbe = this.probe;
+				activeProbe.recordPrimary(connection);
+				publishPrimaryPosition(activeProbe, activeProbe.primaryExecuted(), sentMillis);
 				if (this.primaryGtidMode == null) {
 					readPrimaryGtidMode(connection);
 				}
 				this.primaryFailures = 0;
-				primaryUp(started);
+				primaryUp(node.name(), started);
 				this.primaryStatementFailure.set(false);
 			}
 			catch (SQLException ex) {
 				if (this.primaryGtidMode == null) {
-					this.gtidModeListener.gtidModeUnread(this.primary.describe(ex));
+					this.gtidModeListener.gtidModeUnread(node.describe(ex));
 				}
 				if (isConnectionFailure(ex)) {
-					this.primary.reset();
+					node.reset();
 					if (++this.primaryFailures >= 2 || first) {
-						primaryDown("unreachable: " + this.primary.describe(ex), started);
+						primaryDown(node.name(), "unreachable: " + node.describe(ex), started);
 					}
 				}
 				else {
-					primaryStatementFailed(ex);
+					primaryStatementFailed(node, ex);
 				}
 			}
 			catch (IllegalArgumentException ex) {
 				if (this.primaryGtidMode == null) {
-					this.gtidModeListener.gtidModeUnread(this.primary.describe(ex));
+					this.gtidModeListener.gtidModeUnread(node.describe(ex));
 				}
-				primaryStatementFailed(ex);
+				primaryStatementFailed(node, ex);
 			}
 		}
 	}
@@ -532,18 +625,18 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
-	private void primaryStatementFailed(Exception ex) {
+	private void primaryStatementFailed(MonitoredNode node, Exception ex) {
 		if (ex instanceof SQLException sql && sql.getErrorCode() == ER_NO_SUCH_TABLE) {
 			// The heartbeat table went away: create it again at the next tick.
 			this.primaryPrepared = false;
 		}
 		if (this.primaryStatementFailure.compareAndSet(false, true)) {
-			logger.warn("rwsplit: the monitor could not record the primary's position (" + this.primary.describe(ex)
+			logger.warn("rwsplit: the monitor could not record the primary's position (" + node.describe(ex)
 					+ "); replica lag cannot be measured until it can");
 		}
 	}
 
-	private void prepare(Connection connection, boolean first) throws SQLException {
+	private void prepare(Connection connection, boolean first, MonitoredNode node) throws SQLException {
 		try {
 			this.probe.prepare(connection);
 		}
@@ -551,7 +644,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			if (ex.getErrorCode() == ER_TABLEACCESS_DENIED_ERROR) {
 				RwsplitConfigurationException problem = new RwsplitConfigurationException("rwsplit.monitor.lag-source",
 						"the heartbeat lag source needs table " + this.settings.heartbeatTable() + " on the primary, and "
-								+ "the monitor's account may not create or write it: " + this.primary.describe(ex),
+								+ "the monitor's account may not create or write it: " + node.describe(ex),
 						"Create it once (" + HeartbeatLagProbe.ddl(this.settings.heartbeatTable()) + "), grant the "
 								+ "monitor's account INSERT, UPDATE, DELETE on it and set "
 								+ "rwsplit.monitor.create-heartbeat-table=false; or grant CREATE on the schema; or use "
@@ -571,22 +664,60 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 		CheckResult result;
 		Instant measuredAt;
+		String name = replica.name();
 		synchronized (replica) {
+			if (name.equals(this.primaryName)) {
+				return;
+			}
+			this.lastReplicaCheck.put(name, System.nanoTime());
+			long started = System.nanoTime();
 			measuredAt = Instant.now();
-			result = measure(replica, first);
+			NodeRole[] role = new NodeRole[1];
+			result = measure(replica, first, role);
 			// At start-up a healthy replica may not have applied the very first recorded position yet:
 			// give it the length of one check to do so before judging it.
 			long deadline = System.nanoTime() + this.settings.checkTimeout().toNanos();
 			while (first && result.reachable() && result.lagNanos() < 0 && !result.primaryUnseen()
-					&& System.nanoTime() < deadline) {
+					&& role[0] != null && !role[0].primaryCandidate() && System.nanoTime() < deadline) {
 				sleepBriefly();
 				measuredAt = Instant.now();
-				result = measure(replica, false);
+				result = measure(replica, false, role);
+			}
+			if (this.followPrimary) {
+				observeRole(name, (role[0] != null) ? PrimaryTracker.Observation.of(role[0], started, System.nanoTime())
+						: PrimaryTracker.Observation.down(result.detail(), started));
+				if (name.equals(this.primaryName)) {
+					// This node is the primary now: it is checked as one from its next tick.
+					return;
+				}
+				result = judgeRole(name, role[0], result);
 			}
 		}
-		if (update(replica.name(), result, measuredAt)) {
-			abortReadsOn(replica.name());
+		if (update(name, result, measuredAt)) {
+			abortReadsOn(name);
 		}
+	}
+
+	/**
+	 * What a non-primary node's role adds to its check: a group member that is not ONLINE, a node
+	 * that was the primary and does not replicate yet, or a writable node replicating from no one
+	 * (a second primary) serves no reads.
+	 */
+	private CheckResult judgeRole(String name, NodeRole role, CheckResult result) {
+		if (role == null || !result.reachable()) {
+			return result;
+		}
+		if (!role.serving()) {
+			return CheckResult.unknownLag("Group Replication member " + role.memberState());
+		}
+		if (role.primaryCandidate()) {
+			return CheckResult.unknownLag("writable and replicating from no server: not a replica (" + role.describe() + ")");
+		}
+		if (this.formerPrimaries.contains(name) && !role.groupMember() && !role.replicating()) {
+			return CheckResult.unknownLag("was the primary; serves reads once it replicates from the new one ("
+					+ role.describe() + ")");
+		}
+		return result;
 	}
 
 	/**
@@ -597,9 +728,9 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 */
 	private void abortReadsOn(String replica) {
 		int aborted = InFlightStatements.abortInFlight(this.router.getId(), replica);
-		DataSource pool = this.router.view().pool(replica);
-		if (pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
-			hikari.getHikariPoolMXBean().softEvictConnections();
+		ReplicaNode reader = this.router.readerNode(replica);
+		if (reader != null) {
+			evictIdle(reader.dataSource());
 		}
 		if (aborted > 0) {
 			logger.warn("rwsplit: aborted " + aborted + " statement" + ((aborted == 1) ? "" : "s") + " in flight on "
@@ -607,9 +738,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
-	private CheckResult measure(MonitoredNode replica, boolean first) {
+	private CheckResult measure(MonitoredNode replica, boolean first, NodeRole[] role) {
 		try {
-			return this.probe.check(replica.connection());
+			Connection connection = replica.connection();
+			role[0] = this.followPrimary ? this.roleProbe.read(connection) : null;
+			return this.probe.check(connection);
 		}
 		catch (MisconfiguredNodeException ex) {
 			if (first) {
@@ -648,9 +781,15 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		if (!this.running) {
 			return false;
 		}
+		if (replica.equals(this.primaryName)) {
+			return false;
+		}
 		ReplicaHealth previous = this.health.get(replica);
-		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt,
-				this.unseenPrimaryAdmission.admits(result, this.primaryStatementFailure.get()));
+		String admitted = this.unseenPrimaryAdmission.admits(result, this.primaryStatementFailure.get());
+		if (admitted == null && result.primaryUnseen() && !this.positionSinceMove) {
+			admitted = "the primary moved to '" + this.primaryName + "' and its first position is being recorded";
+		}
+		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt, admitted);
 		transition(previous, next);
 		publish();
 		return !result.reachable() && next.state() == ReplicaState.DOWN;
@@ -658,24 +797,106 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 
 	/**
 	 * The primary answered a check that started at {@code checkStarted}. A check that began before
-	 * the latest "down" report says nothing about whether the primary came back since.
+	 * the latest "down" report says nothing about whether the primary came back since. While roles
+	 * are followed, the role the check read has decided already.
 	 */
-	private synchronized void primaryUp(long checkStarted) {
-		if (this.primaryDownReason != null && checkStarted - this.primaryDownSince > 0) {
-			this.primaryDownReason = null;
-			logger.info("rwsplit: primary '" + this.primary.name() + "' answers again");
-			publish();
+	private synchronized void primaryUp(String node, long checkStarted) {
+		if (!this.followPrimary && node.equals(this.primaryName)
+				&& this.primaryStatus == RoutingTopology.PrimaryStatus.DOWN && checkStarted - this.primaryDownSince > 0) {
+			applyDecision(this.primaryTracker.observe(node,
+					PrimaryTracker.Observation.of(ASSUMED_WRITABLE, checkStarted, System.nanoTime())));
 		}
 	}
 
-	private synchronized void primaryDown(String reason, long since) {
-		if (this.primaryDownReason == null) {
-			logger.warn("rwsplit: primary '" + this.primary.name() + "' is down (" + reason
-					+ "); work that needs it fails at once until it answers");
+	/** What a primary that answers is taken to be when roles are not followed. */
+	private static final NodeRole ASSUMED_WRITABLE = new NodeRole(false, false, false, null, null);
+
+	private synchronized void primaryDown(String node, String reason, long since) {
+		if (!node.equals(this.primaryName)) {
+			return;
 		}
-		this.primaryDownReason = reason;
 		this.primaryDownSince = since;
-		publish();
+		applyDecision(this.primaryTracker.observe(node, PrimaryTracker.Observation.down(reason, since)));
+	}
+
+	private synchronized void observeRole(String node, PrimaryTracker.Observation observation) {
+		applyDecision(this.primaryTracker.observe(node, observation));
+	}
+
+	/** Acts on what the tracker decided: moves the primary, logs each change of status once, publishes. */
+	private synchronized void applyDecision(PrimaryTracker.Decision decision) {
+		if (!this.running) {
+			return;
+		}
+		boolean changed = false;
+		if (decision.movedFrom() != null) {
+			movePrimary(decision.movedFrom(), decision.primary(), decision.moveReason());
+			changed = true;
+		}
+		RoutingTopology.PrimaryStatus before = this.primaryStatus;
+		if (decision.status() != before || !java.util.Objects.equals(decision.reason(), this.primaryDownReason)) {
+			this.primaryStatus = decision.status();
+			this.primaryDownReason = decision.reason();
+			if (decision.status() != before) {
+				logStatus(decision, before);
+			}
+			changed = true;
+		}
+		if (changed) {
+			publish();
+		}
+		if (decision.recheck() != null) {
+			checkSoon(decision.recheck());
+		}
+	}
+
+	private void logStatus(PrimaryTracker.Decision decision, RoutingTopology.PrimaryStatus before) {
+		String primary = decision.primary();
+		switch (decision.status()) {
+			case UP -> logger.info("rwsplit: primary '" + primary + "' is writable" + ((before == null) ? "" : " (was "
+					+ before + ")"));
+			case DOWN -> logger.warn("rwsplit: primary '" + primary + "' is down (" + decision.reason()
+					+ "); write work waits up to rwsplit.topology.await-primary-timeout for a writable primary, then fails");
+			case CHANGING -> logger.warn("rwsplit: no writable primary: " + decision.reason()
+					+ "; write work waits up to rwsplit.topology.await-primary-timeout, then fails");
+			case SPLIT_BRAIN -> logger.error("rwsplit: split brain: " + decision.reason()
+					+ "; writes are refused until one of them is read-only again");
+		}
+	}
+
+	/**
+	 * Writes go to another node from now on. The node that was the primary serves reads once it is
+	 * read-only and replicating; the lag probe starts afresh on the new primary (positions of the old
+	 * one that never reached the new one would make every replica look behind for ever).
+	 */
+	private void movePrimary(String from, String to, String why) {
+		this.primaryName = to;
+		this.formerPrimaries.add(from);
+		this.formerPrimaries.remove(to);
+		this.primaryChanges.incrementAndGet();
+		this.lastPrimaryChange = new MonitorSnapshot.PrimaryChange(from, to, why, Instant.now());
+		boolean reads = this.router.readerNode(from) != null;
+		logger.warn("rwsplit: the primary moved from '" + from + "' to '" + to + "' (" + why + "); writes go to '" + to
+				+ "' now" + (reads ? "; '" + from + "' serves reads once it is read-only and replicating" : ""));
+		this.health.put(from, new ReplicaHealth(from, ReplicaState.LAGGING,
+				"was the primary until " + this.lastPrimaryChange.at() + "; checked as a replica from now", -1, null, 0,
+				null));
+		this.rotationSince.remove(to);
+		this.lastReplicaCheck.remove(from);
+		LagProbe previous = this.probe;
+		this.probe = createProbe(previous.source());
+		this.primaryPrepared = false;
+		this.primaryFailures = 0;
+		this.positionSinceMove = false;
+		this.primaryExecuted = null;
+		this.primaryMeasuredAtMillis = 0;
+		evictIdle(this.router.writerPool(from));
+		checkSoon(to);
+	}
+
+	/** @return how many times the primary moved to another node */
+	public long primaryChanges() {
+		return this.primaryChanges.get();
 	}
 
 	/**
@@ -709,10 +930,12 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * Gives the router the primary's executed set at every tick, so that read-your-writes can
 	 * tell a transaction that is merely new from one the primary never executed (a forged token).
 	 */
-	private synchronized void publishPrimaryPosition(io.github.rwsplit.gtid.GtidSet executed, long measuredAtMillis) {
-		if (executed == null) {
+	private synchronized void publishPrimaryPosition(LagProbe from, io.github.rwsplit.gtid.GtidSet executed,
+			long measuredAtMillis) {
+		if (executed == null || from != this.probe) {
 			return;
 		}
+		this.positionSinceMove = true;
 		this.primaryExecuted = executed;
 		this.primaryMeasuredAtMillis = measuredAtMillis;
 		this.router.setTopology(this.router.getTopology().withPrimaryPosition(executed, measuredAtMillis));
@@ -724,26 +947,33 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		long slowStart = this.router.view().slowStart().toNanos();
 		List<ReplicaNode> inRotation = new ArrayList<>();
 		List<RoutingTopology.Exclusion> exclusions = new ArrayList<>();
-		for (ReplicaNode replica : this.router.getReplicas()) {
-			ReplicaHealth replicaHealth = this.health.get(replica.name());
-			if (replicaHealth == null || replicaHealth.state().inRotation()) {
-				ReplicaNode node = (replicaHealth != null) ? replica.withHealth(replicaHealth.lagNanos(),
-						replicaHealth.gtidExecuted(),
-						(replicaHealth.lastCheck() != null) ? replicaHealth.lastCheck().toEpochMilli() : 0) : replica;
+		List<ReplicaHealth> replicaHealth = new ArrayList<>();
+		for (String name : this.router.nodeNames()) {
+			ReplicaHealth health = this.health.get(name);
+			ReplicaNode replica = this.router.readerNode(name);
+			if (name.equals(this.primaryName) || health == null) {
+				continue;
+			}
+			replicaHealth.add(health);
+			if (replica != null && health.state().inRotation()) {
+				ReplicaNode node = replica.withHealth(health.lagNanos(), health.gtidExecuted(),
+						(health.lastCheck() != null) ? health.lastCheck().toEpochMilli() : 0);
 				inRotation.add(rampIfStarting(node, now, slowStart));
 			}
 			else {
-				this.rotationSince.remove(replica.name());
-				exclusions.add(new RoutingTopology.Exclusion(replica.name(), replica.group(),
-						replicaHealth.state().name(), replicaHealth.reason()));
+				this.rotationSince.remove(name);
+				exclusions.add(new RoutingTopology.Exclusion(name, (replica != null) ? replica.group() : "default",
+						health.state().name(), (replica != null) ? health.reason()
+								: "was the primary; this router has no pool to read from it (rwsplit.topology.follow-primary is off)"));
 			}
 		}
 		RoutingTopology current = this.router.getTopology();
-		this.router.setTopology(new RoutingTopology(current.primary(), this.primaryDownReason, current.defaultGroup(),
-				inRotation, exclusions, this.primaryExecuted, this.primaryMeasuredAtMillis));
+		this.router.setTopology(new RoutingTopology(this.primaryName, this.primaryStatus, this.primaryDownReason,
+				current.defaultGroup(), inRotation, exclusions, this.primaryExecuted, this.primaryMeasuredAtMillis));
 		LagProbe activeProbe = this.probe;
 		this.snapshot = new MonitorSnapshot((activeProbe != null) ? activeProbe.source() : this.settings.lagSource(),
-				this.primary.name(), this.primaryDownReason, List.copyOf(this.health.values()));
+				this.primaryName, this.primaryDownReason, List.copyOf(replicaHealth), this.primaryStatus,
+				this.primaryChanges.get(), this.lastPrimaryChange);
 	}
 
 	/** A replica that entered rotation less than a slow-start window ago ramps its share up. */

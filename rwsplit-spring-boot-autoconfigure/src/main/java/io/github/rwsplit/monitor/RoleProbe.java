@@ -1,0 +1,63 @@
+package io.github.rwsplit.monitor;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Reads a node's {@link NodeRole} in one statement on the monitor's connection: the read-only
+ * flags, whether a replication channel (other than Group Replication's) is receiving, and the
+ * node's own row of {@code performance_schema.replication_group_members}. Every check of every
+ * node runs it, so a role is observed, never assumed.
+ *
+ * <p>An account that may not read {@code performance_schema} still gets the flags: the probe falls
+ * back to them alone (and then cannot tell a writable replica from a primary, nor follow a group).
+ */
+final class RoleProbe {
+
+	private static final int ER_TABLEACCESS_DENIED_ERROR = 1142;
+
+	private static final int ER_NO_SUCH_TABLE = 1146;
+
+	static final String ROLE_SQL = "SELECT @@global.read_only, @@global.super_read_only,"
+			+ " (SELECT COUNT(*) FROM performance_schema.replication_connection_status"
+			+ " WHERE CHANNEL_NAME NOT LIKE 'group_replication%' AND SERVICE_STATE = 'ON'),"
+			+ " (SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid),"
+			+ " (SELECT MEMBER_ROLE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid)";
+
+	static final String FLAGS_SQL = "SELECT @@global.read_only, @@global.super_read_only";
+
+	private volatile boolean flagsOnly;
+
+	/**
+	 * @param connection the monitor's connection to the node (its statement timeout bounds this)
+	 * @return the node's role
+	 * @throws SQLException when the node does not answer
+	 */
+	NodeRole read(Connection connection) throws SQLException {
+		if (!this.flagsOnly) {
+			try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(ROLE_SQL)) {
+				rs.next();
+				return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), rs.getLong(3) > 0, rs.getString(4),
+						rs.getString(5));
+			}
+			catch (SQLException ex) {
+				if (ex.getErrorCode() != ER_TABLEACCESS_DENIED_ERROR && ex.getErrorCode() != ER_NO_SUCH_TABLE) {
+					throw ex;
+				}
+				this.flagsOnly = true;
+			}
+		}
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(FLAGS_SQL)) {
+			rs.next();
+			return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), false, null, null);
+		}
+	}
+
+	/** @return whether the probe reads only the read-only flags (performance_schema was denied) */
+	boolean flagsOnly() {
+		return this.flagsOnly;
+	}
+
+}
