@@ -248,7 +248,10 @@ final class Checkout {
 			throw ex;
 		}
 		catch (SQLException ex) {
-			this.router.checkoutFailureListener().checkoutFailed(primary, ex);
+			if (!(ex.getCause() instanceof InterruptedException)) {
+				// An interrupt is the application's doing and says nothing about the primary.
+				this.router.checkoutFailureListener().checkoutFailed(primary, ex);
+			}
 			if (failure != null) {
 				ex.addSuppressed(failure);
 			}
