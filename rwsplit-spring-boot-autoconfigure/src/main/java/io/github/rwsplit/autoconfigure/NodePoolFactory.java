@@ -31,8 +31,9 @@ import io.github.rwsplit.statement.SqlClassifier;
  * Builds one HikariCP pool per node from {@link RwsplitProperties} and assembles the routing
  * DataSource around them.
  *
- * <p>Pools are named {@code rwsplit-<node>}. Replica pools hand out read-only connections and
- * carry {@link ReadOnlyRouteExceptionInterceptor}. Every pool starts even when its server is down
+ * <p>Pools are named {@code rwsplit-<node>}. Replica pools hand out read-only connections. Every
+ * pool carries {@link ReadOnlyRouteExceptionInterceptor} with its role, so that a failure on it is
+ * read for what it means on that role. Every pool starts even when its server is down
  * ({@code initialization-fail-timeout} defaults to -1 here), so that one unreachable replica does
  * not stop the application.
  */
@@ -177,7 +178,12 @@ final class NodePoolFactory {
 			append(config, "connectionLifecycleInterceptors", GtidCaptureInterceptor.class.getName());
 			config.addDataSourceProperty(GtidCaptureInterceptor.ROUTER_PROPERTY, routerId);
 		}
+		config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		config.addDataSourceProperty(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY, name);
+		config.addDataSourceProperty(ReadOnlyRouteExceptionInterceptor.ROLE_PROPERTY,
+				replica ? ReadOnlyRouteExceptionInterceptor.REPLICA_ROLE : ReadOnlyRouteExceptionInterceptor.PRIMARY_ROLE);
+		// On a replica a read-only refusal is a misrouted write; on the primary, a role change.
+		append(config, "exceptionInterceptors", ReadOnlyRouteExceptionInterceptor.class.getName());
 		if (properties.getSlowStatementThreshold() != null) {
 			// Connector/J's slow query log (two clock reads per statement), reported with the node's
 			// name. The node's own data-source-properties win over these.
@@ -191,10 +197,6 @@ final class NodePoolFactory {
 		}
 		if (replica) {
 			config.setReadOnly(true);
-			String interceptors = config.getDataSourceProperties().getProperty("exceptionInterceptors");
-			String ours = ReadOnlyRouteExceptionInterceptor.class.getName();
-			config.addDataSourceProperty("exceptionInterceptors",
-					(interceptors == null || interceptors.isBlank()) ? ours : interceptors + "," + ours);
 			// Times statements for fastest-response balancing and the response-time metric.
 			append(config, "queryInterceptors", ResponseTimeInterceptor.class.getName());
 			// Read-only on the server once per connection, at connect, instead of per transaction: Spring
@@ -203,7 +205,6 @@ final class NodePoolFactory {
 			// on the server; the driver's own read-only check still applies while the flag is set.
 			config.getDataSourceProperties().putIfAbsent("readOnlyPropagatesToServer", "false");
 			append(config, "sessionVariables", "transaction_read_only=1");
-			config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		}
 		return config;
 	}
