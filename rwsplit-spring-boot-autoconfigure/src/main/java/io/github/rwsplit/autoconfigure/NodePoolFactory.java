@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -31,10 +33,17 @@ import io.github.rwsplit.statement.SqlClassifier;
  * Builds one HikariCP pool per node from {@link RwsplitProperties} and assembles the routing
  * DataSource around them.
  *
- * <p>Pools are named {@code rwsplit-<node>}. Replica pools hand out read-only connections and
- * carry {@link ReadOnlyRouteExceptionInterceptor}. Every pool starts even when its server is down
+ * <p>Pools are named {@code rwsplit-<node>}. Replica pools hand out read-only connections. Every
+ * pool carries {@link ReadOnlyRouteExceptionInterceptor} with its role, so that a failure on it is
+ * read for what it means on that role. Every pool starts even when its server is down
  * ({@code initialization-fail-timeout} defaults to -1 here), so that one unreachable replica does
  * not stop the application.
+ *
+ * <p>With {@code rwsplit.topology.follow-primary} (the default) each node also gets a pool for the
+ * role it may take later: {@code rwsplit-<replica>-as-primary}, configured as the primary's pool but
+ * connecting to that replica with its own login, and {@code rwsplit-primary-as-replica}, configured
+ * as a replica pool but connecting to the configured primary. They are lazy: they open no
+ * connection until the node takes the role and work is routed there. They close with the others.
  */
 final class NodePoolFactory {
 
@@ -52,6 +61,7 @@ final class NodePoolFactory {
 		RwsplitPropertiesValidator.validateFallback(properties.getFallback());
 		RwsplitPropertiesValidator.validateBalancing(properties);
 		RwsplitPropertiesValidator.validateRouting(properties.getRouting());
+		RwsplitPropertiesValidator.validateTopology(properties.getTopology());
 		validateIsolation(properties);
 		List<HikariDataSource> pools = new ArrayList<>();
 		String routerId = java.util.UUID.randomUUID().toString();
@@ -70,6 +80,10 @@ final class NodePoolFactory {
 				replicas.add(new ReplicaNode(name, RwsplitPropertiesValidator.groupOf(properties, replica),
 						replica.getWeight(), pool, () -> activeConnections(pool), responseTime));
 			});
+			RolePools roles = properties.getTopology().isFollowPrimary() ? rolePools(properties, routerId, pools)
+					: RolePools.NONE;
+			roles.readers().forEach((name, reader) -> maxWaits.put(name,
+					maxWaitsPerReplica(properties, (HikariDataSource) reader.dataSource())));
 			RoutingTopology topology = new RoutingTopology(RwsplitPropertiesValidator.PRIMARY_NAME,
 					properties.getDefaultGroup(), replicas);
 			ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource(routerId,
@@ -88,6 +102,10 @@ final class NodePoolFactory {
 			router.setStickyReplicas(properties.getBalancing().isStickyReplicas());
 			router.setRetryReads(routing.isRetryReads());
 			router.setSlowStart(properties.getBalancing().getSlowStart());
+			router.setAwaitPrimaryTimeout(properties.getTopology().getAwaitPrimaryTimeout());
+			if (properties.getTopology().isFollowPrimary()) {
+				router.setRolePools(roles.writers(), roles.readers());
+			}
 			return new RwsplitDataSource(router, () -> pools.forEach(HikariDataSource::close),
 					isolationLevel(primary.getTransactionIsolation()));
 		}
@@ -105,6 +123,86 @@ final class NodePoolFactory {
 	static int maxWaitsPerReplica(RwsplitProperties properties, HikariDataSource pool) {
 		Integer configured = properties.getConsistency().getMaxWaitsPerReplica();
 		return (configured != null) ? configured : Math.max(1, pool.getMaximumPoolSize() / 2);
+	}
+
+	/**
+	 * The pools each node needs for the role it may take when the primary moves: a writer pool on
+	 * every configured replica and a reader entry for the configured primary. None when there is no
+	 * replica, since the primary then has nowhere to move. Each is added to {@code pools}, which the
+	 * DataSource closes.
+	 */
+	private static RolePools rolePools(RwsplitProperties properties, String routerId, List<HikariDataSource> pools) {
+		if (properties.getReplicas().isEmpty()) {
+			return RolePools.NONE;
+		}
+		Map<String, DataSource> writers = new LinkedHashMap<>();
+		properties.getReplicas().forEach((name, replica) -> {
+			HikariDataSource writer = lazyPool(writerConfig(properties, name, replica, routerId));
+			pools.add(writer);
+			writers.put(name, writer);
+		});
+		String primaryName = RwsplitPropertiesValidator.PRIMARY_NAME;
+		HikariDataSource reader = lazyPool(readerConfig(properties, routerId));
+		pools.add(reader);
+		ResponseTime responseTime = ResponseTime.of(routerId, primaryName);
+		responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
+		ReplicaNode readerNode = new ReplicaNode(primaryName, properties.getDefaultGroup(), 1, reader,
+				() -> activeConnections(reader), responseTime);
+		return new RolePools(writers, Map.of(primaryName, readerNode));
+	}
+
+	/**
+	 * A replica's pool for when it is the primary: the primary's pool settings (shared, then
+	 * {@code rwsplit.primary.pool}) and everything the primary's pool carries, with the replica's URL
+	 * and login. The replica's own {@code pool.*} settings are for its reads and do not apply; driver
+	 * settings that belong to the server rather than the role go in its URL.
+	 */
+	private static HikariConfig writerConfig(RwsplitProperties properties, String name, RwsplitProperties.Replica replica,
+			String routerId) {
+		NodeCredentials credentials = NodeCredentials.of(properties, name, replica);
+		HikariConfig config = config(properties, name, replica.getUrl(), credentials, false,
+				properties.getPrimary().getPool(), routerId);
+		config.setPoolName("rwsplit-" + name + "-as-primary");
+		return config;
+	}
+
+	/**
+	 * The configured primary's pool for when it serves reads as a replica: a replica pool of the
+	 * shared settings ({@code rwsplit.primary.pool} sizes its pool for writes) with the primary's URL
+	 * and login, and the isolation level every node shares.
+	 */
+	private static HikariConfig readerConfig(RwsplitProperties properties, String routerId) {
+		String name = RwsplitPropertiesValidator.PRIMARY_NAME;
+		RwsplitProperties.Node primary = properties.getPrimary();
+		NodeCredentials credentials = NodeCredentials.of(properties, name, primary);
+		HikariConfig config = config(properties, name, primary.getUrl(), credentials, true, null, routerId);
+		config.setPoolName("rwsplit-" + name + "-as-replica");
+		set(effective(properties.getPool().getTransactionIsolation(), primary.getPool().getTransactionIsolation()),
+				config::setTransactionIsolation);
+		return config;
+	}
+
+	/**
+	 * A pool that opens no connection until its first checkout, so that a role a node never takes
+	 * costs nothing. Its settings are checked now, as an eager pool's would be, rather than at the
+	 * first failover.
+	 */
+	private static HikariDataSource lazyPool(HikariConfig config) {
+		config.validate();
+		HikariDataSource pool = new HikariDataSource();
+		config.copyStateTo(pool);
+		return pool;
+	}
+
+	/**
+	 * The pools for roles a node may take later.
+	 * @param writers writer pools by replica name
+	 * @param readers reader entries of nodes that are not configured replicas, by name
+	 */
+	private record RolePools(Map<String, DataSource> writers, Map<String, ReplicaNode> readers) {
+
+		static final RolePools NONE = new RolePools(Map.of(), Map.of());
+
 	}
 
 	/**
@@ -156,19 +254,36 @@ final class NodePoolFactory {
 
 	static HikariConfig config(RwsplitProperties properties, String name, RwsplitProperties.Node node, boolean replica,
 			String routerId) {
+		NodeCredentials credentials = NodeCredentials.of(properties, name, node);
+		// Once per node: its role pools use the same login.
+		credentials.disagreements().forEach((disagreement) -> logger.warn("rwsplit: " + disagreement));
+		return config(properties, name, node.getUrl(), credentials, replica, node.getPool(), routerId);
+	}
+
+	/**
+	 * A pool's settings.
+	 * @param name the node it connects to
+	 * @param url that node's URL
+	 * @param credentials that node's login
+	 * @param replica whether the pool serves reads only
+	 * @param rolePool the pool settings over the shared ones, or {@code null} for the shared ones only
+	 * @param routerId the router its connections report failures to
+	 */
+	private static HikariConfig config(RwsplitProperties properties, String name, String url,
+			NodeCredentials credentials, boolean replica, RwsplitProperties.Pool rolePool, String routerId) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName("rwsplit-" + name);
-		config.setJdbcUrl(node.getUrl());
-		NodeCredentials credentials = NodeCredentials.of(properties, name, node);
+		config.setJdbcUrl(url);
 		config.setUsername(credentials.poolUser());
 		config.setPassword(credentials.poolPassword());
-		credentials.disagreements().forEach((disagreement) -> logger.warn("rwsplit: " + disagreement));
 		config.setInitializationFailTimeout(-1);
 		if (replica) {
 			config.setConnectionTimeout(REPLICA_CONNECTION_TIMEOUT_MILLIS);
 		}
 		apply(properties.getPool(), config);
-		apply(node.getPool(), config);
+		if (rolePool != null) {
+			apply(rolePool, config);
+		}
 		if (!replica && capturesGtids(properties)) {
 			// GTID read-your-writes: MySQL reports each commit's GTID in the OK packet, and the
 			// interceptor passes it to the committing thread's session. No extra round trip.
@@ -177,7 +292,12 @@ final class NodePoolFactory {
 			append(config, "connectionLifecycleInterceptors", GtidCaptureInterceptor.class.getName());
 			config.addDataSourceProperty(GtidCaptureInterceptor.ROUTER_PROPERTY, routerId);
 		}
+		config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		config.addDataSourceProperty(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY, name);
+		config.addDataSourceProperty(ReadOnlyRouteExceptionInterceptor.ROLE_PROPERTY,
+				replica ? ReadOnlyRouteExceptionInterceptor.REPLICA_ROLE : ReadOnlyRouteExceptionInterceptor.PRIMARY_ROLE);
+		// On a replica a read-only refusal is a misrouted write; on the primary, a role change.
+		append(config, "exceptionInterceptors", ReadOnlyRouteExceptionInterceptor.class.getName());
 		if (properties.getSlowStatementThreshold() != null) {
 			// Connector/J's slow query log (two clock reads per statement), reported with the node's
 			// name. The node's own data-source-properties win over these.
@@ -191,10 +311,6 @@ final class NodePoolFactory {
 		}
 		if (replica) {
 			config.setReadOnly(true);
-			String interceptors = config.getDataSourceProperties().getProperty("exceptionInterceptors");
-			String ours = ReadOnlyRouteExceptionInterceptor.class.getName();
-			config.addDataSourceProperty("exceptionInterceptors",
-					(interceptors == null || interceptors.isBlank()) ? ours : interceptors + "," + ours);
 			// Times statements for fastest-response balancing and the response-time metric.
 			append(config, "queryInterceptors", ResponseTimeInterceptor.class.getName());
 			// Read-only on the server once per connection, at connect, instead of per transaction: Spring
@@ -203,7 +319,6 @@ final class NodePoolFactory {
 			// on the server; the driver's own read-only check still applies while the flag is set.
 			config.getDataSourceProperties().putIfAbsent("readOnlyPropagatesToServer", "false");
 			append(config, "sessionVariables", "transaction_read_only=1");
-			config.addDataSourceProperty(ConnectionFailureSignals.ROUTER_PROPERTY, routerId);
 		}
 		return config;
 	}

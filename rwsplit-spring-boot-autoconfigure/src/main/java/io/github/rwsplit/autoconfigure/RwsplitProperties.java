@@ -114,6 +114,11 @@ public class RwsplitProperties {
 	 */
 	private Duration slowStatementThreshold;
 
+	/**
+	 * Following the primary to another node: switchover, failover, Group Replication election.
+	 */
+	private final Topology topology = new Topology();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -204,6 +209,10 @@ public class RwsplitProperties {
 
 	public Consistency getConsistency() {
 		return this.consistency;
+	}
+
+	public Topology getTopology() {
+		return this.topology;
 	}
 
 	public Duration getSlowStatementThreshold() {
@@ -1042,6 +1051,39 @@ public class RwsplitProperties {
 
 		public Map<String, String> getDataSourceProperties() {
 			return this.dataSourceProperties;
+		}
+
+	}
+
+	/**
+	 * Roles as observed: following the primary to another node.
+	 */
+	public static class Topology {
+
+		/**
+		 * Whether writes follow the primary when the monitor sees another node become the writable one (switchover, failover, Group Replication election).
+		 */
+		private boolean followPrimary = true;
+
+		/**
+		 * How long new write work waits for a writable primary while none is known, before failing fast; 0 fails at once.
+		 */
+		private Duration awaitPrimaryTimeout = Duration.ofSeconds(3);
+
+		public boolean isFollowPrimary() {
+			return this.followPrimary;
+		}
+
+		public void setFollowPrimary(boolean followPrimary) {
+			this.followPrimary = followPrimary;
+		}
+
+		public Duration getAwaitPrimaryTimeout() {
+			return this.awaitPrimaryTimeout;
+		}
+
+		public void setAwaitPrimaryTimeout(Duration awaitPrimaryTimeout) {
+			this.awaitPrimaryTimeout = awaitPrimaryTimeout;
 		}
 
 	}

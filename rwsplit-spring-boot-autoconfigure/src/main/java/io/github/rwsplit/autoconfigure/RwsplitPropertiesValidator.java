@@ -136,6 +136,15 @@ final class RwsplitPropertiesValidator {
 		}
 	}
 
+	static void validateTopology(RwsplitProperties.Topology topology) {
+		java.time.Duration timeout = topology.getAwaitPrimaryTimeout();
+		if (timeout == null || timeout.isNegative()) {
+			throw new RwsplitConfigurationException("rwsplit.topology.await-primary-timeout",
+					(timeout == null) ? "it is empty" : "await-primary timeout " + timeout + " is negative",
+					"Use a duration such as 3s, or 0 to fail new writes at once while no writable primary is known.");
+		}
+	}
+
 	private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]{1,64}(\\.[A-Za-z0-9_$]{1,64})?");
 
 	static void validateMonitor(RwsplitProperties.Monitor monitor) {

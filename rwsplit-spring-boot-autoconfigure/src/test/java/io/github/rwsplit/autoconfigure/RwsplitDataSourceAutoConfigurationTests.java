@@ -102,7 +102,16 @@ class RwsplitDataSourceAutoConfigurationTests {
 					.containsEntry("exceptionInterceptors", ReadOnlyRouteExceptionInterceptor.class.getName())
 					.containsEntry(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY, "replica-1")
 					.containsEntry("cachePrepStmts", "true");
-				assertThat(primary.getDataSourceProperties()).doesNotContainKey("exceptionInterceptors");
+				assertThat(replica1.getDataSourceProperties()).containsEntry(ReadOnlyRouteExceptionInterceptor.ROLE_PROPERTY,
+						ReadOnlyRouteExceptionInterceptor.REPLICA_ROLE);
+				// On the primary, the interceptor reads a read-only refusal as a role change.
+				assertThat(primary.getDataSourceProperties())
+					.containsEntry("exceptionInterceptors", ReadOnlyRouteExceptionInterceptor.class.getName())
+					.containsEntry(ReadOnlyRouteExceptionInterceptor.NODE_PROPERTY, "primary")
+					.containsEntry(ReadOnlyRouteExceptionInterceptor.ROLE_PROPERTY,
+							ReadOnlyRouteExceptionInterceptor.PRIMARY_ROLE)
+					.containsEntry(io.github.rwsplit.routing.ConnectionFailureSignals.ROUTER_PROPERTY,
+							context.getBean(RwsplitDataSource.class).getRouter().getId());
 			});
 	}
 
