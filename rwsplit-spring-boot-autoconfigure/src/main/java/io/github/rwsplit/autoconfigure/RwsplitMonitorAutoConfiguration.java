@@ -46,6 +46,7 @@ public final class RwsplitMonitorAutoConfiguration {
 		ReplicaLagMonitor lagMonitor = new ReplicaLagMonitor(router,
 				endpoint(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary()), replicas, settings);
 		router.setCheckoutFailureListener(lagMonitor);
+		lagMonitor.setFollowPrimary(properties.getTopology().isFollowPrimary());
 		lagMonitor.setMisconfiguredReplicaListener(MisconfiguredReplicaStartupCheck.of(properties));
 		lagMonitor.setAdmitReplicasUntilPrimarySeen(properties.getStartup().isAllowPrimaryDown());
 		if (properties.getConsistency().getMode() == RwsplitProperties.Consistency.Mode.AUTO) {
