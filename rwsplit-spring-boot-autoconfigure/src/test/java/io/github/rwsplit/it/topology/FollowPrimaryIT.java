@@ -408,6 +408,10 @@ class FollowPrimaryIT {
 				.as("writes acknowledged after the kill")
 				.allSatisfy((w) -> assertThat(w.answer().serverId()).isEqualTo(newPrimaryId))
 				.allSatisfy((w) -> assertThat(onNewPrimary).contains(w.id()));
+			// No node turned read-only under rwsplit here; the promoted one was read-only until promoted and
+			// the killed one comes back read-only: a write that met a read-only server went where rwsplit had
+			// not seen a writable primary.
+			assertThat(load.writes((w) -> w.answer().readOnly())).as("writes that met a read-only server").isEmpty();
 			// Asynchronous replication may lose what the dead primary had not shipped; counted, not judged.
 			long lost = missing(acknowledged, onNewPrimary).size();
 			System.out.printf("rwsplit-measure follow-primary failover acknowledged writes lost with the old primary: %d%n",
@@ -430,6 +434,9 @@ class FollowPrimaryIT {
 			load.stop();
 			System.out.println("rwsplit-measure follow-primary failover " + load.summary());
 			assertThat(load.failedReads()).as("reads carry on from replicas throughout").isEmpty();
+			assertThat(load.writes((w) -> w.answer().readOnly()))
+				.as("writes that met a read-only server, the rejoined old primary included")
+				.isEmpty();
 		}
 		finally {
 			inFlightThread.shutdownNow();

@@ -169,9 +169,9 @@ class GroupReplicationIT {
 			assertThat(load.writes((w) -> w.acknowledged() && w.started().isAfter(beforeKill)))
 				.as("writes acknowledged after the kill")
 				.allSatisfy((w) -> assertThat(w.answer().serverId()).as("%s", w).isEqualTo(elected.serverId()));
-			assertThat(load.writes((w) -> w.acknowledged() && w.answer().readOnly()))
-				.as("acknowledged by a server that said it was read-only")
-				.isEmpty();
+			// The group may name a new primary before that member has turned super_read_only off (it
+			// applies its backlog first): rwsplit must wait for both, so no write meets a read-only member.
+			assertThat(load.writes((w) -> w.answer().readOnly())).as("writes that met a read-only member").isEmpty();
 			// The election waits neither for the dead member nor for rwsplit; the await for a writable
 			// primary bounds every write, and the dead member's pool never holds one for its timeout.
 			Write longest = load.longestWrite();
@@ -194,6 +194,9 @@ class GroupReplicationIT {
 			load.stop();
 			System.out.println("rwsplit-measure group-replication election " + load.summary());
 			assertThat(load.failedReads()).as("reads carry on from secondaries throughout").isEmpty();
+			assertThat(load.writes((w) -> w.answer().readOnly()))
+				.as("writes that met a read-only member, the rejoined one included")
+				.isEmpty();
 		}
 	}
 
