@@ -31,10 +31,13 @@ import io.github.rwsplit.routing.BalancingCounts;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.RoutingTopology;
 
 /**
  * The {@code rwsplit} endpoint: what every node is doing and why, and the operator's controls.
- * {@code GET /actuator/rwsplit} lists every node; {@code GET /actuator/rwsplit/{node}} one node;
+ * {@code GET /actuator/rwsplit} lists every node by the role it has now (the primary may have moved
+ * to a configured replica, and the configured primary may serve reads) with the topology: the
+ * current primary, its status, and its moves; {@code GET /actuator/rwsplit/{node}} one node;
  * {@code POST /actuator/rwsplit/{node}} with {@code {"action": "drain"}} or {@code "undrain"} takes
  * a replica out of rotation (reads already running finish; no new ones are routed to it) or puts it
  * back under the lag monitor's judgement.
@@ -78,15 +81,16 @@ public class RwsplitEndpoint {
 	@ReadOperation
 	public RwsplitDescriptor rwsplit() {
 		MonitorSnapshot snapshot = (this.monitor != null) ? this.monitor.snapshot() : null;
+		TopologyDescriptor topology = topology(snapshot);
 		List<NodeDescriptor> nodes = new ArrayList<>();
-		nodes.add(primary(snapshot));
-		for (ReplicaNode replica : this.router.getReplicas()) {
-			nodes.add(replica(replica, snapshot));
+		nodes.add(primary(topology));
+		for (String name : topology.replicas()) {
+			nodes.add(replica(name, snapshot));
 		}
 		ConsistencyTracker tracker = this.router.view().consistencyTracker();
 		var consistency = this.router.view().consistency();
 		var fallback = this.router.view().fallback();
-		return new RwsplitDescriptor(nodes,
+		return new RwsplitDescriptor(topology, nodes,
 				new ConsistencyDescriptor(lower(consistency.mode().name()), consistency.modeReason(),
 						consistency.pinDuration().toMillis(),
 						consistency.waitTimeout().toMillis(), tracker.caughtUp.sum(), tracker.waited.sum(),
@@ -96,6 +100,29 @@ public class RwsplitEndpoint {
 						(fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? null : fallback.maxPrimaryReads(),
 						this.router.view().primaryFallbackReads()),
 				(snapshot != null) ? lower(snapshot.lagSource().name()) : "off", balancing(), writeBarrier());
+	}
+
+	/**
+	 * Roles as the monitor sees them now, or as the router was configured when there is no monitor
+	 * (then nothing moves the primary). Read from one snapshot, so that the primary and its status
+	 * belong together.
+	 */
+	private TopologyDescriptor topology(MonitorSnapshot snapshot) {
+		RoutingTopology routing = this.router.getTopology();
+		String primary = (snapshot != null) ? snapshot.primary() : routing.primary();
+		RoutingTopology.PrimaryStatus status = (snapshot != null) ? snapshot.primaryStatus() : routing.primaryStatus();
+		String reason = (snapshot != null) ? snapshot.primaryDownReason() : routing.primaryDownReason();
+		List<String> replicas = new ArrayList<>();
+		for (String node : this.router.nodeNames()) {
+			if (!node.equals(primary)) {
+				replicas.add(node);
+			}
+		}
+		String configured = this.router.configuredPrimary();
+		MonitorSnapshot.PrimaryChange last = (snapshot != null) ? snapshot.lastPrimaryChange() : null;
+		return new TopologyDescriptor(primary, status.name(), (reason != null) ? reason : "", replicas,
+				configured.equals(primary) ? null : configured, (snapshot != null) ? snapshot.primaryChanges() : 0,
+				(last != null) ? new PrimaryChangeDescriptor(last.from(), last.to(), last.reason(), last.at()) : null);
 	}
 
 	private BalancingDescriptor balancing() {
@@ -166,21 +193,19 @@ public class RwsplitEndpoint {
 	 * fallback's business, not an operator's mistake.
 	 */
 	private void refuseToDrainTheLastReplicaOfItsGroup(String node) {
-		ReplicaNode target = null;
-		for (ReplicaNode replica : this.router.getReplicas()) {
-			if (replica.name().equals(node)) {
-				target = replica;
-			}
-		}
+		// Every node that may serve reads counts, not only the configured replicas: after a
+		// switchover the configured primary may be the group's other replica in rotation.
+		ReplicaNode target = this.router.readerNode(node);
 		MonitorSnapshot snapshot = this.monitor.snapshot();
 		ReplicaHealth health = snapshot.replica(node);
 		if (target == null || health == null || !health.state().inRotation()) {
 			return;
 		}
-		for (ReplicaNode replica : this.router.getReplicas()) {
-			ReplicaHealth other = snapshot.replica(replica.name());
-			if (!replica.name().equals(node) && replica.group().equals(target.group()) && other != null
-					&& other.state().inRotation()) {
+		for (String name : this.router.nodeNames()) {
+			ReplicaNode replica = this.router.readerNode(name);
+			ReplicaHealth other = snapshot.replica(name);
+			if (!name.equals(node) && !name.equals(snapshot.primary()) && replica != null
+					&& replica.group().equals(target.group()) && other != null && other.state().inRotation()) {
 				return;
 			}
 		}
@@ -206,45 +231,64 @@ public class RwsplitEndpoint {
 		return new InvalidEndpointRequestException(message, message);
 	}
 
-	private NodeDescriptor primary(MonitorSnapshot snapshot) {
-		String name = this.router.getTopology().primary();
-		String down = (snapshot != null) ? snapshot.primaryDownReason() : this.router.getTopology().primaryDownReason();
-		return new NodeDescriptor(name, "primary", null, (down == null) ? "UP" : "DOWN", (down == null) ? "" : down,
-				null, null, null, null, null, url(name), user(name), pool(name),
-				this.router.view().routeCounts().routes(name), this.router.view().routeCounts().readRetries(name));
+	private NodeDescriptor primary(TopologyDescriptor topology) {
+		String name = topology.primary();
+		DataSource pool = rolePool(name, true);
+		return new NodeDescriptor(name, "primary", null, topology.primaryStatus(), topology.primaryReason(), null, null,
+				null, null, null, url(pool), user(pool), pool(pool), this.router.view().routeCounts().routes(name),
+				this.router.view().routeCounts().readRetries(name));
 	}
 
-	private NodeDescriptor replica(ReplicaNode replica, MonitorSnapshot snapshot) {
-		ReplicaHealth health = (snapshot != null) ? snapshot.replica(replica.name()) : null;
+	/** A node that is not the primary now: a configured replica, or the configured primary once demoted. */
+	private NodeDescriptor replica(String name, MonitorSnapshot snapshot) {
+		ReplicaHealth health = (snapshot != null) ? snapshot.replica(name) : null;
+		ReplicaNode reader = this.router.readerNode(name);
 		String state = (health != null) ? health.state().name() : "UNMONITORED";
 		Double lag = (health != null && health.lagNanos() >= 0) ? health.lagNanos() / 1e9 : null;
 		Instant lastCheck = (health != null) ? health.lastCheck() : null;
-		long responseNanos = replica.responseTime().averageNanos(System.nanoTime());
-		Double responseMillis = (responseNanos < 0) ? null : responseNanos / 1e6;
-		double share = this.router.view().slowStartShare(replica.name());
-		return new NodeDescriptor(replica.name(), "replica", replica.group(), state,
-				(health != null) ? health.reason() : "", lag, lastCheck, replica.weight(), responseMillis, share,
-				url(replica.name()), user(replica.name()), pool(replica.name()),
-				this.router.view().routeCounts().routes(replica.name()),
-				this.router.view().routeCounts().readRetries(replica.name()));
+		Double responseMillis = null;
+		if (reader != null) {
+			long responseNanos = reader.responseTime().averageNanos(System.nanoTime());
+			responseMillis = (responseNanos < 0) ? null : responseNanos / 1e6;
+		}
+		double share = this.router.view().slowStartShare(name);
+		DataSource pool = rolePool(name, false);
+		return new NodeDescriptor(name, "replica", (reader != null) ? reader.group() : null, state,
+				(health != null) ? health.reason() : "", lag, lastCheck, (reader != null) ? reader.weight() : null,
+				responseMillis, share, url(pool), user(pool), pool(pool), this.router.view().routeCounts().routes(name),
+				this.router.view().routeCounts().readRetries(name));
 	}
 
-	private String url(String node) {
-		DataSource dataSource = this.router.getResolvedDataSources().get(node);
+	/**
+	 * The pool a node uses in the role it has now: writes on the primary may use a pool of their
+	 * own on a node that was configured as a replica, and reads on the demoted configured primary
+	 * one of theirs. Falls back to the node's configured pool when the router has no such pool.
+	 */
+	private DataSource rolePool(String node, boolean primary) {
+		DataSource pool = null;
+		if (primary) {
+			pool = this.router.writerPool(node);
+		}
+		else {
+			ReplicaNode reader = this.router.readerNode(node);
+			pool = (reader != null) ? reader.dataSource() : null;
+		}
+		return (pool != null) ? pool : this.router.getResolvedDataSources().get(node);
+	}
+
+	private static String url(DataSource dataSource) {
 		return (dataSource instanceof HikariDataSource hikari) ? JdbcUrls.sanitize(hikari.getJdbcUrl()) : null;
 	}
 
 	/** The pool's user, or the URL's when the URL carries it (rwsplit then leaves it off the pool). */
-	private String user(String node) {
-		DataSource dataSource = this.router.getResolvedDataSources().get(node);
+	private static String user(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource hikari) {
 			return (hikari.getUsername() != null) ? hikari.getUsername() : JdbcUrls.user(hikari.getJdbcUrl());
 		}
 		return null;
 	}
 
-	private PoolDescriptor pool(String node) {
-		DataSource dataSource = this.router.getResolvedDataSources().get(node);
+	private static PoolDescriptor pool(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource hikari) {
 			HikariPoolMXBean bean = hikari.getHikariPoolMXBean();
 			if (bean != null) {
@@ -262,16 +306,48 @@ public class RwsplitEndpoint {
 	/**
 	 * Everything the endpoint shows.
 	 *
-	 * @param nodes the primary, then each replica
+	 * @param topology which node is the primary now, its status, and how it got there
+	 * @param nodes the current primary, then every other node in configuration order
 	 * @param consistency read-your-writes settings and outcomes
 	 * @param fallback the fallback policy and how many reads run on the primary because of it
 	 * @param lagSource how lag is measured, or {@code off}
 	 * @param balancing sticky replicas and slow start
 	 * @param writeBarrier write-barrier settings and outcomes, or {@code null} when they are off
 	 */
-	public record RwsplitDescriptor(List<NodeDescriptor> nodes, ConsistencyDescriptor consistency,
+	public record RwsplitDescriptor(TopologyDescriptor topology, List<NodeDescriptor> nodes,
+			ConsistencyDescriptor consistency,
 			FallbackDescriptor fallback, String lagSource, BalancingDescriptor balancing,
 			WriteBarrierDescriptor writeBarrier) implements OperationResponseBody {
+	}
+
+	/**
+	 * Roles now. The primary is whichever node the monitor found writable, not necessarily the
+	 * configured one.
+	 *
+	 * @param primary the current primary's name (the last one known while no node is writable)
+	 * @param primaryStatus {@code UP} while writes have a writable primary; {@code DOWN} (it does not
+	 * answer), {@code CHANGING} (no node is writable) or {@code SPLIT_BRAIN} (two are) while they have none
+	 * @param primaryReason why writes have no primary, empty while {@code UP}
+	 * @param replicas every other node, in configuration order: the configured replicas and, once
+	 * demoted, the configured primary
+	 * @param configuredPrimary the primary as configured ({@code rwsplit.primary}) when it is not the
+	 * current one, else {@code null}
+	 * @param primaryChanges how many times the monitor moved the primary to another node since start-up
+	 * @param lastPrimaryChange the latest move, or {@code null} when there was none
+	 */
+	public record TopologyDescriptor(String primary, String primaryStatus, String primaryReason, List<String> replicas,
+			String configuredPrimary, long primaryChanges, PrimaryChangeDescriptor lastPrimaryChange) {
+	}
+
+	/**
+	 * A move of the primary to another node.
+	 *
+	 * @param from the node that was the primary
+	 * @param to the node that became the primary
+	 * @param reason what the monitor saw
+	 * @param at when it moved
+	 */
+	public record PrimaryChangeDescriptor(String from, String to, String reason, Instant at) {
 	}
 
 	/**
@@ -303,21 +379,21 @@ public class RwsplitEndpoint {
 	 * One node.
 	 *
 	 * @param name its name
-	 * @param role primary or replica
-	 * @param group its replica group
-	 * @param state UP/DOWN for the primary; HEALTHY, LAGGING, DOWN, DRAINED or MISCONFIGURED for a
-	 * replica
+	 * @param role the role it has now: primary or replica
+	 * @param group its replica group, or {@code null} for the primary and for a node that cannot serve reads
+	 * @param state UP, DOWN, CHANGING or SPLIT_BRAIN for the primary (its {@code primaryStatus}); HEALTHY,
+	 * LAGGING, DOWN, DRAINED or MISCONFIGURED for a replica, UNMONITORED without the lag monitor
 	 * @param reason why it is in that state
 	 * @param lagSeconds its lag, or {@code null} when unknown
 	 * @param lastCheck when the monitor last checked it
-	 * @param weight its weight
+	 * @param weight its weight as a replica, or {@code null} for the primary
 	 * @param responseTimeMillis moving average of its statements' response times, or {@code null}
 	 * when not measured lately
 	 * @param slowStartShare the share of its full portion of new reads it gets now (below 1 while it
 	 * ramps up, 0 out of rotation), or {@code null} for the primary
 	 * @param url its JDBC URL without credentials
 	 * @param user the user it logs in as (never the password), or {@code null} for the driver's default
-	 * @param pool its pool's figures
+	 * @param pool the figures of the pool it uses in its current role
 	 * @param routes connections handed out to it, by reason
 	 * @param readRetries read work run once more after failing on it, by outcome
 	 */

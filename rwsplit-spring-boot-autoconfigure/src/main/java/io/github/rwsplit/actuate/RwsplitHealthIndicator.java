@@ -2,6 +2,7 @@ package io.github.rwsplit.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -11,19 +12,25 @@ import io.github.rwsplit.monitor.ReplicaHealth;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ConsistencySettings;
 import io.github.rwsplit.routing.RouterView;
+import io.github.rwsplit.routing.RoutingTopology.PrimaryStatus;
 
 /**
  * The {@code rwsplit} health: from the lag monitor's last snapshot, never a query.
  * <ul>
- * <li>DOWN while the primary does not answer (writes fail);</li>
+ * <li>DOWN while writes have no writable primary: it does not answer, no node is writable (a
+ * switchover or failover under way), or two are (split brain); the {@code primary} detail says
+ * which and why, {@code primaryStatus} is the status alone;</li>
  * <li>UP otherwise, with {@code degraded: true} and each replica out of rotation and why when
  * running with fewer replicas than configured (reads still work, on the remaining replicas or
  * under the fallback policy).</li>
  * </ul>
+ * The primary is whichever node the monitor follows now; after it moved, the {@code primary}
+ * detail names the node and since when, and {@code lastPrimaryChange} says from where and why.
+ * Replicas are every other node, the configured primary too once it is demoted.
  */
 public class RwsplitHealthIndicator implements HealthIndicator {
 
-	private final ReplicaLagMonitor monitor;
+	private final Supplier<MonitorSnapshot> snapshot;
 
 	private final RouterView router;
 
@@ -36,13 +43,17 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 	 * @param router the router whose effective consistency mode it reports, or {@code null}
 	 */
 	public RwsplitHealthIndicator(ReplicaLagMonitor monitor, RouterView router) {
-		this.monitor = monitor;
+		this(monitor::snapshot, router);
+	}
+
+	RwsplitHealthIndicator(Supplier<MonitorSnapshot> snapshot, RouterView router) {
+		this.snapshot = snapshot;
 		this.router = router;
 	}
 
 	@Override
 	public Health health() {
-		MonitorSnapshot snapshot = this.monitor.snapshot();
+		MonitorSnapshot snapshot = this.snapshot.get();
 		Map<String, Object> excluded = new LinkedHashMap<>();
 		int inRotation = 0;
 		for (ReplicaHealth replica : snapshot.replicas()) {
@@ -53,9 +64,14 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 				excluded.put(replica.name(), replica.state() + ": " + replica.reason());
 			}
 		}
-		Health.Builder health = (snapshot.primaryDownReason() != null) ? Health.down() : Health.up();
-		health.withDetail("primary", (snapshot.primaryDownReason() != null) ? "DOWN: " + snapshot.primaryDownReason() : "UP")
-			.withDetail("replicasInRotation", inRotation)
+		Health.Builder health = (snapshot.primaryStatus() == PrimaryStatus.UP) ? Health.up() : Health.down();
+		health.withDetail("primary", PrimaryDetail.of(snapshot))
+			.withDetail("primaryStatus", snapshot.primaryStatus().name())
+			.withDetail("primaryChanges", snapshot.primaryChanges());
+		if (snapshot.lastPrimaryChange() != null) {
+			health.withDetail("lastPrimaryChange", PrimaryDetail.of(snapshot.lastPrimaryChange()));
+		}
+		health.withDetail("replicasInRotation", inRotation)
 			.withDetail("replicas", snapshot.replicas().size())
 			.withDetail("degraded", !excluded.isEmpty());
 		if (!excluded.isEmpty()) {

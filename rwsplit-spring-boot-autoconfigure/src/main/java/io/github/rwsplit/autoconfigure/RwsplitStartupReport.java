@@ -1,5 +1,6 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import org.apache.commons.logging.Log;
@@ -7,20 +8,36 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 
+import io.github.rwsplit.monitor.MonitorSnapshot;
+import io.github.rwsplit.monitor.ReplicaHealth;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
+import io.github.rwsplit.routing.RoutingTopology.PrimaryStatus;
 
 /**
  * Logs, once the application is ready, one INFO block saying how rwsplit is set up: nodes and
- * their groups, load balancing, read-your-writes, lag source and thresholds, replicas the monitor's
- * first checks left out of rotation and why, fallback. No secrets.
+ * their groups, the primary the monitor's first checks found when it is not the configured one
+ * (or is not writable), whether rwsplit follows the primary, load balancing, read-your-writes, lag
+ * source and thresholds, replicas the monitor's first checks left out of rotation and why,
+ * fallback. No secrets.
  */
-class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent> {
+class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>, EnvironmentAware {
 
 	private static final Log logger = LogFactory.getLog(RwsplitStartupReport.class);
+
+	private static final String FOLLOW_PRIMARY = "rwsplit.topology.follow-primary";
+
+	private static final boolean DEFAULT_FOLLOW_PRIMARY = true;
+
+	private static final String AWAIT_PRIMARY_TIMEOUT = "rwsplit.topology.await-primary-timeout";
+
+	private static final Duration DEFAULT_AWAIT_PRIMARY_TIMEOUT = Duration.ofSeconds(3);
 
 	private final ReadWriteRoutingDataSource router;
 
@@ -28,11 +45,18 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 
 	private final ObjectProvider<ReplicaLagMonitor> monitor;
 
+	private Environment environment;
+
 	RwsplitStartupReport(ReadWriteRoutingDataSource router, RwsplitProperties properties,
 			ObjectProvider<ReplicaLagMonitor> monitor) {
 		this.router = router;
 		this.properties = properties;
 		this.monitor = monitor;
+	}
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
 	}
 
 	@Override
@@ -60,6 +84,15 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 				.append(JdbcUrls.sanitize(replica.getUrl()))
 				.append(user(name, replica))
 				.append('\n'));
+		ReplicaLagMonitor lagMonitor = this.monitor.getIfAvailable();
+		if (lagMonitor != null) {
+			appendPrimaryNow(text, lagMonitor.snapshot());
+		}
+		text.append("  follow primary: ")
+			.append(followPrimary() ? "on" : "off")
+			.append("; while no writable primary is known, writes wait up to ")
+			.append(awaitPrimaryTimeout().toMillis())
+			.append(" ms\n");
 		RwsplitProperties.Balancing balancing = this.properties.getBalancing();
 		text.append("  load balancing: ")
 			.append(lower(this.properties.getLoadBalancing()))
@@ -89,7 +122,6 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			default -> "wait up to " + consistency.waitTimeout().toMillis() + " ms, pin "
 					+ consistency.pinDuration().toMillis() + " ms";
 		}).append(")\n");
-		ReplicaLagMonitor lagMonitor = this.monitor.getIfAvailable();
 		if (lagMonitor != null) {
 			var settings = lagMonitor.getSettings();
 			text.append("  lag monitor: ")
@@ -128,6 +160,62 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			.append((fallback.maxPrimaryReads() == Integer.MAX_VALUE) ? ""
 					: " (at most " + fallback.maxPrimaryReads() + " reads on the primary at once)");
 		return text.toString();
+	}
+
+	/**
+	 * What the monitor's first round found about the primary, when it is not simply the configured
+	 * node, writable: an application started after a switchover with the old configuration, or
+	 * during one. Said here because a configuration that no longer matches the cluster otherwise
+	 * goes unnoticed while rwsplit quietly follows the primary.
+	 */
+	private void appendPrimaryNow(StringBuilder text, MonitorSnapshot snapshot) {
+		String configured = this.router.configuredPrimary();
+		boolean moved = !snapshot.primary().equals(configured);
+		if (!moved && snapshot.primaryStatus() == PrimaryStatus.UP) {
+			return;
+		}
+		text.append("  primary now: '").append(snapshot.primary()).append("' ").append(snapshot.primaryStatus());
+		if (snapshot.primaryStatus() != PrimaryStatus.UP && snapshot.primaryDownReason() != null) {
+			text.append(": ").append(snapshot.primaryDownReason());
+		}
+		if (moved) {
+			ReplicaHealth demoted = snapshot.replica(configured);
+			text.append(" (configured '").append(configured).append("' is ");
+			if (demoted == null) {
+				text.append("not the primary");
+			}
+			else if (demoted.state().inRotation()) {
+				text.append("read-only, serving reads");
+			}
+			else {
+				text.append(demoted.state()).append(": ").append(demoted.reason());
+			}
+			text.append(')');
+			MonitorSnapshot.PrimaryChange change = snapshot.lastPrimaryChange();
+			if (change != null && change.to().equals(snapshot.primary())) {
+				text.append("; the monitor saw: ").append(change.reason());
+			}
+		}
+		text.append('\n');
+	}
+
+	// TODO(issue 14, merge): read RwsplitProperties#getTopology() (isFollowPrimary(),
+	// getAwaitPrimaryTimeout()) once that class has it; until then the keys are bound here with the
+	// same defaults, so that the report is right either way.
+	private boolean followPrimary() {
+		if (this.environment == null) {
+			return DEFAULT_FOLLOW_PRIMARY;
+		}
+		return Binder.get(this.environment).bind(FOLLOW_PRIMARY, Boolean.class).orElse(DEFAULT_FOLLOW_PRIMARY);
+	}
+
+	private Duration awaitPrimaryTimeout() {
+		if (this.environment == null) {
+			return DEFAULT_AWAIT_PRIMARY_TIMEOUT;
+		}
+		return Binder.get(this.environment)
+			.bind(AWAIT_PRIMARY_TIMEOUT, Duration.class)
+			.orElse(DEFAULT_AWAIT_PRIMARY_TIMEOUT);
 	}
 
 	/** The user a node logs in as, so that a read-only account given to a replica can be checked. */

@@ -26,12 +26,17 @@ import io.github.rwsplit.routing.BalancingCounts;
 import io.github.rwsplit.routing.RouteCounts;
 import io.github.rwsplit.routing.RouteReason;
 import io.github.rwsplit.routing.RoutingDiagnostics;
+import io.github.rwsplit.routing.RoutingTopology.PrimaryStatus;
 
 /**
  * Binds rwsplit's meters. Names are the constants below; every meter has a description, a base
  * unit where it has one, and tags. Counters are function counters over the router's own
  * {@code LongAdder}s, gauges read the monitor's last snapshot: scraping costs no SQL, and the hot
  * path does no more than it does without metrics.
+ *
+ * <p>Per-node meters are bound for every node at start-up, whatever its role then, because the
+ * primary may move: the {@code role} tag of {@link #ROUTE} is the node's configured role, and a
+ * node's replica gauges read NaN while it is the primary.
  */
 public class RwsplitMetrics implements MeterBinder {
 
@@ -41,10 +46,10 @@ public class RwsplitMetrics implements MeterBinder {
 	/** Reads that wanted a replica and did not get one; tag {@code reason}. */
 	public static final String FALLBACK = "rwsplit.fallback";
 
-	/** How far behind the primary a replica is, in seconds; NaN when unknown. Tag {@code replica}. */
+	/** How far behind the primary a replica is, in seconds; NaN when unknown or while the node is the primary. Tag {@code replica}. */
 	public static final String REPLICA_LAG = "rwsplit.replica.lag";
 
-	/** A replica's state: 0 healthy, 1 lagging, 2 down, 3 drained. Tag {@code replica}. */
+	/** A replica's state: 0 healthy, 1 lagging, 2 down, 3 drained, 4 misconfigured; NaN while the node is the primary. Tag {@code replica}. */
 	public static final String REPLICA_STATE = "rwsplit.replica.state";
 
 	/** Replicas taken out of rotation; tag {@code reason} (lagging, down, drained). */
@@ -56,8 +61,17 @@ public class RwsplitMetrics implements MeterBinder {
 	/** Routing mistakes noticed; tag {@code kind}. */
 	public static final String DIAGNOSTICS = "rwsplit.diagnostics";
 
-	/** Whether the primary answers: 1 up, 0 down. */
+	/** Whether writes have a writable primary: 1 yes, 0 no (it does not answer, none is writable, or two are). */
 	public static final String PRIMARY_UP = "rwsplit.primary.up";
+
+	/** Whether writes have a primary to go to: 0 up, 1 down, 2 changing, 3 split brain. */
+	public static final String PRIMARY_STATUS = "rwsplit.primary.status";
+
+	/** Times the monitor moved the primary to another node (switchover, failover, election). */
+	public static final String PRIMARY_CHANGES = "rwsplit.primary.changes";
+
+	/** 1 for the node writes go to now, 0 for the others; every node 0 while there is none. Tag {@code node}. */
+	public static final String PRIMARY_NODE = "rwsplit.primary.node";
 
 	/** Reads moved to another replica after one refused a connection. */
 	public static final String CHECKOUT_RETRIES = "rwsplit.replica.checkout.retries";
@@ -138,10 +152,10 @@ public class RwsplitMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		RouteCounts counts = this.router.view().routeCounts();
-		String primary = this.router.getTopology().primary();
-		bindRoutes(registry, counts, primary, "primary");
-		for (ReplicaNode replica : this.router.getReplicas()) {
-			bindRoutes(registry, counts, replica.name(), "replica");
+		// By configuration, not by the topology of the moment: the monitor may already have moved
+		// the primary, and a meter's tags cannot follow it later.
+		for (String node : this.router.nodeNames()) {
+			bindRoutes(registry, counts, node, node.equals(this.router.configuredPrimary()) ? "primary" : "replica");
 		}
 		for (RouteCounts.FallbackCause cause : RouteCounts.FallbackCause.values()) {
 			FunctionCounter.builder(FALLBACK, counts.fallback(cause), LongAdder::sum)
@@ -154,12 +168,12 @@ public class RwsplitMetrics implements MeterBinder {
 			.description("Reads moved to another replica after one refused a connection")
 			.baseUnit("reads")
 			.register(registry);
-		for (ReplicaNode replica : this.router.getReplicas()) {
+		for (String reader : readers()) {
 			for (RouteCounts.RetryOutcome outcome : RouteCounts.RetryOutcome.values()) {
-				FunctionCounter.builder(READ_RETRIES, counts.readRetries(replica.name(), outcome), LongAdder::sum)
+				FunctionCounter.builder(READ_RETRIES, counts.readRetries(reader, outcome), LongAdder::sum)
 					.description("Read work run once more after its replica connection failed")
 					.baseUnit("reads")
-					.tag("replica", replica.name())
+					.tag("replica", reader)
 					.tag("outcome", outcome.tag())
 					.register(registry);
 			}
@@ -200,9 +214,10 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private void bindBalancing(MeterRegistry registry) {
 		ReadWriteRoutingDataSource routing = this.router;
-		for (ReplicaNode replica : routing.getReplicas()) {
-			String name = replica.name();
-			Gauge.builder(REPLICA_RESPONSE_TIME, replica, RwsplitMetrics::responseTimeSeconds)
+		for (String name : readers()) {
+			// The router, not the node, is the gauge's (weakly held) object: a reader entry given by
+			// setRolePools may be replaced.
+			Gauge.builder(REPLICA_RESPONSE_TIME, routing, (r) -> responseTimeSeconds(r.readerNode(name)))
 				.description("Moving average of the replica's statement response times; NaN when not measured lately")
 				.baseUnit("seconds")
 				.tag("replica", name)
@@ -237,6 +252,9 @@ public class RwsplitMetrics implements MeterBinder {
 	}
 
 	static double responseTimeSeconds(ReplicaNode replica) {
+		if (replica == null) {
+			return Double.NaN;
+		}
 		long average = replica.responseTime().averageNanos(System.nanoTime());
 		return (average < 0) ? Double.NaN : average / 1e9;
 	}
@@ -244,15 +262,15 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private void bindMonitor(MeterRegistry registry) {
 		ReplicaLagMonitor lagMonitor = this.monitor;
-		for (ReplicaNode replica : this.router.getReplicas()) {
-			String name = replica.name();
+		for (String name : readers()) {
 			Gauge.builder(REPLICA_LAG, lagMonitor, (m) -> lagSeconds(m.snapshot(), name))
-				.description("How far behind the primary the replica is; NaN when unknown")
+				.description("How far behind the primary the replica is; NaN when unknown or while the node is the primary")
 				.baseUnit("seconds")
 				.tag("replica", name)
 				.register(registry);
 			Gauge.builder(REPLICA_STATE, lagMonitor, (m) -> stateCode(m.snapshot(), name))
-				.description("Replica state: 0 healthy, 1 lagging, 2 down, 3 drained, 4 misconfigured")
+				.description("Replica state: 0 healthy, 1 lagging, 2 down, 3 drained, 4 misconfigured; NaN while the node "
+						+ "is the primary")
 				.tag("replica", name)
 				.register(registry);
 		}
@@ -264,9 +282,52 @@ public class RwsplitMetrics implements MeterBinder {
 				.tag("reason", state.name().toLowerCase(Locale.ROOT))
 				.register(registry);
 		}
-		Gauge.builder(PRIMARY_UP, lagMonitor, (m) -> (m.snapshot().primaryDownReason() == null) ? 1 : 0)
-			.description("Whether the primary answers the monitor: 1 up, 0 down")
+		Gauge.builder(PRIMARY_UP, lagMonitor, (m) -> (m.snapshot().primaryStatus() == PrimaryStatus.UP) ? 1 : 0)
+			.description("Whether writes have a writable primary: 1 yes, 0 no (it does not answer, no node is writable, "
+					+ "or two are)")
 			.register(registry);
+		Gauge.builder(PRIMARY_STATUS, lagMonitor, (m) -> statusCode(m.snapshot().primaryStatus()))
+			.description("Whether writes have a primary to go to: 0 up, 1 down, 2 changing (no node writable), "
+					+ "3 split brain (two writable)")
+			.register(registry);
+		FunctionCounter.builder(PRIMARY_CHANGES, lagMonitor, (m) -> m.snapshot().primaryChanges())
+			.description("Times the monitor moved the primary to another node")
+			.baseUnit("changes")
+			.register(registry);
+		for (String node : this.router.nodeNames()) {
+			Gauge.builder(PRIMARY_NODE, lagMonitor, (m) -> isWritablePrimary(m.snapshot(), node) ? 1 : 0)
+				.description("1 for the node writes go to now, 0 for the others; every node 0 while writes have no "
+						+ "writable primary")
+				.tag("node", node)
+				.register(registry);
+		}
+	}
+
+	/**
+	 * Every node that can serve reads, in configuration order: the configured replicas and, when the
+	 * router can follow the primary, the configured primary (which serves reads once demoted).
+	 */
+	private List<String> readers() {
+		List<String> readers = new java.util.ArrayList<>();
+		for (String node : this.router.nodeNames()) {
+			if (this.router.readerNode(node) != null) {
+				readers.add(node);
+			}
+		}
+		return readers;
+	}
+
+	static double statusCode(PrimaryStatus status) {
+		return switch (status) {
+			case UP -> 0;
+			case DOWN -> 1;
+			case CHANGING -> 2;
+			case SPLIT_BRAIN -> 3;
+		};
+	}
+
+	static boolean isWritablePrimary(MonitorSnapshot snapshot, String node) {
+		return snapshot.primaryStatus() == PrimaryStatus.UP && node.equals(snapshot.primary());
 	}
 
 	static double lagSeconds(MonitorSnapshot snapshot, String replica) {

@@ -1,5 +1,6 @@
 package io.github.rwsplit.actuate;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -10,11 +11,13 @@ import org.springframework.boot.health.contributor.Status;
 import io.github.rwsplit.monitor.LagSource;
 import io.github.rwsplit.monitor.MonitorSnapshot;
 import io.github.rwsplit.monitor.ReplicaHealth;
+import io.github.rwsplit.routing.RoutingTopology.PrimaryStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code db} health follows the primary alone, from the snapshot it is given.
+ * The {@code db} health follows the primary alone, from the snapshot it is given: the node the
+ * monitor follows now, UP only while it is writable.
  */
 class RwsplitDatabaseHealthIndicatorTests {
 
@@ -39,6 +42,39 @@ class RwsplitDatabaseHealthIndicatorTests {
 			.health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("primary", "DOWN: unreachable: Connection refused");
+	}
+
+	@Test
+	void noWritableNodeMakesTheDatabaseDownWithTheStatusAndReason() {
+		Health health = new RwsplitDatabaseHealthIndicator(() -> new MonitorSnapshot(LagSource.GTID, "primary",
+				"no node is writable: 'primary' is read-only", List.of(HEALTHY), PrimaryStatus.CHANGING, 0, null))
+			.health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("primary", "CHANGING: no node is writable: 'primary' is read-only");
+	}
+
+	@Test
+	void splitBrainMakesTheDatabaseDown() {
+		Health health = new RwsplitDatabaseHealthIndicator(() -> new MonitorSnapshot(LagSource.GTID, "primary",
+				"'primary' and 'replica-2' are both writable", List.of(HEALTHY), PrimaryStatus.SPLIT_BRAIN, 0, null))
+			.health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("primary", "SPLIT_BRAIN: 'primary' and 'replica-2' are both writable");
+	}
+
+	@Test
+	void aNewPrimaryKeepsTheDatabaseUpAndIsNamed() {
+		Instant at = Instant.parse("2026-12-02T00:44:55.120Z");
+		ReplicaHealth demoted = new ReplicaHealth("primary", io.github.rwsplit.monitor.ReplicaState.HEALTHY, "", 0, at,
+				0, null);
+		Health health = new RwsplitDatabaseHealthIndicator(() -> new MonitorSnapshot(LagSource.GTID, "replica-1", null,
+				List.of(demoted, HEALTHY), PrimaryStatus.UP, 1,
+				new MonitorSnapshot.PrimaryChange("primary", "replica-1", "'primary' is read-only", at)))
+			.health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails())
+			.containsEntry("primary", "'replica-1' UP (primary since 2026-12-02T00:44:55.120Z, was 'primary')")
+			.containsEntry("replicasInRotation", "2 of 2");
 	}
 
 }

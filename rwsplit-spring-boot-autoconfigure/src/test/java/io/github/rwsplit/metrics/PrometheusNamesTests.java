@@ -96,6 +96,17 @@ class PrometheusNamesTests {
 	}
 
 	@Test
+	void thePrimarysMetersShowAsDocumented() {
+		// The monitor has not run: the configured primary is the primary, up, never moved.
+		String scrape = scrape(null);
+		assertThat(scrape).contains("rwsplit_primary_up 1.0")
+			.contains("rwsplit_primary_status 0.0")
+			.contains("rwsplit_primary_changes_total 0.0")
+			.contains("rwsplit_primary_node{node=\"primary\"} 1.0")
+			.contains("rwsplit_primary_node{node=\"replica-1\"} 0.0");
+	}
+
+	@Test
 	void percentileHistogramsAreOptIn() {
 		String idle = scrape(null);
 		assertThat(idle).doesNotContain("_bucket");
