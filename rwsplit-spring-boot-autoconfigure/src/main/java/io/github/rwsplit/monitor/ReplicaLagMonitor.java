@@ -713,7 +713,10 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		if (role.primaryCandidate()) {
 			return CheckResult.unknownLag("writable and replicating from no server: not a replica (" + role.describe() + ")");
 		}
-		if (this.formerPrimaries.contains(name) && !role.groupMember() && !role.replicating()) {
+		// Without performance_schema the monitor cannot see replication; the lag probe then stands in:
+		// a former primary that stops receiving the new primary's writes falls behind and stays out.
+		if (this.formerPrimaries.contains(name) && !role.groupMember() && !role.replicating()
+				&& !this.roleProbe.flagsOnly()) {
 			return CheckResult.unknownLag("was the primary; serves reads once it replicates from the new one ("
 					+ role.describe() + ")");
 		}

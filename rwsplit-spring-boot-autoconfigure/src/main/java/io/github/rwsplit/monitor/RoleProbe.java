@@ -16,6 +16,9 @@ import java.sql.Statement;
  */
 final class RoleProbe {
 
+	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
+		.getLog(RoleProbe.class);
+
 	private static final int ER_TABLEACCESS_DENIED_ERROR = 1142;
 
 	private static final int ER_NO_SUCH_TABLE = 1146;
@@ -47,6 +50,10 @@ final class RoleProbe {
 					throw ex;
 				}
 				this.flagsOnly = true;
+				logger.warn("rwsplit: the monitor's account may not read performance_schema (" + ex.getMessage()
+						+ "); roles come from read_only/super_read_only alone, so a writable replica cannot be told from"
+						+ " a second primary and Group Replication member states are not seen. Grant it SELECT ON"
+						+ " performance_schema.*, or set rwsplit.monitor.username/password to an account that has it.");
 			}
 		}
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(FLAGS_SQL)) {
