@@ -160,6 +160,8 @@ final class LocalGroupReplicationCluster implements GroupReplicationCluster {
 				"CREATE USER '" + this.appUser.username() + "'@'%' IDENTIFIED BY '" + this.appUser.password() + "'",
 				"GRANT ALL PRIVILEGES ON `" + schema + "`.* TO '" + this.appUser.username() + "'@'%'",
 				"GRANT REPLICATION CLIENT ON *.* TO '" + this.appUser.username() + "'@'%'",
+				// As an InnoDB Cluster's router account may: member states and roles are in performance_schema.
+				"GRANT SELECT ON performance_schema.* TO '" + this.appUser.username() + "'@'%'",
 				"CREATE USER '" + this.readOnlyUser.username() + "'@'%' IDENTIFIED BY '" + this.readOnlyUser.password() + "'",
 				"GRANT SELECT ON `" + schema + "`.* TO '" + this.readOnlyUser.username() + "'@'%'",
 				"GRANT REPLICATION CLIENT ON *.* TO '" + this.readOnlyUser.username() + "'@'%'");
