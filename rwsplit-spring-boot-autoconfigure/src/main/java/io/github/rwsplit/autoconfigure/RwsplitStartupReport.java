@@ -1,6 +1,5 @@
 package io.github.rwsplit.autoconfigure;
 
-import java.time.Duration;
 import java.util.Locale;
 
 import org.apache.commons.logging.Log;
@@ -8,10 +7,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.core.env.Environment;
 
 import io.github.rwsplit.monitor.MonitorSnapshot;
 import io.github.rwsplit.monitor.ReplicaHealth;
@@ -27,17 +23,9 @@ import io.github.rwsplit.routing.RoutingTopology.PrimaryStatus;
  * source and thresholds, replicas the monitor's first checks left out of rotation and why,
  * fallback. No secrets.
  */
-class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>, EnvironmentAware {
+class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent> {
 
 	private static final Log logger = LogFactory.getLog(RwsplitStartupReport.class);
-
-	private static final String FOLLOW_PRIMARY = "rwsplit.topology.follow-primary";
-
-	private static final boolean DEFAULT_FOLLOW_PRIMARY = true;
-
-	private static final String AWAIT_PRIMARY_TIMEOUT = "rwsplit.topology.await-primary-timeout";
-
-	private static final Duration DEFAULT_AWAIT_PRIMARY_TIMEOUT = Duration.ofSeconds(3);
 
 	private final ReadWriteRoutingDataSource router;
 
@@ -45,18 +33,11 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 
 	private final ObjectProvider<ReplicaLagMonitor> monitor;
 
-	private Environment environment;
-
 	RwsplitStartupReport(ReadWriteRoutingDataSource router, RwsplitProperties properties,
 			ObjectProvider<ReplicaLagMonitor> monitor) {
 		this.router = router;
 		this.properties = properties;
 		this.monitor = monitor;
-	}
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
 	}
 
 	@Override
@@ -89,9 +70,9 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			appendPrimaryNow(text, lagMonitor.snapshot());
 		}
 		text.append("  follow primary: ")
-			.append(followPrimary() ? "on" : "off")
+			.append(this.properties.getTopology().isFollowPrimary() ? "on" : "off")
 			.append("; while no writable primary is known, writes wait up to ")
-			.append(awaitPrimaryTimeout().toMillis())
+			.append(this.properties.getTopology().getAwaitPrimaryTimeout().toMillis())
 			.append(" ms\n");
 		RwsplitProperties.Balancing balancing = this.properties.getBalancing();
 		text.append("  load balancing: ")
@@ -197,25 +178,6 @@ class RwsplitStartupReport implements ApplicationListener<ApplicationReadyEvent>
 			}
 		}
 		text.append('\n');
-	}
-
-	// TODO(issue 14, merge): read RwsplitProperties#getTopology() (isFollowPrimary(),
-	// getAwaitPrimaryTimeout()) once that class has it; until then the keys are bound here with the
-	// same defaults, so that the report is right either way.
-	private boolean followPrimary() {
-		if (this.environment == null) {
-			return DEFAULT_FOLLOW_PRIMARY;
-		}
-		return Binder.get(this.environment).bind(FOLLOW_PRIMARY, Boolean.class).orElse(DEFAULT_FOLLOW_PRIMARY);
-	}
-
-	private Duration awaitPrimaryTimeout() {
-		if (this.environment == null) {
-			return DEFAULT_AWAIT_PRIMARY_TIMEOUT;
-		}
-		return Binder.get(this.environment)
-			.bind(AWAIT_PRIMARY_TIMEOUT, Duration.class)
-			.orElse(DEFAULT_AWAIT_PRIMARY_TIMEOUT);
 	}
 
 	/** The user a node logs in as, so that a read-only account given to a replica can be checked. */
