@@ -20,6 +20,8 @@ import io.github.rwsplit.routing.ConnectionFailureSignals;
 import io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaFallback;
+import io.github.rwsplit.monitor.MemberDiscovery;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ReplicaNode;
 import io.github.rwsplit.routing.ReplicaSelector;
 import io.github.rwsplit.routing.ResponseTime;
@@ -192,6 +194,41 @@ final class NodePoolFactory {
 		HikariDataSource pool = new HikariDataSource();
 		config.copyStateTo(pool);
 		return pool;
+	}
+
+	/**
+	 * Turns each Group Replication member the monitor finds and no configuration names into a node:
+	 * named {@code <host>-<port>}, reached through {@code rwsplit.topology.member-url-template} with the
+	 * shared login, with a reader pool like a replica's and a lazy writer pool like the primary's, in
+	 * the default group. The router owns the pools from then on.
+	 * @return the discovery, or {@code null} when no template is set
+	 */
+	static MemberDiscovery memberDiscovery(RwsplitProperties properties, ReadWriteRoutingDataSource router,
+			java.util.function.BiFunction<String, RwsplitProperties.Node, ReplicaLagMonitor.Endpoint> endpoints) {
+		String template = properties.getTopology().getMemberUrlTemplate();
+		if (template == null) {
+			return null;
+		}
+		String routerId = router.getId();
+		return (host, port) -> {
+			String name = host + "-" + port;
+			RwsplitProperties.Replica member = new RwsplitProperties.Replica();
+			member.setUrl(template.replace("{host}", host).replace("{port}", Integer.toString(port)));
+			HikariDataSource reader = lazyPool(config(properties, name, member, true, routerId));
+			HikariDataSource writer = lazyPool(writerConfig(properties, name, member, routerId));
+			ResponseTime responseTime = ResponseTime.of(routerId, name);
+			responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
+			try {
+				router.addDiscoveredNode(new ReplicaNode(name, properties.getDefaultGroup(), 1, reader,
+						() -> activeConnections(reader), responseTime), writer);
+			}
+			catch (RuntimeException ex) {
+				reader.close();
+				writer.close();
+				throw ex;
+			}
+			return endpoints.apply(name, member);
+		};
 	}
 
 	/**

@@ -47,6 +47,8 @@ public final class RwsplitMonitorAutoConfiguration {
 				endpoint(properties, RwsplitPropertiesValidator.PRIMARY_NAME, properties.getPrimary()), replicas, settings);
 		router.setCheckoutFailureListener(lagMonitor);
 		lagMonitor.setFollowPrimary(properties.getTopology().isFollowPrimary());
+		lagMonitor.setMemberDiscovery(NodePoolFactory.memberDiscovery(properties, router,
+				(name, member) -> endpoint(properties, name, member)));
 		lagMonitor.setMisconfiguredReplicaListener(MisconfiguredReplicaStartupCheck.of(properties));
 		lagMonitor.setAdmitReplicasUntilPrimarySeen(properties.getStartup().isAllowPrimaryDown());
 		if (properties.getConsistency().getMode() == RwsplitProperties.Consistency.Mode.AUTO) {

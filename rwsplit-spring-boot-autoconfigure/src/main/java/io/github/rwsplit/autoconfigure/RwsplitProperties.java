@@ -1078,6 +1078,19 @@ public class RwsplitProperties {
 			this.followPrimary = followPrimary;
 		}
 
+		/**
+		 * JDBC URL of Group Replication members found in the group that no rwsplit.replicas entry names, with {host} and {port} from the group's member list; unset, no member is discovered.
+		 */
+		private String memberUrlTemplate;
+
+		public String getMemberUrlTemplate() {
+			return this.memberUrlTemplate;
+		}
+
+		public void setMemberUrlTemplate(String memberUrlTemplate) {
+			this.memberUrlTemplate = memberUrlTemplate;
+		}
+
 		public Duration getAwaitPrimaryTimeout() {
 			return this.awaitPrimaryTimeout;
 		}

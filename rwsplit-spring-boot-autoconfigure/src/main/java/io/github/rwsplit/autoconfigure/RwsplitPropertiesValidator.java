@@ -143,6 +143,20 @@ final class RwsplitPropertiesValidator {
 					(timeout == null) ? "it is empty" : "await-primary timeout " + timeout + " is negative",
 					"Use a duration such as 3s, or 0 to fail new writes at once while no writable primary is known.");
 		}
+		String template = topology.getMemberUrlTemplate();
+		if (template != null && (!template.startsWith("jdbc:mysql://") || !template.contains("{host}"))) {
+			throw new RwsplitConfigurationException("rwsplit.topology.member-url-template",
+					"'" + io.github.rwsplit.routing.JdbcUrls.sanitize(template)
+							+ "' is not a jdbc:mysql:// URL with a {host} placeholder",
+					"Use a URL such as jdbc:mysql://{host}:{port}/app, where rwsplit puts each discovered member's host"
+							+ " and port; or remove the setting to discover no member.");
+		}
+		if (template != null && !topology.isFollowPrimary()) {
+			throw new RwsplitConfigurationException("rwsplit.topology.member-url-template",
+					"members are discovered only while rwsplit follows the primary, and rwsplit.topology.follow-primary"
+							+ " is false",
+					"Remove rwsplit.topology.member-url-template, or set rwsplit.topology.follow-primary=true.");
+		}
 	}
 
 	private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_$]{1,64}(\\.[A-Za-z0-9_$]{1,64})?");

@@ -13,9 +13,14 @@ import java.util.Locale;
  * @param memberState the Group Replication member state ({@code ONLINE}, {@code RECOVERING}...), or
  * {@code null} when the node is in no group
  * @param memberRole the Group Replication member role ({@code PRIMARY}, {@code SECONDARY}), or {@code null}
+ * @param serverUuid {@code @@server_uuid}, which names the node in a group's member list; {@code null} when not read
  */
 record NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, String memberState,
-		String memberRole) {
+		String memberRole, String serverUuid) {
+
+	NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, String memberState, String memberRole) {
+		this(readOnly, superReadOnly, replicating, memberState, memberRole, null);
+	}
 
 	/** @return whether the node is in a Group Replication group (in any state) */
 	boolean groupMember() {

@@ -64,7 +64,21 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	private final ReadWriteRoutingDataSource router;
 
 	/** Every node the monitor checks, by name: the configured primary first, then the replicas. */
-	private final Map<String, MonitoredNode> nodes = new LinkedHashMap<>();
+	private volatile Map<String, MonitoredNode> nodes = Map.of();
+
+	/** Each node's {@code server_uuid}, as its role checks read it. */
+	private final Map<String, String> uuids = new ConcurrentHashMap<>();
+
+	/** Nodes seen as ONLINE members of a group: OFFLINE from then on means they left it. */
+	private final Set<String> groupMembers = ConcurrentHashMap.newKeySet();
+
+	private volatile MemberDiscovery memberDiscovery;
+
+	/** Member uuids already handed to {@link #memberDiscovery}, successfully or not. */
+	private final Set<String> discoveredUuids = ConcurrentHashMap.newKeySet();
+
+	/** When the group's member list was last read ({@link System#nanoTime()}); 0 for never. */
+	private volatile long membersReadAt;
 
 	/** The node believed to be the primary now; written under this monitor's lock. */
 	private volatile String primaryName;
@@ -161,13 +175,15 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		this.router = router;
 		this.settings = settings;
 		this.stateMachine = new ReplicaStateMachine(settings.thresholds(), settings.interval());
-		this.nodes.put(primary.name(), primary.toNode(settings));
+		Map<String, MonitoredNode> nodes = new LinkedHashMap<>();
+		nodes.put(primary.name(), primary.toNode(settings));
 		this.primaryName = primary.name();
 		this.primaryTracker = new PrimaryTracker(primary.name());
 		for (Endpoint replica : replicas) {
-			this.nodes.put(replica.name(), replica.toNode(settings));
+			nodes.put(replica.name(), replica.toNode(settings));
 			this.health.put(replica.name(), ReplicaHealth.unchecked(replica.name()));
 		}
+		this.nodes = java.util.Collections.unmodifiableMap(nodes);
 		this.snapshot = new MonitorSnapshot(settings.lagSource(), primary.name(), null, List.copyOf(this.health.values()));
 	}
 
@@ -259,6 +275,14 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 */
 	public void setFollowPrimary(boolean follow) {
 		this.followPrimary = follow;
+	}
+
+	/**
+	 * @param discovery turns Group Replication members no configuration names into nodes
+	 * ({@code rwsplit.topology.member-url-template}); {@code null} to discover none. Set before {@link #start()}.
+	 */
+	public void setMemberDiscovery(MemberDiscovery discovery) {
+		this.memberDiscovery = discovery;
 	}
 
 	private MonitoredNode primaryNode() {
@@ -554,6 +578,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return;
 		}
 		long started = System.nanoTime();
+		List<RoleProbe.Member> newMembers = List.of();
 		synchronized (node) {
 			if (!node.name().equals(this.primaryName)) {
 				// The primary moved while this check was queued: the node is measured as a replica now.
@@ -563,6 +588,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				Connection connection = node.connection();
 				if (this.followPrimary) {
 					NodeRole role = this.roleProbe.read(connection);
+					noteMembership(node.name(), role);
 					observeRole(node.name(), PrimaryTracker.Observation.of(role, started, System.nanoTime()));
 					this.primaryFailures = 0;
 					if (!node.name().equals(this.primaryName) || this.primaryStatus != RoutingTopology.PrimaryStatus.UP) {
@@ -585,6 +611,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				this.primaryFailures = 0;
 				primaryUp(node.name(), started);
 				this.primaryStatementFailure.set(false);
+				newMembers = readMembersIfDue(connection);
 			}
 			catch (SQLException ex) {
 				if (this.primaryGtidMode == null) {
@@ -606,6 +633,84 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				}
 				primaryStatementFailed(node, ex);
 			}
+		}
+		for (RoleProbe.Member member : newMembers) {
+			addMember(member);
+		}
+	}
+
+	/** Remembers a node's uuid and whether it is an ONLINE group member. */
+	private void noteMembership(String node, NodeRole role) {
+		if (role.serverUuid() != null) {
+			this.uuids.put(node, role.serverUuid());
+		}
+		if ("ONLINE".equals(role.memberState())) {
+			this.groupMembers.add(node);
+		}
+	}
+
+	/**
+	 * Every interval, while discovery is on and the primary is a group member: the members no node
+	 * is, once every node's uuid is known (a node never checked might be any of them).
+	 */
+	private List<RoleProbe.Member> readMembersIfDue(Connection connection) throws SQLException {
+		if (this.memberDiscovery == null || !this.groupMembers.contains(this.primaryName)
+				|| System.nanoTime() - this.membersReadAt < this.settings.interval().toNanos()) {
+			return List.of();
+		}
+		this.membersReadAt = System.nanoTime();
+		if (!this.uuids.keySet().containsAll(this.nodes.keySet())) {
+			return List.of();
+		}
+		List<RoleProbe.Member> members = new ArrayList<>();
+		for (RoleProbe.Member member : this.roleProbe.members(connection)) {
+			boolean serving = "ONLINE".equals(member.state()) || "RECOVERING".equals(member.state());
+			if (serving && member.uuid() != null && !this.uuids.containsValue(member.uuid())
+					&& !this.discoveredUuids.contains(member.uuid())) {
+				members.add(member);
+			}
+		}
+		return members;
+	}
+
+	/**
+	 * A member of the group that no node is: the discovery makes it a node, and the monitor checks
+	 * it like a replica from now on; it joins rotation after the usual good checks.
+	 */
+	private void addMember(RoleProbe.Member member) {
+		if (!this.discoveredUuids.add(member.uuid()) || !this.running) {
+			return;
+		}
+		Endpoint endpoint;
+		try {
+			endpoint = this.memberDiscovery.discovered(member.host(), member.port());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("rwsplit: could not add Group Replication member " + member.host() + ":" + member.port() + " ("
+					+ member.uuid() + "): " + ex.getMessage());
+			return;
+		}
+		MonitoredNode node = endpoint.toNode(this.settings);
+		synchronized (this) {
+			if (!this.running || this.nodes.containsKey(endpoint.name())) {
+				node.close();
+				return;
+			}
+			Map<String, MonitoredNode> more = new LinkedHashMap<>(this.nodes);
+			more.put(endpoint.name(), node);
+			this.nodes = java.util.Collections.unmodifiableMap(more);
+			this.uuids.put(endpoint.name(), member.uuid());
+			this.health.put(endpoint.name(), new ReplicaHealth(endpoint.name(), ReplicaState.LAGGING,
+					"discovered in the group; joins rotation after " + this.settings.thresholds().recoveryChecks()
+							+ " good checks",
+					-1, null, 0, null));
+			ScheduledThreadPoolExecutor current = this.executor;
+			current.setCorePoolSize(this.nodes.size() + 1);
+			long period = this.settings.primaryInterval().toNanos();
+			current.scheduleWithFixedDelay(guarded(() -> tick(node)), 0, period, TimeUnit.NANOSECONDS);
+			logger.info("rwsplit: discovered Group Replication member '" + endpoint.name() + "' (" + member.host() + ":"
+					+ member.port() + ", " + member.state() + "); it serves reads once its checks are good");
+			publish();
 		}
 	}
 
@@ -683,6 +788,9 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				measuredAt = Instant.now();
 				result = measure(replica, false, role);
 			}
+			if (role[0] != null) {
+				noteMembership(name, role[0]);
+			}
 			if (this.followPrimary) {
 				observeRole(name, (role[0] != null) ? PrimaryTracker.Observation.of(role[0], started, System.nanoTime())
 						: PrimaryTracker.Observation.down(result.detail(), started));
@@ -709,6 +817,10 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 		if (!role.serving()) {
 			return CheckResult.unknownLag("Group Replication member " + role.memberState());
+		}
+		if (this.groupMembers.contains(name) && !role.groupMember()) {
+			return CheckResult.unknownLag("left its Group Replication group (member state "
+					+ ((role.memberState() == null || role.memberState().isEmpty()) ? "none" : role.memberState()) + ")");
 		}
 		if (role.primaryCandidate()) {
 			return CheckResult.unknownLag("writable and replicating from no server: not a replica (" + role.describe() + ")");

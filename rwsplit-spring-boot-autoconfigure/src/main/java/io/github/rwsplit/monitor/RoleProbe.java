@@ -27,9 +27,38 @@ final class RoleProbe {
 			+ " (SELECT COUNT(*) FROM performance_schema.replication_connection_status"
 			+ " WHERE CHANNEL_NAME NOT LIKE 'group_replication%' AND SERVICE_STATE = 'ON'),"
 			+ " (SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid),"
-			+ " (SELECT MEMBER_ROLE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid)";
+			+ " (SELECT MEMBER_ROLE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid),"
+			+ " @@server_uuid";
 
-	static final String FLAGS_SQL = "SELECT @@global.read_only, @@global.super_read_only";
+	static final String FLAGS_SQL = "SELECT @@global.read_only, @@global.super_read_only, @@server_uuid";
+
+	static final String MEMBERS_SQL = "SELECT MEMBER_ID, MEMBER_HOST, MEMBER_PORT, MEMBER_STATE"
+			+ " FROM performance_schema.replication_group_members";
+
+	/**
+	 * A member of a group, as the group's member list names it.
+	 * @param uuid its {@code server_uuid}
+	 * @param host the host it reports
+	 * @param port the port it reports
+	 * @param state its member state
+	 */
+	record Member(String uuid, String host, int port, String state) {
+	}
+
+	/**
+	 * @param connection the monitor's connection to a group member
+	 * @return the group's members
+	 * @throws SQLException when the node does not answer or the list cannot be read
+	 */
+	java.util.List<Member> members(Connection connection) throws SQLException {
+		java.util.List<Member> members = new java.util.ArrayList<>();
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(MEMBERS_SQL)) {
+			while (rs.next()) {
+				members.add(new Member(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+			}
+		}
+		return members;
+	}
 
 	private volatile boolean flagsOnly;
 
@@ -43,7 +72,7 @@ final class RoleProbe {
 			try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(ROLE_SQL)) {
 				rs.next();
 				return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), rs.getLong(3) > 0, rs.getString(4),
-						rs.getString(5));
+						rs.getString(5), rs.getString(6));
 			}
 			catch (SQLException ex) {
 				if (ex.getErrorCode() != ER_TABLEACCESS_DENIED_ERROR && ex.getErrorCode() != ER_NO_SUCH_TABLE) {
@@ -58,7 +87,7 @@ final class RoleProbe {
 		}
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(FLAGS_SQL)) {
 			rs.next();
-			return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), false, null, null);
+			return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), false, null, null, rs.getString(3));
 		}
 	}
 

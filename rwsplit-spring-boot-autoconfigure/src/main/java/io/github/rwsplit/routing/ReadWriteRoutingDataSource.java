@@ -49,12 +49,19 @@ import io.github.rwsplit.statement.SqlClassifier;
  */
 public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
-	private final List<ReplicaNode> replicas;
+	/** Every replica: configured, then discovered; replaced whole when a member is discovered. */
+	private volatile List<ReplicaNode> replicas;
 
 	private final DataSource primaryDataSource;
 
 	/** Our own copy of the targets: {@code getResolvedDataSources()} allocates a view per call. */
-	private final Map<Object, DataSource> targets;
+	private volatile Map<Object, DataSource> targets;
+
+	/** The pools of discovered nodes: this router owns them and closes them. */
+	private final List<DataSource> discoveredPools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** Serialises changes of configuration and of nodes; never taken on the routing path. */
+	private final Object configuration = new Object();
 
 	private final PrimaryReadGuard guard = new PrimaryReadGuard();
 
@@ -64,7 +71,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	private final String configuredPrimary;
 
 	/** Every node's name: the configured primary, then the replicas in configuration order. */
-	private final List<String> nodeNames;
+	private volatile List<String> nodeNames;
 
 	/** The pool writes use on each node that may become the primary; replaced whole. */
 	private volatile Map<String, DataSource> writerPools;
@@ -154,7 +161,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		setTargetDataSources(targets);
 		setLenientFallback(false);
 		afterPropertiesSet();
-		this.targets = new HashMap<>(getResolvedDataSources());
+		this.targets = Map.copyOf(getResolvedDataSources());
 		this.topology = new TopologyHolder(topology, this.targets.keySet());
 		this.configuredPrimary = Objects.requireNonNull(primary, "primary");
 		this.writerPools = Map.of(primary, primaryDataSource);
@@ -290,8 +297,51 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 						+ reader.getValue().name() + "'");
 			}
 		}
-		this.writerPools = Map.copyOf(pools);
-		this.otherReaders = Map.copyOf(readers);
+		synchronized (this.configuration) {
+			pools.putAll(this.writerPools);
+			pools.putAll(writers);
+			pools.put(this.configuredPrimary, this.primaryDataSource);
+			this.writerPools = Map.copyOf(pools);
+			this.otherReaders = Map.copyOf(readers);
+		}
+	}
+
+	/**
+	 * Adds a node the monitor discovered (a Group Replication member no configuration names): it
+	 * serves reads through {@code reader} once the monitor puts it in rotation, and writes through
+	 * {@code writer} if it becomes the primary. Nothing on the routing path locks: each structure is
+	 * replaced whole. The router owns both pools from now on and closes them in {@link #close()}.
+	 * @param reader the node's replica entry (its name is the node's name)
+	 * @param writer its pool for writes, or {@code null} when it may not take them
+	 * @throws IllegalArgumentException when a node of that name exists
+	 */
+	public void addDiscoveredNode(ReplicaNode reader, DataSource writer) {
+		String name = reader.name();
+		synchronized (this.configuration) {
+			if (this.nodeNames.contains(name)) {
+				throw new IllegalArgumentException("A node named '" + name + "' exists already; nodes are " + this.nodeNames);
+			}
+			this.discoveredPools.add(reader.dataSource());
+			if (writer != null) {
+				this.discoveredPools.add(writer);
+			}
+			Map<Object, DataSource> targets = new HashMap<>(this.targets);
+			targets.put(name, reader.dataSource());
+			this.targets = Map.copyOf(targets);
+			this.counts.addNode(name);
+			this.topology.addNode(name);
+			List<ReplicaNode> replicas = new ArrayList<>(this.replicas);
+			replicas.add(reader);
+			this.replicas = List.copyOf(replicas);
+			if (writer != null) {
+				Map<String, DataSource> writers = new HashMap<>(this.writerPools);
+				writers.put(name, writer);
+				this.writerPools = Map.copyOf(writers);
+			}
+			List<String> names = new ArrayList<>(this.nodeNames);
+			names.add(name);
+			this.nodeNames = List.copyOf(names);
+		}
 	}
 
 	private void requireNode(String node) {
@@ -400,6 +450,16 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/** Stops forwarding connection failures; called when the DataSource closes. */
 	public void close() {
+		for (DataSource pool : this.discoveredPools) {
+			if (pool instanceof AutoCloseable closeable) {
+				try {
+					closeable.close();
+				}
+				catch (Exception ex) {
+					// Closing anyway: nothing else would.
+				}
+			}
+		}
 		ConnectionFailureSignals.unregister(this.id);
 		ConsistencyTracker.remove(this.id);
 		ResponseTime.remove(this.id);
@@ -539,7 +599,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	private void update(java.util.function.UnaryOperator<RoutingSettings> change) {
 		// Configuration happens at start-up from one thread; the lock only keeps two setters racing
 		// from losing one change. Readers never take it: they read the volatile field.
-		synchronized (this.targets) {
+		synchronized (this.configuration) {
 			this.settings = change.apply(this.settings);
 		}
 	}

@@ -62,10 +62,11 @@ public final class RouteCounts {
 
 	}
 
-	private final Map<String, LongAdder[]> routes = new LinkedHashMap<>();
+	/** Connections handed out by node, then by reason; replaced whole when a node is added. */
+	private volatile Map<String, LongAdder[]> routes = Map.of();
 
-	/** Read retries by the node the first run failed on, then by outcome. */
-	private final Map<String, LongAdder[]> readRetries = new LinkedHashMap<>();
+	/** Read retries by the node the first run failed on, then by outcome; replaced whole when a node is added. */
+	private volatile Map<String, LongAdder[]> readRetries = Map.of();
 
 	private final LongAdder[] fallbacks = new LongAdder[FallbackCause.values().length];
 
@@ -73,20 +74,32 @@ public final class RouteCounts {
 
 	RouteCounts(List<String> nodes) {
 		for (String node : nodes) {
-			LongAdder[] byReason = new LongAdder[RouteReason.values().length];
-			for (int i = 0; i < byReason.length; i++) {
-				byReason[i] = new LongAdder();
-			}
-			this.routes.put(node, byReason);
-			LongAdder[] byOutcome = new LongAdder[RetryOutcome.values().length];
-			for (int i = 0; i < byOutcome.length; i++) {
-				byOutcome[i] = new LongAdder();
-			}
-			this.readRetries.put(node, byOutcome);
+			addNode(node);
 		}
 		for (int i = 0; i < this.fallbacks.length; i++) {
 			this.fallbacks[i] = new LongAdder();
 		}
+	}
+
+	/** Counts for one more node (a discovered member); the maps are copied, readers never lock. */
+	synchronized void addNode(String node) {
+		if (this.routes.containsKey(node)) {
+			return;
+		}
+		LongAdder[] byReason = new LongAdder[RouteReason.values().length];
+		for (int i = 0; i < byReason.length; i++) {
+			byReason[i] = new LongAdder();
+		}
+		LongAdder[] byOutcome = new LongAdder[RetryOutcome.values().length];
+		for (int i = 0; i < byOutcome.length; i++) {
+			byOutcome[i] = new LongAdder();
+		}
+		Map<String, LongAdder[]> routes = new LinkedHashMap<>(this.routes);
+		routes.put(node, byReason);
+		Map<String, LongAdder[]> retries = new LinkedHashMap<>(this.readRetries);
+		retries.put(node, byOutcome);
+		this.routes = java.util.Collections.unmodifiableMap(routes);
+		this.readRetries = java.util.Collections.unmodifiableMap(retries);
 	}
 
 	void routed(String node, RouteReason reason) {

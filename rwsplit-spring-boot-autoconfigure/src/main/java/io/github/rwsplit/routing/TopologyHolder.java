@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  */
 final class TopologyHolder {
 
-	private final Set<Object> nodes;
+	/** The router's nodes; replaced whole when a discovered node is added. */
+	private volatile Set<Object> nodes;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -25,6 +26,13 @@ final class TopologyHolder {
 	TopologyHolder(RoutingTopology initial, Set<Object> nodes) {
 		this.topology = Objects.requireNonNull(initial, "topology");
 		this.nodes = Set.copyOf(nodes);
+	}
+
+	/** @param node a node the router has from now on (a discovered member) */
+	synchronized void addNode(String node) {
+		Set<Object> more = new java.util.HashSet<>(this.nodes);
+		more.add(node);
+		this.nodes = Set.copyOf(more);
 	}
 
 	RoutingTopology get() {

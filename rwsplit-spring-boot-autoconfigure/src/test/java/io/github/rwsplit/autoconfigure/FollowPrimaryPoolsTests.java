@@ -287,6 +287,59 @@ class FollowPrimaryPoolsTests {
 	}
 
 	@Test
+	void aMemberUrlTemplateWithoutAHostPlaceholderIsReportedByProperty() {
+		withCluster("rwsplit.topology.member-url-template=jdbc:mysql://db:3306/app").run((context) -> {
+			FailureAnalysis analysis = analysis(context);
+			assertThat(analysis.getDescription()).contains("rwsplit.topology.member-url-template")
+				.contains("{host} placeholder");
+			assertThat(analysis.getAction()).contains("jdbc:mysql://{host}:{port}/app");
+		});
+		withCluster("rwsplit.topology.follow-primary=false",
+				"rwsplit.topology.member-url-template=jdbc:mysql://{host}:{port}/app")
+			.run((context) -> assertThat(analysis(context).getDescription())
+				.contains("members are discovered only while rwsplit follows the primary"));
+	}
+
+	@Test
+	void aDiscoveredMemberGetsLazyPoolsOwnedByTheRouterAndAnEndpointForTheMonitor() {
+		withCluster("rwsplit.topology.member-url-template=jdbc:mysql://{host}:{port}/app?connectTimeout=500")
+			.run((context) -> {
+				ReadWriteRoutingDataSource router = router(context);
+				RwsplitProperties properties = context.getBean(RwsplitProperties.class);
+				io.github.rwsplit.monitor.ReplicaLagMonitor.Endpoint endpoint = NodePoolFactory
+					.memberDiscovery(properties, router,
+							(name, member) -> new io.github.rwsplit.monitor.ReplicaLagMonitor.Endpoint(name,
+									member.getUrl(), null, null))
+					.discovered("10.0.0.7", 3307);
+				assertThat(endpoint.name()).isEqualTo("10.0.0.7-3307");
+				assertThat(endpoint.url()).isEqualTo("jdbc:mysql://10.0.0.7:3307/app?connectTimeout=500");
+				assertThat(router.nodeNames()).endsWith("10.0.0.7-3307");
+				HikariDataSource reader = (HikariDataSource) router.readerNode("10.0.0.7-3307").dataSource();
+				HikariDataSource writer = (HikariDataSource) router.writerPool("10.0.0.7-3307");
+				assertThat(reader.getPoolName()).isEqualTo("rwsplit-10.0.0.7-3307");
+				assertThat(reader.isReadOnly()).isTrue();
+				assertThat(writer.getPoolName()).isEqualTo("rwsplit-10.0.0.7-3307-as-primary");
+				assertThat(writer.isReadOnly()).isFalse();
+				assertNotStarted(reader);
+				assertNotStarted(writer);
+				assertThat(router.getReplicas()).extracting(ReplicaNode::name).contains("10.0.0.7-3307");
+				assertThat(router.view().routeCounts().routes("10.0.0.7-3307")).isEmpty();
+				assertThatExceptionOfType(IllegalArgumentException.class)
+					.isThrownBy(() -> router.addDiscoveredNode(router.readerNode("10.0.0.7-3307"), null))
+					.withMessageContaining("exists already");
+				context.close();
+				assertThat(reader.isClosed()).isTrue();
+				assertThat(writer.isClosed()).isTrue();
+			});
+	}
+
+	@Test
+	void noTemplateDiscoversNothing() {
+		withCluster().run((context) -> assertThat(NodePoolFactory.memberDiscovery(
+				context.getBean(RwsplitProperties.class), router(context), (name, member) -> null)).isNull());
+	}
+
+	@Test
 	void anUnsetAwaitPrimaryTimeoutIsReportedByProperty() {
 		// Binding leaves the default for an empty value; only code can unset it.
 		RwsplitProperties.Topology topology = new RwsplitProperties.Topology();

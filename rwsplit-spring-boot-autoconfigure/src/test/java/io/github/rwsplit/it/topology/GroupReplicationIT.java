@@ -201,6 +201,34 @@ class GroupReplicationIT {
 	}
 
 	/** Runs statements on the primary and waits until every member has applied them. */
+	@Test
+	@Order(3)
+	void aMemberNoConfigurationNamesIsDiscoveredFromTheGroupAndServesReads(GroupReplicationCluster group)
+			throws SQLException {
+		String table = "gr_discovery";
+		executeOnGroup(group, TopologyApp.createLoadTable(table));
+		ClusterNode hidden = group.members().stream().filter((member) -> !member.isPrimary()).reduce((a, b) -> b)
+			.orElseThrow();
+		// Every member's URL differs only in host and port: the template is one of them with placeholders.
+		String template = hidden.jdbcUrl().replace(hidden.host() + ":" + hidden.port(), "{host}:{port}");
+		java.util.Map<String, Object> properties = TopologyApp.group(group, MonitorProfile.FAST,
+				"rwsplit.topology.member-url-template=" + template);
+		properties.keySet().removeIf((key) -> key.startsWith("rwsplit.replicas." + hidden.name() + "."));
+		// The group reports members by report_host and port.
+		String discovered = "127.0.0.1-" + hidden.port();
+		try (TopologyApp app = TopologyApp.start(properties)) {
+			assertThat(app.router.nodeNames()).doesNotContain(discovered);
+			await("the monitor discovers the member and puts it in rotation").atMost(ADMISSION_BOUND.plus(FOLLOW_BOUND))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> app.snapshot().replica(discovered) != null
+						&& app.snapshot().replica(discovered).state().inRotation());
+			long hiddenId = hidden.serverId();
+			await("reads reach the discovered member").atMost(Duration.ofSeconds(10))
+				.until(() -> app.ops.read(table).serverId() == hiddenId);
+			assertThat(app.router.nodeNames()).containsOnlyOnce(discovered);
+		}
+	}
+
 	static void executeOnGroup(GroupReplicationCluster group, String... statements) throws SQLException {
 		String primary = group.primary().name();
 		try (Connection connection = group.openAdminConnection(primary);
