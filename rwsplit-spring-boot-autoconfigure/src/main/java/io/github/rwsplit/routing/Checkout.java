@@ -225,13 +225,13 @@ final class Checkout {
 		try {
 			if (toPrimary.guarded()) {
 				connection = this.router.primaryReadGuard()
-					.open(() -> this.router.openPrimary(topology), settings.fallback().maxPrimaryReads(),
+					.open(() -> this.router.openPrimary(topology, false), settings.fallback().maxPrimaryReads(),
 							toPrimary.tokenCaused(),
 							() -> RoutingMessages.noReplica(intent, topology, settings, this.router.getReplicas(),
 									toPrimary.tokenCaused()));
 			}
 			else {
-				connection = this.router.openPrimary(topology);
+				connection = this.router.openPrimary(topology, intent.route() == Route.PRIMARY);
 			}
 		}
 		catch (PrimaryReadGuard.CapReached ex) {
@@ -339,7 +339,7 @@ final class Checkout {
 				|| (move.knownPrimary() != null && observed != 0 && topology.primaryMeasuredAtMillis() > observed)) {
 			return move.knownPrimary();
 		}
-		try (Connection primary = this.router.openPrimary(topology)) {
+		try (Connection primary = this.router.openPrimary(topology, false)) {
 			return GtidStatements.executed(primary, timeoutMillis);
 		}
 		catch (SQLException | IllegalArgumentException ex) {

@@ -3,25 +3,34 @@ package io.github.rwsplit.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
 /**
- * Checkouts in progress on the primary's pool, so that they can be released at once when the
- * monitor learns that the primary is down or no longer the primary. Without this, work that asked
- * for a connection just before a crash waits in HikariCP for its whole connection timeout (30 s by
+ * Checkouts in progress on primary pools, so that they can be released at once when the monitor
+ * learns that the primary is down or no longer the primary. Without this, work that asked for a
+ * connection just before a crash waits in HikariCP for its whole connection timeout (30 s by
  * default), however soon the monitor knows the primary is gone.
  *
- * <p>A checkout registers itself for the time of {@link DataSource#getConnection()} only; a
- * release interrupts the waiting thread (HikariCP's checkout ends at once with "Interrupted during
- * connection acquisition") and the checkout ends with {@link Released}, its interrupt status
- * cleared: the release is rwsplit's doing, not the application's. A thread interrupted by anyone
- * else keeps its interrupt. No lock: a checkout and a release agree through one atomic state per
- * checkout, and a release that lost the race to a finished checkout does nothing.
+ * <p>A checkout takes a slot for the time of {@link DataSource#getConnection()} only; a release
+ * interrupts the waiting thread (HikariCP's checkout ends at once with "Interrupted during
+ * connection acquisition") and the checkout ends with {@link Released}, its interrupt status as it
+ * was before: the release is rwsplit's doing, not the application's. (An application's own
+ * interrupt that lands in the same instant as a release is indistinguishable from it and is kept
+ * only if it came first.) A checkout that registered just after the monitor published the change
+ * sees the change itself and releases itself, so no release is ever missed.
+ *
+ * <p>No lock and no map: slots are claimed by compare-and-set in a fixed array, starting at a
+ * place given by the thread; a checkout that finds no free slot (more concurrent checkouts than
+ * slots) is simply not releasable. A checkout and a release agree through one atomic state per
+ * checkout; a release that lost the race to a finished checkout does nothing.
  */
 final class PrimaryCheckouts {
+
+	private static final int SLOTS = 256;
 
 	private static final int WAITING = 0;
 
@@ -31,7 +40,7 @@ final class PrimaryCheckouts {
 
 	private static final int RELEASED = 3;
 
-	private final ConcurrentHashMap<Waiter, String> waiting = new ConcurrentHashMap<>();
+	private final AtomicReferenceArray<Waiter> slots = new AtomicReferenceArray<>(SLOTS);
 
 	/** One checkout on one node's pool. */
 	private static final class Waiter {
@@ -40,41 +49,65 @@ final class PrimaryCheckouts {
 
 		final AtomicInteger state = new AtomicInteger(WAITING);
 
+		final String node;
+
+		final boolean write;
+
+		Waiter(String node, boolean write) {
+			this.node = node;
+			this.write = write;
+		}
+
 	}
 
 	/**
-	 * A connection from a primary pool, released early when {@link #release(String)} names its node.
+	 * A connection from a primary pool, released early when {@link #release} names its node.
 	 * @param node the node the pool belongs to
 	 * @param pool the pool
+	 * @param write whether the work writes (reads are released only when the node is down or not the
+	 * primary any more, writes also when it turns read-only)
+	 * @param stillValid whether the node is still where this work may go, read after registering
 	 * @return the connection
 	 * @throws Released when the node stopped being the primary during the checkout
 	 * @throws SQLException when the pool refuses
 	 */
-	Connection open(String node, DataSource pool) throws SQLException {
-		Waiter waiter = new Waiter();
-		this.waiting.put(waiter, node);
+	Connection open(String node, DataSource pool, boolean write, BooleanSupplier stillValid) throws SQLException {
+		Waiter waiter = new Waiter(node, write);
+		int slot = claim(waiter);
+		boolean interruptedBefore = Thread.currentThread().isInterrupted();
+		if (slot >= 0 && !stillValid.getAsBoolean()) {
+			// The change was published before this checkout registered: its release may have missed us.
+			waiter.state.compareAndSet(WAITING, RELEASED);
+		}
 		Connection connection = null;
-		SQLException failure = null;
-		try {
-			connection = pool.getConnection();
+		Throwable failure = null;
+		if (waiter.state.get() == WAITING) {
+			try {
+				connection = pool.getConnection();
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
 		}
-		catch (SQLException ex) {
-			failure = ex;
-		}
-		finally {
-			this.waiting.remove(waiter);
+		if (slot >= 0) {
+			this.slots.set(slot, null);
 		}
 		if (waiter.state.compareAndSet(WAITING, DONE)) {
-			if (failure != null) {
-				throw failure;
-			}
-			return connection;
+			return connectionOrThrow(connection, failure);
 		}
-		// Released: wait for the interrupt to have been delivered, then clear it (a few instructions).
-		while (waiter.state.get() != RELEASED) {
-			Thread.onSpinWait();
+		// Released: wait for the interrupt to have been delivered, then put the status back.
+		for (int spins = 0; waiter.state.get() != RELEASED; spins++) {
+			if (spins < 64) {
+				Thread.onSpinWait();
+			}
+			else {
+				Thread.yield();
+			}
 		}
 		Thread.interrupted();
+		if (interruptedBefore) {
+			Thread.currentThread().interrupt();
+		}
 		Released released = new Released(node);
 		if (connection != null) {
 			// The pool answered just as the release came; the node is no primary any more all the same.
@@ -91,16 +124,45 @@ final class PrimaryCheckouts {
 		throw released;
 	}
 
+	private static Connection connectionOrThrow(Connection connection, Throwable failure) throws SQLException {
+		if (failure instanceof SQLException sql) {
+			throw sql;
+		}
+		if (failure instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		if (failure != null) {
+			throw new SQLException(failure);
+		}
+		return connection;
+	}
+
+	private int claim(Waiter waiter) {
+		int start = (int) (waiter.thread.getId() * 0x9E3779B9L) & (SLOTS - 1);
+		for (int i = 0; i < SLOTS; i++) {
+			int slot = (start + i) & (SLOTS - 1);
+			if (this.slots.get(slot) == null && this.slots.compareAndSet(slot, null, waiter)) {
+				return slot;
+			}
+		}
+		return -1;
+	}
+
 	/**
-	 * Ends every checkout waiting on a node's pool.
+	 * Ends checkouts waiting on a node's pool.
 	 * @param node the node that is no longer a writable primary
+	 * @param writesOnly whether only write work is released (the node answers, read-only)
 	 * @return how many checkouts were released
 	 */
-	int release(String node) {
+	int release(String node, boolean writesOnly) {
 		int released = 0;
-		for (var entry : this.waiting.entrySet()) {
-			Waiter waiter = entry.getKey();
-			if (entry.getValue().equals(node) && waiter.state.compareAndSet(WAITING, RELEASING)) {
+		for (int i = 0; i < SLOTS; i++) {
+			Waiter waiter = this.slots.get(i);
+			if (waiter != null && waiter.node.equals(node) && (waiter.write || !writesOnly)
+					&& waiter.state.compareAndSet(WAITING, RELEASING)) {
 				waiter.thread.interrupt();
 				waiter.state.set(RELEASED);
 				released++;
@@ -111,7 +173,13 @@ final class PrimaryCheckouts {
 
 	/** @return how many checkouts wait on primary pools now */
 	int waiting() {
-		return this.waiting.size();
+		int waiting = 0;
+		for (int i = 0; i < SLOTS; i++) {
+			if (this.slots.get(i) != null) {
+				waiting++;
+			}
+		}
+		return waiting;
 	}
 
 	/** A checkout ended because its node stopped being a writable primary while it waited. */

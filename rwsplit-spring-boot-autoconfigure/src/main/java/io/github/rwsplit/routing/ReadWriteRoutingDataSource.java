@@ -258,7 +258,9 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
-	 * Publishes a new snapshot; connections routed afterwards use it. Wakes reads waiting for a
+	 * Publishes a new snapshot; connections routed afterwards use it. One publisher at a time (the
+	 * monitor publishes under its own lock): the change of primary is judged against the snapshot
+	 * this replaces. Wakes reads waiting for a
 	 * replica under the {@code wait} fallback, or for a newer primary position.
 	 * @param topology the new snapshot
 	 * @throws IllegalArgumentException when it names a node this router does not have
@@ -266,12 +268,19 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	public void setTopology(RoutingTopology topology) {
 		RoutingTopology before = this.topology.get();
 		this.topology.set(topology);
-		if (before.primaryStatus() == RoutingTopology.PrimaryStatus.UP
-				&& (topology.primaryStatus() != RoutingTopology.PrimaryStatus.UP
-						|| !before.primary().equals(topology.primary()))) {
-			// Checkouts waiting on a primary that is gone or demoted would wait for the pool's whole
-			// connection timeout: they end now and are planned again.
-			this.primaryCheckouts.release(before.primary());
+		// Checkouts waiting on a primary that is gone or demoted would wait for the pool's whole
+		// connection timeout: they end now and are planned again. Reads may stay on a primary that
+		// answers read-only; writes may not.
+		if (!before.primary().equals(topology.primary())) {
+			this.primaryCheckouts.release(before.primary(), false);
+		}
+		else if (topology.primaryStatus() == RoutingTopology.PrimaryStatus.DOWN
+				&& before.primaryStatus() != RoutingTopology.PrimaryStatus.DOWN) {
+			this.primaryCheckouts.release(before.primary(), false);
+		}
+		else if (before.primaryStatus() == RoutingTopology.PrimaryStatus.UP
+				&& topology.primaryStatus() != RoutingTopology.PrimaryStatus.UP) {
+			this.primaryCheckouts.release(before.primary(), true);
 		}
 	}
 
@@ -392,16 +401,22 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	/**
 	 * A connection to the primary of a snapshot, from its writer pool; released early when that
-	 * node stops being a writable primary during the checkout.
+	 * node stops being where the work may go during the checkout.
+	 * @param topology the snapshot the work was planned on
+	 * @param write whether the work writes (else it is a read that fell back to the primary)
 	 */
-	Connection openPrimary(RoutingTopology topology) throws SQLException {
+	Connection openPrimary(RoutingTopology topology, boolean write) throws SQLException {
 		String node = topology.primary();
 		DataSource pool = this.writerPools.get(node);
 		if (pool == null) {
 			throw new SQLTransientConnectionException("rwsplit: '" + node + "' is the primary now, but this router"
 					+ " has no pool for writes on it (rwsplit.topology.follow-primary is off?)", "08001");
 		}
-		return this.primaryCheckouts.open(node, pool);
+		return this.primaryCheckouts.open(node, pool, write, () -> {
+			RoutingTopology now = this.topology.get();
+			return now.primary().equals(node) && (write ? now.primaryStatus() == RoutingTopology.PrimaryStatus.UP
+					: now.primaryStatus() != RoutingTopology.PrimaryStatus.DOWN);
+		});
 	}
 
 	PrimaryCheckouts primaryCheckouts() {

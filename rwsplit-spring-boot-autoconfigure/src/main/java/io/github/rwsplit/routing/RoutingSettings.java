@@ -39,14 +39,14 @@ record RoutingSettings(ReplicaFallback fallback, int checkoutRetries, Consistenc
 		}
 	}
 
+	/** How long new write work waits for a writable primary unless configured: three seconds. */
+	static final long DEFAULT_AWAIT_PRIMARY_NANOS = 3_000_000_000L;
+
 	/**
 	 * The settings of a router nobody configured: the primary serves reads no replica can.
 	 * @param selector the load-balancing strategy
 	 * @return the settings
 	 */
-	/** How long new write work waits for a writable primary unless configured: three seconds. */
-	static final long DEFAULT_AWAIT_PRIMARY_NANOS = 3_000_000_000L;
-
 	static RoutingSettings defaults(ReplicaSelector selector) {
 		return new RoutingSettings(ReplicaFallback.unguardedPrimary(), 2, ConsistencySettings.eventual(), false,
 				new SlowStartSelector(selector, 0), Route.PRIMARY, null, true, DEFAULT_AWAIT_PRIMARY_NANOS);
