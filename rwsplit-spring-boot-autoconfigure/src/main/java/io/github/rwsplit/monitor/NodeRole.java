@@ -14,12 +14,21 @@ import java.util.Locale;
  * {@code null} when the node is in no group
  * @param memberRole the Group Replication member role ({@code PRIMARY}, {@code SECONDARY}), or {@code null}
  * @param serverUuid {@code @@server_uuid}, which names the node in a group's member list; {@code null} when not read
+ * @param replicationKnown whether {@code replicating} and the member columns were read at all ({@code false}
+ * when the monitor's account may not read performance_schema: then a writable node may be a replica)
+ * @param groupOnline how many members of the node's group it sees ONLINE, 0 when not read
+ * @param groupSize how many members its group lists, 0 when not read
  */
 record NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, String memberState,
-		String memberRole, String serverUuid) {
+		String memberRole, String serverUuid, boolean replicationKnown, int groupOnline, int groupSize) {
 
 	NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, String memberState, String memberRole) {
-		this(readOnly, superReadOnly, replicating, memberState, memberRole, null);
+		this(readOnly, superReadOnly, replicating, memberState, memberRole, null, true, 0, 0);
+	}
+
+	/** @return whether the node's group has a majority ONLINE as it sees the group (true when not known) */
+	boolean hasQuorum() {
+		return this.groupSize == 0 || this.groupOnline * 2 > this.groupSize;
 	}
 
 	/** @return whether the node is in a Group Replication group (in any state) */
@@ -43,7 +52,8 @@ record NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, St
 			return false;
 		}
 		if (groupMember()) {
-			return "ONLINE".equals(this.memberState) && "PRIMARY".equals(this.memberRole);
+			// A primary cut off from the majority still reads ONLINE/PRIMARY in its own row; its writes would hang.
+			return "ONLINE".equals(this.memberState) && "PRIMARY".equals(this.memberRole) && hasQuorum();
 		}
 		return !this.replicating;
 	}
@@ -57,6 +67,13 @@ record NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, St
 			if (this.memberRole != null && !this.memberRole.isEmpty()) {
 				text.append(' ').append(this.memberRole.toLowerCase(Locale.ROOT));
 			}
+			if (!hasQuorum()) {
+				text.append(", ").append(this.groupOnline).append(" of ").append(this.groupSize)
+					.append(" members online (no quorum)");
+			}
+		}
+		else if (!this.replicationKnown) {
+			text.append(", replication not visible");
 		}
 		else {
 			text.append(this.replicating ? ", replicating" : ", not replicating");

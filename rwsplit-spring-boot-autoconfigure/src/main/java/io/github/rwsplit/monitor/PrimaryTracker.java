@@ -71,11 +71,22 @@ final class PrimaryTracker {
 
 	private Decision last;
 
+	private final java.util.function.Predicate<String> takesWrites;
+
 	/**
 	 * @param configuredPrimary the first belief
 	 */
 	PrimaryTracker(String configuredPrimary) {
+		this(configuredPrimary, (node) -> true);
+	}
+
+	/**
+	 * @param configuredPrimary the first belief
+	 * @param takesWrites whether the router can send writes to a node (it has a writer pool there)
+	 */
+	PrimaryTracker(String configuredPrimary, java.util.function.Predicate<String> takesWrites) {
 		this.primary = configuredPrimary;
+		this.takesWrites = takesWrites;
 		this.last = new Decision(configuredPrimary, PrimaryStatus.UP, null, null, null, null);
 	}
 
@@ -121,6 +132,11 @@ final class PrimaryTracker {
 		return this.last;
 	}
 
+	private String unavailable(Observation believed) {
+		return "'" + this.primary + "' is "
+				+ ((believed.role() == null) ? "down (" + believed.downReason() + ")" : believed.role().describe());
+	}
+
 	private Decision decide() {
 		List<String> candidates = new ArrayList<>();
 		this.latest.forEach((name, seen) -> {
@@ -148,6 +164,16 @@ final class PrimaryTracker {
 				return new Decision(this.primary, PrimaryStatus.CHANGING, "'" + writable + "' is writable and '"
 						+ this.primary + "' has not been checked yet", null, null, this.primary);
 			}
+			Observation seen = this.latest.get(writable);
+			if (seen.startedNanos() - believed.readNanos() < 0) {
+				// Writable before the believed primary was last seen as it is: it may have changed since.
+				return new Decision(this.primary, PrimaryStatus.CHANGING, unavailable(believed) + "; '" + writable
+						+ "' was writable at its last check; checking it again", null, null, writable);
+			}
+			if (!this.takesWrites.test(writable)) {
+				return new Decision(this.primary, PrimaryStatus.CHANGING, unavailable(believed) + "; '" + writable
+						+ "' is writable, but this router has no pool for writes on it", null, null, null);
+			}
 			String from = this.primary;
 			String why = "'" + from + "' is "
 					+ ((believed.role() == null) ? "down (" + believed.downReason() + ")" : believed.role().describe())
@@ -160,6 +186,10 @@ final class PrimaryTracker {
 		String second = candidates.get(candidates.get(0).equals(first) ? 1 : 0);
 		Observation a = this.latest.get(first);
 		Observation b = this.latest.get(second);
+		if (first.equals(this.primary) && (!a.role().replicationKnown() || !b.role().replicationKnown())) {
+			// Without performance_schema a writable replica looks like a primary: the believed one stays.
+			return new Decision(this.primary, PrimaryStatus.UP, null, null, null, null);
+		}
 		boolean confirmed = a.startedNanos() - this.candidateSince.get(second) > 0
 				&& b.startedNanos() - this.candidateSince.get(first) > 0;
 		String both = "'" + first + "' and '" + second + "' are both writable";

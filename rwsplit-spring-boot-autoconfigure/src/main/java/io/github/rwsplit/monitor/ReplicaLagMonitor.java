@@ -101,6 +101,9 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	/** Whether the primary's position was recorded since the primary last moved; guarded by this monitor. */
 	private boolean positionSinceMove = true;
 
+	/** When the primary last moved ({@link System#nanoTime()}). */
+	private long movedAtNanos;
+
 	/** When each non-primary node's lag was last measured ({@link System#nanoTime()}). */
 	private final Map<String, Long> lastReplicaCheck = new ConcurrentHashMap<>();
 
@@ -178,7 +181,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		Map<String, MonitoredNode> nodes = new LinkedHashMap<>();
 		nodes.put(primary.name(), primary.toNode(settings));
 		this.primaryName = primary.name();
-		this.primaryTracker = new PrimaryTracker(primary.name());
+		this.primaryTracker = new PrimaryTracker(primary.name(), (node) -> router.writerPool(node) != null);
 		for (Endpoint replica : replicas) {
 			nodes.put(replica.name(), replica.toNode(settings));
 			this.health.put(replica.name(), ReplicaHealth.unchecked(replica.name()));
@@ -309,6 +312,12 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	}
 
 	private void startChecks() {
+		// What the router was told before the monitor started (a primary found down at start-up, say).
+		RoutingTopology initial = this.router.getTopology();
+		if (initial.primary().equals(this.primaryName)) {
+			this.primaryStatus = initial.primaryStatus();
+			this.primaryDownReason = initial.primaryDownReason();
+		}
 		this.primaryPrepared = false;
 		this.primaryGtidMode = null;
 		this.primaryFailures = 0;
@@ -529,6 +538,30 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
+	/**
+	 * Starts a lazy writer pool on a monitor thread, so that the first write after a move does not
+	 * start it (under HikariCP's lock) on the application's thread. Bounded by the pool's timeout.
+	 */
+	private void warm(DataSource pool) {
+		ScheduledThreadPoolExecutor current = this.executor;
+		if (pool == null || current == null) {
+			return;
+		}
+		try {
+			current.execute(() -> {
+				try (Connection connection = pool.getConnection()) {
+					// Opened and returned: the pool is running.
+				}
+				catch (SQLException | RuntimeException ex) {
+					// The first write will say what is wrong.
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopping.
+		}
+	}
+
 	private static void evictIdle(DataSource pool) {
 		if (pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
 			hikari.getHikariPoolMXBean().softEvictConnections();
@@ -596,13 +629,14 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 						return;
 					}
 				}
+				LagProbe activeProbe = this.probe;
 				if (!this.primaryPrepared) {
 					prepare(connection, first, node);
-					this.primaryPrepared = true;
+					// Prepared on this node only if it is still the one the probe measures against.
+					this.primaryPrepared = (activeProbe == this.probe);
 				}
 				// Taken before the statement is sent: every commit before this moment is in what it reads.
 				long sentMillis = System.currentTimeMillis();
-				LagProbe activeProbe = this.probe;
 				activeProbe.recordPrimary(connection);
 				publishPrimaryPosition(activeProbe, activeProbe.primaryExecuted(), sentMillis);
 				if (this.primaryGtidMode == null) {
@@ -614,6 +648,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 				newMembers = readMembersIfDue(connection);
 			}
 			catch (SQLException ex) {
+				if (!node.name().equals(this.primaryName)) {
+					// The primary moved during this check: its failures are the old node's, counted elsewhere.
+					node.reset();
+					return;
+				}
 				if (this.primaryGtidMode == null) {
 					this.gtidModeListener.gtidModeUnread(node.describe(ex));
 				}
@@ -822,7 +861,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return CheckResult.unknownLag("left its Group Replication group (member state "
 					+ ((role.memberState() == null || role.memberState().isEmpty()) ? "none" : role.memberState()) + ")");
 		}
-		if (role.primaryCandidate()) {
+		if (role.primaryCandidate() && role.replicationKnown()) {
 			return CheckResult.unknownLag("writable and replicating from no server: not a replica (" + role.describe() + ")");
 		}
 		// Without performance_schema the monitor cannot see replication; the lag probe then stands in:
@@ -901,7 +940,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 		ReplicaHealth previous = this.health.get(replica);
 		String admitted = this.unseenPrimaryAdmission.admits(result, this.primaryStatementFailure.get());
-		if (admitted == null && result.primaryUnseen() && !this.positionSinceMove) {
+		if (admitted == null && result.primaryUnseen() && !this.positionSinceMove && !this.primaryStatementFailure.get()
+				&& System.nanoTime() - this.movedAtNanos < this.settings.interval().toNanos() * 2) {
 			admitted = "the primary moved to '" + this.primaryName + "' and its first position is being recorded";
 		}
 		ReplicaHealth next = this.stateMachine.next(previous, result, measuredAt, admitted);
@@ -1003,9 +1043,12 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		this.primaryPrepared = false;
 		this.primaryFailures = 0;
 		this.positionSinceMove = false;
+		this.movedAtNanos = System.nanoTime();
+		this.primaryGtidMode = null;
 		this.primaryExecuted = null;
 		this.primaryMeasuredAtMillis = 0;
 		evictIdle(this.router.writerPool(from));
+		warm(this.router.writerPool(to));
 		checkSoon(to);
 	}
 

@@ -7,7 +7,8 @@ import java.sql.Statement;
 
 /**
  * Reads a node's {@link NodeRole} in one statement on the monitor's connection: the read-only
- * flags, whether a replication channel (other than Group Replication's) is receiving, and the
+ * flags, whether a replication channel (other than Group Replication's) receives or tries to
+ * (a replica whose source died is {@code CONNECTING}, and still a replica), the group's quorum, and the
  * node's own row of {@code performance_schema.replication_group_members}. Every check of every
  * node runs it, so a role is observed, never assumed.
  *
@@ -25,10 +26,12 @@ final class RoleProbe {
 
 	static final String ROLE_SQL = "SELECT @@global.read_only, @@global.super_read_only,"
 			+ " (SELECT COUNT(*) FROM performance_schema.replication_connection_status"
-			+ " WHERE CHANNEL_NAME NOT LIKE 'group_replication%' AND SERVICE_STATE = 'ON'),"
+			+ " WHERE CHANNEL_NAME NOT LIKE 'group_replication%' AND SERVICE_STATE IN ('ON', 'CONNECTING')),"
 			+ " (SELECT MEMBER_STATE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid),"
 			+ " (SELECT MEMBER_ROLE FROM performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid),"
-			+ " @@server_uuid";
+			+ " @@server_uuid,"
+			+ " (SELECT COUNT(*) FROM performance_schema.replication_group_members WHERE MEMBER_STATE = 'ONLINE'),"
+			+ " (SELECT COUNT(*) FROM performance_schema.replication_group_members WHERE MEMBER_ID <> '')";
 
 	static final String FLAGS_SQL = "SELECT @@global.read_only, @@global.super_read_only, @@server_uuid";
 
@@ -72,7 +75,7 @@ final class RoleProbe {
 			try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(ROLE_SQL)) {
 				rs.next();
 				return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), rs.getLong(3) > 0, rs.getString(4),
-						rs.getString(5), rs.getString(6));
+						rs.getString(5), rs.getString(6), true, rs.getInt(7), rs.getInt(8));
 			}
 			catch (SQLException ex) {
 				if (ex.getErrorCode() != ER_TABLEACCESS_DENIED_ERROR && ex.getErrorCode() != ER_NO_SUCH_TABLE) {
@@ -87,7 +90,7 @@ final class RoleProbe {
 		}
 		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(FLAGS_SQL)) {
 			rs.next();
-			return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), false, null, null, rs.getString(3));
+			return new NodeRole(rs.getBoolean(1), rs.getBoolean(2), false, null, null, rs.getString(3), false, 0, 0);
 		}
 	}
 

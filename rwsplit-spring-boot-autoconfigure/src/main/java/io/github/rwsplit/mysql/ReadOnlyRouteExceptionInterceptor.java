@@ -116,7 +116,8 @@ public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
 			ConnectionFailureSignals.primaryReadOnly(this.router, this.node, exception);
 			return new SQLTransientException("rwsplit: '" + this.node + "' no longer accepts writes: it is read-only "
 					+ "now, so the primary has probably changed; rwsplit re-checks the roles at once and sends new work "
-					+ "to the new primary. This statement changed nothing. MySQL said: " + exception.getMessage(),
+					+ "to the new primary. This statement changed nothing; the transaction cannot commit here, so run it "
+					+ "again from the start. MySQL said: " + exception.getMessage(),
 					exception.getSQLState(), exception.getErrorCode(), exception);
 		}
 		return exception;

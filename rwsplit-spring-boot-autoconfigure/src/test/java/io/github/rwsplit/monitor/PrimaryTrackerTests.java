@@ -64,9 +64,63 @@ class PrimaryTrackerTests {
 		assertThat(both.status()).isEqualTo(PrimaryStatus.CHANGING);
 		assertThat(both.recheck()).isEqualTo("primary");
 		assertThat(both.primary()).isEqualTo("primary");
-		Decision moved = see("primary", READ_ONLY_DETACHED);
+		Decision confirming = see("primary", READ_ONLY_DETACHED);
+		assertThat(confirming.status()).as("the new one's sighting predates this one").isEqualTo(PrimaryStatus.CHANGING);
+		assertThat(confirming.recheck()).isEqualTo("replica-1");
+		Decision moved = see("replica-1", WRITABLE);
 		assertThat(moved.primary()).isEqualTo("replica-1");
 		assertThat(moved.status()).isEqualTo(PrimaryStatus.UP);
+	}
+
+	@Test
+	void aNodeThatWasWritableOnlyForAMomentIsNotTakenForTheNewPrimary() {
+		see("primary", WRITABLE);
+		see("replica-1", WRITABLE);
+		see("replica-1", READ_ONLY_REPLICA);
+		// An aborted promotion of replica-2, seen writable, then the primary turns read-only.
+		see("replica-2", WRITABLE);
+		Decision changing = see("primary", READ_ONLY_DETACHED);
+		assertThat(changing.primary()).isEqualTo("primary");
+		assertThat(changing.recheck()).isEqualTo("replica-2");
+		Decision stillNone = see("replica-2", READ_ONLY_REPLICA);
+		assertThat(stillNone.status()).isEqualTo(PrimaryStatus.CHANGING);
+		assertThat(stillNone.primary()).isEqualTo("primary");
+	}
+
+	@Test
+	void withoutPerformanceSchemaAWritableReplicaNeverStopsWrites() {
+		NodeRole flagsWritable = new NodeRole(false, false, false, null, null, null, false, 0, 0);
+		NodeRole flagsReadOnly = new NodeRole(true, true, false, null, null, null, false, 0, 0);
+		see("primary", flagsWritable);
+		see("replica-1", flagsWritable);
+		assertThat(see("primary", flagsWritable).status()).isEqualTo(PrimaryStatus.UP);
+		assertThat(see("replica-1", flagsWritable).status()).isEqualTo(PrimaryStatus.UP);
+		// A read-only primary and one writable node is a switchover, flags or not.
+		see("replica-1", flagsReadOnly);
+		see("primary", flagsReadOnly);
+		assertThat(see("replica-1", flagsWritable).primary()).isEqualTo("replica-1");
+	}
+
+	@Test
+	void aNodeWithoutAPoolForWritesIsNeverMadeThePrimary() {
+		PrimaryTracker tracker = new PrimaryTracker("primary", (node) -> !node.equals("replica-1"));
+		tracker.observe("primary", Observation.of(READ_ONLY_DETACHED, 1, 2));
+		Decision decision = tracker.observe("replica-1", Observation.of(WRITABLE, 3, 4));
+		assertThat(decision.primary()).isEqualTo("primary");
+		assertThat(decision.status()).isEqualTo(PrimaryStatus.CHANGING);
+		assertThat(decision.reason()).contains("no pool for writes");
+	}
+
+	@Test
+	void aGroupPrimaryWithoutQuorumIsNoCandidate() {
+		assertThat(new NodeRole(false, false, false, "ONLINE", "PRIMARY", "u", true, 1, 3).primaryCandidate()).isFalse();
+		assertThat(new NodeRole(false, false, false, "ONLINE", "PRIMARY", "u", true, 2, 3).primaryCandidate()).isTrue();
+	}
+
+	@Test
+	void aReplicaWhoseSourceDiedIsStillAReplica() {
+		// CONNECTING counts as replicating: a writable replica retrying its dead source is no primary.
+		assertThat(WRITABLE_REPLICA.primaryCandidate()).isFalse();
 	}
 
 	@Test

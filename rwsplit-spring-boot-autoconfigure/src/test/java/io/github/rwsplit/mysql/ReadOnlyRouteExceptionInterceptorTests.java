@@ -85,7 +85,8 @@ class ReadOnlyRouteExceptionInterceptorTests {
 		SQLException rewritten = (SQLException) result;
 		assertThat(rewritten.getMessage()).isEqualTo("rwsplit: 'replica-1' no longer accepts writes: it is read-only "
 				+ "now, so the primary has probably changed; rwsplit re-checks the roles at once and sends new work to "
-				+ "the new primary. This statement changed nothing. MySQL said: " + SERVER_READ_ONLY);
+				+ "the new primary. This statement changed nothing; the transaction cannot commit here, so run it again"
+				+ " from the start. MySQL said: " + SERVER_READ_ONLY);
 		assertThat(rewritten.getSQLState()).isEqualTo("HY000");
 		assertThat(rewritten.getErrorCode()).isEqualTo(1290);
 		assertThat(this.signals).containsExactly("read-only primary replica-1");
