@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -199,6 +200,8 @@ class FollowPrimaryIT {
 				MixedLoad load = MixedLoad.start(app, table, 2, 2)) {
 			awaitSteadyLoad(cluster, load, "primary");
 			Instant made = Instant.now();
+			// A second primary: writable and replicating from no one (a writable replica is no primary).
+			execute(cluster, rogue, "STOP REPLICA");
 			cluster.setWritable(rogue, true);
 			Transition seen;
 			Instant resolved;
@@ -220,6 +223,7 @@ class FollowPrimaryIT {
 			finally {
 				cluster.setWritable(rogue, false);
 				resolved = Instant.now();
+				execute(cluster, rogue, "START REPLICA");
 			}
 			Write first = await("a write once resolved").atMost(FOLLOW_BOUND.plusSeconds(10))
 				.pollInterval(Duration.ofMillis(10))
@@ -248,6 +252,35 @@ class FollowPrimaryIT {
 
 	@Test
 	@Order(3)
+	void withoutPerformanceSchemaAWritableReplicaLeavesWritesOnThePrimary(MySqlReplicationCluster cluster)
+			throws Exception {
+		String table = newLoadTable(cluster);
+		long primaryId = serverId(cluster, "primary");
+		Map<String, Object> properties = TopologyApp.replication(cluster, MonitorProfile.FAST);
+		// The application's account reads no performance_schema: roles come from read_only alone.
+		properties.remove("rwsplit.monitor.username");
+		properties.remove("rwsplit.monitor.password");
+		try (TopologyApp app = TopologyApp.start(properties)) {
+			Instant made = Instant.now();
+			cluster.setWritable("replica-2", true);
+			try {
+				// Two check intervals and a margin: long enough for any check of replica-2 to have seen it.
+				Instant until = Instant.now().plus(FOLLOW_BOUND);
+				while (Instant.now().isBefore(until)) {
+					AtomicReference<Answer> answer = new AtomicReference<>(Answer.NONE);
+					app.ops.write(table, directIds.incrementAndGet(), -1, answer::set);
+					assertThat(answer.get().serverId()).isEqualTo(primaryId);
+				}
+				assertThat(app.watch.first(made, (t) -> t.status() != PrimaryStatus.UP)).isNull();
+			}
+			finally {
+				cluster.setWritable("replica-2", false);
+			}
+		}
+	}
+
+	@Test
+	@Order(4)
 	void aTokenFromBeforeASwitchoverStillReadsItsWriteAfterItAndNewWritesAreTracked(MySqlReplicationCluster cluster)
 			throws Exception {
 		String table = "follow_values_" + tables.incrementAndGet();
@@ -305,7 +338,7 @@ class FollowPrimaryIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void anApplicationStartedWithTheConfigurationFromBeforeASwitchoverWritesToTheRealPrimary(
 			MySqlReplicationCluster cluster) throws Exception {
 		String table = newLoadTable(cluster);
@@ -333,7 +366,7 @@ class FollowPrimaryIT {
 	}
 
 	@Test
-	@Order(5)
+	@Order(6)
 	void writesFollowAnUnplannedFailoverAndAWriteInFlightOnTheDeadPrimaryFailsAtOnce(MySqlReplicationCluster cluster)
 			throws Exception {
 		String table = newLoadTable(cluster);
@@ -533,6 +566,13 @@ class FollowPrimaryIT {
 		String table = "follow_load_" + tables.incrementAndGet();
 		cluster.executeOnPrimaryAndAwaitReplicas(TopologyApp.createLoadTable(table));
 		return table;
+	}
+
+	private static void execute(MySqlReplicationCluster cluster, String node, String sql) throws SQLException {
+		try (Connection connection = cluster.openAdminConnection(node);
+				java.sql.Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
 	}
 
 	private static long serverId(MySqlReplicationCluster cluster, String node) {
