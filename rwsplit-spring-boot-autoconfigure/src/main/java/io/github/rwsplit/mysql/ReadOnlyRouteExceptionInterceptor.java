@@ -1,7 +1,7 @@
 package io.github.rwsplit.mysql;
 
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
 
 import com.mysql.cj.exceptions.ExceptionInterceptor;
@@ -32,7 +32,8 @@ import io.github.rwsplit.routing.RoutingDiagnostics;
  * <li>The server refusing a statement because it runs read-only (error 1290 about
  * {@code --read-only}/{@code --super-read-only}) means the node is no longer the primary: the
  * router's listener is told, so that the roles are checked again at once, and the exception
- * becomes a {@link SQLTransientException} that says so, keeping MySQL's code and SQL state. The
+ * becomes a {@link SQLTransientConnectionException} (Spring: a {@code TransientDataAccessResourceException},
+ * which retry libraries retry) that says so, keeping MySQL's code and SQL state. The
  * statement changed nothing, so the work can run again. A refusal because the <em>transaction</em>
  * is read-only (1792, or Connector/J's own check) says nothing about the server's role and is left
  * as it is.</li>
@@ -114,7 +115,7 @@ public class ReadOnlyRouteExceptionInterceptor implements ExceptionInterceptor {
 	private SQLException onPrimary(SQLException exception) {
 		if (isServerReadOnly(exception) && !exception.getMessage().startsWith(REWRITTEN)) {
 			ConnectionFailureSignals.primaryReadOnly(this.router, this.node, exception);
-			return new SQLTransientException("rwsplit: '" + this.node + "' no longer accepts writes: it is read-only "
+			return new SQLTransientConnectionException("rwsplit: '" + this.node + "' no longer accepts writes: it is read-only "
 					+ "now, so the primary has probably changed; rwsplit re-checks the roles at once and sends new work "
 					+ "to the new primary. This statement changed nothing; the transaction cannot commit here, so run it "
 					+ "again from the start. MySQL said: " + exception.getMessage(),

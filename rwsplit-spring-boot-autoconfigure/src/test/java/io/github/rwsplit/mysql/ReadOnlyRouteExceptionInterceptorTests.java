@@ -81,7 +81,7 @@ class ReadOnlyRouteExceptionInterceptorTests {
 	void aPrimaryRefusingAWriteAsReadOnlySaysThePrimaryChangedAndAsksForARecheck() {
 		SQLException mysql = new SQLException(SERVER_READ_ONLY, "HY000", 1290);
 		Exception result = primary("replica-1").interceptException(mysql);
-		assertThat(result).isInstanceOf(SQLTransientException.class).hasCause(mysql);
+		assertThat(result).isInstanceOf(java.sql.SQLTransientConnectionException.class).hasCause(mysql);
 		SQLException rewritten = (SQLException) result;
 		assertThat(rewritten.getMessage()).isEqualTo("rwsplit: 'replica-1' no longer accepts writes: it is read-only "
 				+ "now, so the primary has probably changed; rwsplit re-checks the roles at once and sends new work to "
