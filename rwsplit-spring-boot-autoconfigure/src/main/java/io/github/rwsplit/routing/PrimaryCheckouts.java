@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -42,18 +41,18 @@ final class PrimaryCheckouts {
 
 	private final AtomicReferenceArray<Waiter> slots = new AtomicReferenceArray<>(SLOTS);
 
-	/** One checkout on one node's pool. */
-	private static final class Waiter {
+	/** One checkout on one node's pool; its value is its state (one object per checkout, no more). */
+	@SuppressWarnings("serial")
+	private static final class Waiter extends AtomicInteger {
 
 		final Thread thread = Thread.currentThread();
-
-		final AtomicInteger state = new AtomicInteger(WAITING);
 
 		final String node;
 
 		final boolean write;
 
 		Waiter(String node, boolean write) {
+			super(WAITING);
 			this.node = node;
 			this.write = write;
 		}
@@ -66,22 +65,23 @@ final class PrimaryCheckouts {
 	 * @param pool the pool
 	 * @param write whether the work writes (reads are released only when the node is down or not the
 	 * primary any more, writes also when it turns read-only)
-	 * @param stillValid whether the node is still where this work may go, read after registering
+	 * @param topology the router's current snapshot, read after registering: whether the node is
+	 * still where this work may go
 	 * @return the connection
 	 * @throws Released when the node stopped being the primary during the checkout
 	 * @throws SQLException when the pool refuses
 	 */
-	Connection open(String node, DataSource pool, boolean write, BooleanSupplier stillValid) throws SQLException {
+	Connection open(String node, DataSource pool, boolean write, TopologyHolder topology) throws SQLException {
 		Waiter waiter = new Waiter(node, write);
 		int slot = claim(waiter);
 		boolean interruptedBefore = Thread.currentThread().isInterrupted();
-		if (slot >= 0 && !stillValid.getAsBoolean()) {
+		if (slot >= 0 && !stillValid(topology.get(), node, write)) {
 			// The change was published before this checkout registered: its release may have missed us.
-			waiter.state.compareAndSet(WAITING, RELEASED);
+			waiter.compareAndSet(WAITING, RELEASED);
 		}
 		Connection connection = null;
 		Throwable failure = null;
-		if (waiter.state.get() == WAITING) {
+		if (waiter.get() == WAITING) {
 			try {
 				connection = pool.getConnection();
 			}
@@ -92,11 +92,11 @@ final class PrimaryCheckouts {
 		if (slot >= 0) {
 			this.slots.set(slot, null);
 		}
-		if (waiter.state.compareAndSet(WAITING, DONE)) {
+		if (waiter.compareAndSet(WAITING, DONE)) {
 			return connectionOrThrow(connection, failure);
 		}
 		// Released: wait for the interrupt to have been delivered, then put the status back.
-		for (int spins = 0; waiter.state.get() != RELEASED; spins++) {
+		for (int spins = 0; waiter.get() != RELEASED; spins++) {
 			if (spins < 64) {
 				Thread.onSpinWait();
 			}
@@ -122,6 +122,11 @@ final class PrimaryCheckouts {
 			released.addSuppressed(failure);
 		}
 		throw released;
+	}
+
+	private static boolean stillValid(RoutingTopology now, String node, boolean write) {
+		return now.primary().equals(node) && (write ? now.primaryStatus() == RoutingTopology.PrimaryStatus.UP
+				: now.primaryStatus() != RoutingTopology.PrimaryStatus.DOWN);
 	}
 
 	private static Connection connectionOrThrow(Connection connection, Throwable failure) throws SQLException {
@@ -162,9 +167,9 @@ final class PrimaryCheckouts {
 		for (int i = 0; i < SLOTS; i++) {
 			Waiter waiter = this.slots.get(i);
 			if (waiter != null && waiter.node.equals(node) && (waiter.write || !writesOnly)
-					&& waiter.state.compareAndSet(WAITING, RELEASING)) {
+					&& waiter.compareAndSet(WAITING, RELEASING)) {
 				waiter.thread.interrupt();
-				waiter.state.set(RELEASED);
+				waiter.set(RELEASED);
 				released++;
 			}
 		}

@@ -412,11 +412,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			throw new SQLTransientConnectionException("rwsplit: '" + node + "' is the primary now, but this router"
 					+ " has no pool for writes on it (rwsplit.topology.follow-primary is off?)", "08001");
 		}
-		return this.primaryCheckouts.open(node, pool, write, () -> {
-			RoutingTopology now = this.topology.get();
-			return now.primary().equals(node) && (write ? now.primaryStatus() == RoutingTopology.PrimaryStatus.UP
-					: now.primaryStatus() != RoutingTopology.PrimaryStatus.DOWN);
-		});
+		return this.primaryCheckouts.open(node, pool, write, this.topology);
 	}
 
 	PrimaryCheckouts primaryCheckouts() {

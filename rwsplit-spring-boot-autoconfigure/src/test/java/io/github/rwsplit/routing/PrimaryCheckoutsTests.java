@@ -20,11 +20,17 @@ class PrimaryCheckoutsTests {
 
 	private final PrimaryCheckouts checkouts = new PrimaryCheckouts();
 
+	private final TopologyHolder primaryUp = new TopologyHolder(
+			new RoutingTopology("primary", "default", java.util.List.of()), java.util.Set.of("primary"));
+
+	private final TopologyHolder primaryMoved = new TopologyHolder(
+			new RoutingTopology("replica-1", "default", java.util.List.of()), java.util.Set.of("primary", "replica-1"));
+
 	@Test
 	void aCheckoutThatRegistersAfterTheChangeWasPublishedReleasesItselfWithoutAskingThePool() {
 		BlockingNode pool = new BlockingNode("primary");
 		assertThatExceptionOfType(PrimaryCheckouts.Released.class)
-			.isThrownBy(() -> this.checkouts.open("primary", pool, true, () -> false));
+			.isThrownBy(() -> this.checkouts.open("primary", pool, true, this.primaryMoved));
 		assertThat(pool.checkouts).hasValue(0);
 		assertThat(Thread.currentThread().isInterrupted()).isFalse();
 		assertThat(this.checkouts.waiting()).isZero();
@@ -35,7 +41,7 @@ class PrimaryCheckoutsTests {
 		BlockingNode pool = new BlockingNode("primary");
 		AtomicBoolean interruptedAfter = new AtomicBoolean(true);
 		CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
-			try (Connection connection = this.checkouts.open("primary", pool, false, () -> true)) {
+			try (Connection connection = this.checkouts.open("primary", pool, false, this.primaryUp)) {
 				return connection.getCatalog();
 			}
 			catch (Exception ex) {
@@ -59,7 +65,7 @@ class PrimaryCheckoutsTests {
 		Thread.currentThread().interrupt();
 		try {
 			assertThatExceptionOfType(PrimaryCheckouts.Released.class)
-				.isThrownBy(() -> this.checkouts.open("primary", pool, true, () -> false));
+				.isThrownBy(() -> this.checkouts.open("primary", pool, true, this.primaryMoved));
 			assertThat(Thread.currentThread().isInterrupted()).isTrue();
 		}
 		finally {
@@ -83,7 +89,7 @@ class PrimaryCheckoutsTests {
 
 		};
 		assertThatExceptionOfType(IllegalStateException.class)
-			.isThrownBy(() -> this.checkouts.open("primary", failing, true, () -> true))
+			.isThrownBy(() -> this.checkouts.open("primary", failing, true, this.primaryUp))
 			.withMessage("pool failed to start");
 		assertThat(this.checkouts.waiting()).isZero();
 	}
