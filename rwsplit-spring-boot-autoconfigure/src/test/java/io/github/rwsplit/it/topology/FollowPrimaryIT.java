@@ -568,6 +568,55 @@ class FollowPrimaryIT {
 		return table;
 	}
 
+	@Test
+	@Order(7)
+	void aTokenNamingWritesThatDiedWithTheOldPrimaryNeitherBlocksNorFailsAndIsCounted(MySqlReplicationCluster cluster)
+			throws Exception {
+		String table = "follow_lost_values";
+		// New writes after the failover go to a table of their own: the lost write's auto-increment id
+		// would be handed out again by the new primary, and the old primary could not rejoin.
+		String afterTable = "follow_after_values";
+		cluster.executeOnPrimaryAndAwaitReplicas(TopologyApp.createValueTable(table),
+				TopologyApp.createValueTable(afterTable));
+		Duration waitTimeout = Duration.ofSeconds(1);
+		try (TopologyApp app = TopologyApp.start(TopologyApp.replication(cluster, MonitorProfile.FAST,
+				"rwsplit.consistency.mode=gtid", "rwsplit.consistency.wait-timeout=" + waitTimeout.toMillis() + "ms"));
+				ConsistencyContext.Scope session = ConsistencyContext.open(ConsistencyToken.EMPTY,
+						ConsistencyContext.TokenSink.NONE)) {
+			Written kept = app.ops.insertValue(table, "kept");
+			cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+			// From here on nothing the primary commits reaches a replica: the next write dies with it.
+			for (String replica : List.of("replica-1", "replica-2")) {
+				execute(cluster, replica, "STOP REPLICA IO_THREAD");
+			}
+			Written lost = app.ops.insertValue(table, "lost");
+			assertThat(ConsistencyContext.currentToken().toString()).as("the session's token names the lost write")
+				.isNotEmpty();
+			down = "primary";
+			cluster.failover("replica-1");
+			await("writes follow the failover").atMost(FOLLOW_BOUND.plus(TopologyApp.AWAIT_PRIMARY_TIMEOUT))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> app.writesGoTo("replica-1"));
+			var tracker = app.router.view().consistencyTracker();
+			long countedBefore = tracker.waitTimedOut.sum() + tracker.unexecutedIgnored.sum() + tracker.primary.sum();
+			long started = System.nanoTime();
+			ValueRead read = app.ops.readValue(table, lost.id());
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			System.out.println("rwsplit-measure follow-primary read with a token naming a lost write took "
+					+ took.toMillis() + " ms on " + read.answer());
+			assertThat(read.value()).as("the write died with the old primary").isNull();
+			// Bounded: one wait of wait-timeout for a replica, one for a newer primary position, and a
+			// margin for a busy machine; never the pool's or the server's own timeouts.
+			assertThat(took).isLessThan(waitTimeout.multipliedBy(2).plus(MARGIN.multipliedBy(2)));
+			assertThat(tracker.waitTimedOut.sum() + tracker.unexecutedIgnored.sum() + tracker.primary.sum())
+				.as("the read is counted").isGreaterThan(countedBefore);
+			// The session goes on: what survived is read, and new writes are read back.
+			assertThat(app.ops.readValue(table, kept.id()).value()).isEqualTo("kept");
+			Written after = app.ops.insertValue(afterTable, "after");
+			assertThat(app.ops.readValue(afterTable, after.id()).value()).isEqualTo("after");
+		}
+	}
+
 	private static void execute(MySqlReplicationCluster cluster, String node, String sql) throws SQLException {
 		try (Connection connection = cluster.openAdminConnection(node);
 				java.sql.Statement statement = connection.createStatement()) {
