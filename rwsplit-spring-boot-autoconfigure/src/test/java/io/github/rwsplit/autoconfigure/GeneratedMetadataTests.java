@@ -12,13 +12,17 @@ import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * What the annotation processors write into this module's jar, read back as an IDE or Spring Boot
- * reads it: the configuration metadata, and the auto-configuration metadata that lets Spring Boot
- * skip an auto-configuration without loading its class. Fails when a processor did not run.
+ * reads it: the configuration metadata, merged with the hand-written hints, and the
+ * auto-configuration metadata that lets Spring Boot skip an auto-configuration without loading
+ * its class. Fails when a processor did not run.
  */
 class GeneratedMetadataTests {
+
+	private static final String ISOLATION_HINTS = "$.hints[?(@.name == '%s')].values[*].value";
 
 	@Test
 	void replicasAreANamedMapWhoseValuesAreReplicaSettings() throws IOException {
@@ -28,6 +32,20 @@ class GeneratedMetadataTests {
 				"$.properties[?(@.name == 'rwsplit.replicas')].type");
 		assertThat(types).containsExactly(
 				"java.util.Map<java.lang.String,io.github.rwsplit.autoconfigure.RwsplitProperties$Replica>");
+	}
+
+	@Test
+	void transactionIsolationIsHintedWithTheLevelsThePoolsAccept() throws IOException {
+		String metadata = configurationMetadata();
+		for (String property : List.of("rwsplit.pool.transaction-isolation",
+				"rwsplit.primary.pool.transaction-isolation")) {
+			List<String> values = JsonPath.read(metadata, ISOLATION_HINTS.formatted(property));
+			assertThat(values).as(property)
+				.containsExactlyInAnyOrder("TRANSACTION_READ_UNCOMMITTED", "TRANSACTION_READ_COMMITTED",
+						"TRANSACTION_REPEATABLE_READ", "TRANSACTION_SERIALIZABLE");
+			values.forEach((value) -> assertThatNoException().as(value)
+				.isThrownBy(() -> NodePoolFactory.isolationLevel(value)));
+		}
 	}
 
 	@Test
