@@ -2,8 +2,8 @@ package io.github.rwsplit;
 
 /**
  * rwsplit's configuration cannot work. Names the property, the offending value (with credentials
- * removed) and what to do; {@link RwsplitConfigurationFailureAnalyzer} turns it into Spring Boot's
- * start-up failure report.
+ * removed) and what to do; rwsplit's failure analyzer turns it into Spring Boot's start-up failure
+ * report.
  */
 public class RwsplitConfigurationException extends RuntimeException {
 
