@@ -202,7 +202,9 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 		withAdminConnection(primary, "", (connection) -> {
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "`");
-				createUser(statement, this.appUser, "ALL PRIVILEGES ON `" + schema + "`.*", "REPLICATION CLIENT ON *.*");
+				// performance_schema: the monitor reads roles there (replication channels, group members).
+				createUser(statement, this.appUser, "ALL PRIVILEGES ON `" + schema + "`.*", "REPLICATION CLIENT ON *.*",
+						"SELECT ON performance_schema.*");
 				createUser(statement, this.readOnlyUser, "SELECT ON `" + schema + "`.*", "REPLICATION CLIENT ON *.*");
 				createUser(statement, this.replicationUser, "REPLICATION SLAVE ON *.*");
 			}

@@ -146,10 +146,6 @@ final class TopologyApp implements AutoCloseable {
 				properties.put("rwsplit.replicas." + node.name() + ".url", node.jdbcUrl());
 			}
 		}
-		// A monitor account that may read performance_schema, as docs/topology.md advises: it tells a
-		// writable replica from a second primary. (The application's account may not.)
-		properties.put("rwsplit.monitor.username", cluster.adminUser().username());
-		properties.put("rwsplit.monitor.password", cluster.adminUser().password());
 		common(properties, monitor);
 		put(properties, settings);
 		return properties;
