@@ -77,10 +77,8 @@ final class NodePoolFactory {
 				HikariDataSource pool = pool(properties, name, replica, true, routerId);
 				pools.add(pool);
 				maxWaits.put(name, maxWaitsPerReplica(properties, pool));
-				ResponseTime responseTime = ResponseTime.of(routerId, name);
-				responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
-				replicas.add(new ReplicaNode(name, RwsplitPropertiesValidator.groupOf(properties, replica),
-						replica.getWeight(), pool, () -> activeConnections(pool), responseTime));
+				replicas.add(readerNode(properties, routerId, name, RwsplitPropertiesValidator.groupOf(properties, replica),
+						replica.getWeight(), pool));
 			});
 			RolePools roles = properties.getTopology().isFollowPrimary() ? rolePools(properties, routerId, pools)
 					: RolePools.NONE;
@@ -146,10 +144,7 @@ final class NodePoolFactory {
 		String primaryName = RwsplitPropertiesValidator.PRIMARY_NAME;
 		HikariDataSource reader = lazyPool(readerConfig(properties, routerId));
 		pools.add(reader);
-		ResponseTime responseTime = ResponseTime.of(routerId, primaryName);
-		responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
-		ReplicaNode readerNode = new ReplicaNode(primaryName, properties.getDefaultGroup(), 1, reader,
-				() -> activeConnections(reader), responseTime);
+		ReplicaNode readerNode = readerNode(properties, routerId, primaryName, properties.getDefaultGroup(), 1, reader);
 		return new RolePools(writers, Map.of(primaryName, readerNode));
 	}
 
@@ -216,11 +211,9 @@ final class NodePoolFactory {
 			member.setUrl(template.replace("{host}", host).replace("{port}", Integer.toString(port)));
 			HikariDataSource reader = lazyPool(config(properties, name, member, true, routerId));
 			HikariDataSource writer = lazyPool(writerConfig(properties, name, member, routerId));
-			ResponseTime responseTime = ResponseTime.of(routerId, name);
-			responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
 			try {
-				router.addDiscoveredNode(new ReplicaNode(name, properties.getDefaultGroup(), 1, reader,
-						() -> activeConnections(reader), responseTime), writer);
+				router.addDiscoveredNode(readerNode(properties, routerId, name, properties.getDefaultGroup(), 1, reader),
+						writer);
 			}
 			catch (RuntimeException ex) {
 				reader.close();
@@ -261,6 +254,14 @@ final class NodePoolFactory {
 					"Use TRANSACTION_READ_UNCOMMITTED, TRANSACTION_READ_COMMITTED, TRANSACTION_REPEATABLE_READ or "
 							+ "TRANSACTION_SERIALIZABLE.");
 		};
+	}
+
+	/** A node's entry for reads: its pool, with its response times kept under the router's id. */
+	private static ReplicaNode readerNode(RwsplitProperties properties, String routerId, String name, String group,
+			int weight, HikariDataSource pool) {
+		ResponseTime responseTime = ResponseTime.of(routerId, name);
+		responseTime.setWindow(properties.getBalancing().getResponseTimeWindow());
+		return new ReplicaNode(name, group, weight, pool, () -> activeConnections(pool), responseTime);
 	}
 
 	private static int activeConnections(HikariDataSource pool) {

@@ -816,28 +816,30 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			this.lastReplicaCheck.put(name, System.nanoTime());
 			long started = System.nanoTime();
 			measuredAt = Instant.now();
-			NodeRole[] role = new NodeRole[1];
-			result = measure(replica, first, role);
+			Measured measured = measure(replica, first);
+			result = measured.result();
 			// At start-up a healthy replica may not have applied the very first recorded position yet:
 			// give it the length of one check to do so before judging it.
 			long deadline = System.nanoTime() + this.settings.checkTimeout().toNanos();
 			while (first && result.reachable() && result.lagNanos() < 0 && !result.primaryUnseen()
-					&& role[0] != null && !role[0].primaryCandidate() && System.nanoTime() < deadline) {
+					&& measured.role() != null && !measured.role().primaryCandidate() && System.nanoTime() < deadline) {
 				sleepBriefly();
 				measuredAt = Instant.now();
-				result = measure(replica, false, role);
+				measured = measure(replica, false);
+				result = measured.result();
 			}
-			if (role[0] != null) {
-				noteMembership(name, role[0]);
+			NodeRole role = measured.role();
+			if (role != null) {
+				noteMembership(name, role);
 			}
 			if (this.followPrimary) {
-				observeRole(name, (role[0] != null) ? PrimaryTracker.Observation.of(role[0], started, System.nanoTime())
+				observeRole(name, (role != null) ? PrimaryTracker.Observation.of(role, started, System.nanoTime())
 						: PrimaryTracker.Observation.down(result.detail(), started));
 				if (name.equals(this.primaryName)) {
 					// This node is the primary now: it is checked as one from its next tick.
 					return;
 				}
-				result = judgeRole(name, role[0], result);
+				result = judgeRole(name, role, result);
 			}
 		}
 		if (update(name, result, measuredAt)) {
@@ -892,17 +894,26 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		}
 	}
 
-	private CheckResult measure(MonitoredNode replica, boolean first, NodeRole[] role) {
+	/**
+	 * One check of a node that is not the primary: its lag, and its role when roles are followed.
+	 * @param result the lag check
+	 * @param role the role it read, or {@code null} (not followed, or the node did not answer)
+	 */
+	private record Measured(CheckResult result, NodeRole role) {
+	}
+
+	private Measured measure(MonitoredNode replica, boolean first) {
+		NodeRole role = null;
 		try {
 			Connection connection = replica.connection();
-			role[0] = this.followPrimary ? this.roleProbe.read(connection) : null;
-			return this.probe.check(connection);
+			role = this.followPrimary ? this.roleProbe.read(connection) : null;
+			return new Measured(this.probe.check(connection), role);
 		}
 		catch (MisconfiguredNodeException ex) {
 			if (first) {
 				this.misconfiguredListener.misconfiguredAtStartup(replica.name(), ex.problem());
 			}
-			return CheckResult.misconfigured(ex.problem().describe());
+			return new Measured(CheckResult.misconfigured(ex.problem().describe()), role);
 		}
 		catch (SQLException ex) {
 			replica.reset();
@@ -913,11 +924,11 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 						"Grant it REPLICATION CLIENT, set rwsplit.monitor.username/password to an account that has it, "
 								+ "or use rwsplit.monitor.lag-source=gtid or heartbeat.");
 			}
-			return isConnectionFailure(ex) ? CheckResult.unreachable(replica.describe(ex))
-					: CheckResult.unknownLag("check failed: " + replica.describe(ex));
+			return new Measured(isConnectionFailure(ex) ? CheckResult.unreachable(replica.describe(ex))
+					: CheckResult.unknownLag("check failed: " + replica.describe(ex)), role);
 		}
 		catch (RuntimeException ex) {
-			return CheckResult.unknownLag("check failed: " + replica.describe(ex));
+			return new Measured(CheckResult.unknownLag("check failed: " + replica.describe(ex)), role);
 		}
 	}
 
@@ -971,7 +982,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 			return;
 		}
 		this.primaryDownSince = since;
-		applyDecision(this.primaryTracker.observe(node, PrimaryTracker.Observation.down(reason, since)));
+		observeRole(node, PrimaryTracker.Observation.down(reason, since));
 	}
 
 	private synchronized void observeRole(String node, PrimaryTracker.Observation observation) {

@@ -182,18 +182,19 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	@Override
 	protected Object determineCurrentLookupKey() {
 		RoutingTopology current = this.topology.get();
-		Plan plan = this.planner.plan(IntentResolver.resolve(RoutingContext.state()), current, this.settings,
+		return Checkout.nodeOf(planWithoutActing(current), current);
+	}
+
+	private Plan planWithoutActing(RoutingTopology current) {
+		return this.planner.plan(IntentResolver.resolve(RoutingContext.state()), current, this.settings,
 				ConsistencyContext.currentToken(), RoutingContext.state().memo.of(this), ReplicaPlanner.Attempt.FIRST);
-		return Checkout.nodeOf(plan, current);
 	}
 
 	/** The pool the current work would use: a node's writer pool when the plan is the primary. */
 	@Override
 	protected DataSource determineTargetDataSource() {
 		RoutingTopology current = this.topology.get();
-		Plan plan = this.planner.plan(IntentResolver.resolve(RoutingContext.state()), current, this.settings,
-				ConsistencyContext.currentToken(), RoutingContext.state().memo.of(this), ReplicaPlanner.Attempt.FIRST);
-		if (plan instanceof Plan.ToReplica toReplica) {
+		if (planWithoutActing(current) instanceof Plan.ToReplica toReplica) {
 			return toReplica.node().dataSource();
 		}
 		DataSource writer = this.writerPools.get(current.primary());
@@ -294,9 +295,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @throws IllegalArgumentException when a name is not a node of this router
 	 */
 	public void setRolePools(Map<String, DataSource> writers, Map<String, ReplicaNode> readers) {
-		Map<String, DataSource> pools = new HashMap<>(writers);
-		pools.put(this.configuredPrimary, this.primaryDataSource);
-		for (String node : pools.keySet()) {
+		for (String node : writers.keySet()) {
 			requireNode(node);
 		}
 		for (Map.Entry<String, ReplicaNode> reader : readers.entrySet()) {
@@ -307,7 +306,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 			}
 		}
 		synchronized (this.configuration) {
-			pools.putAll(this.writerPools);
+			Map<String, DataSource> pools = new HashMap<>(this.writerPools);
 			pools.putAll(writers);
 			pools.put(this.configuredPrimary, this.primaryDataSource);
 			this.writerPools = Map.copyOf(pools);
