@@ -11,8 +11,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches when the application describes its nodes under {@code rwsplit.primary} or
- * {@code rwsplit.replicas}. Adding the starter alone changes nothing; describing replicas but
- * forgetting the primary still matches, so that validation can say what is missing.
+ * {@code rwsplit.replicas}, or defines a {@link RwsplitConnectionDetails} bean (directly, or
+ * through {@code @ServiceConnection} or Docker Compose). Adding the starter alone changes nothing;
+ * describing replicas but forgetting the primary still matches, so that validation can say what is
+ * missing.
  */
 class OnRwsplitConfiguredCondition extends SpringBootCondition {
 
@@ -28,7 +30,12 @@ class OnRwsplitConfiguredCondition extends SpringBootCondition {
 				return ConditionOutcome.match("rwsplit.primary or rwsplit.replicas is configured");
 			}
 		}
-		return ConditionOutcome.noMatch("neither rwsplit.primary nor rwsplit.replicas is configured");
+		if (context.getBeanFactory() != null && context.getBeanFactory()
+			.getBeanNamesForType(RwsplitConnectionDetails.class, true, false).length > 0) {
+			return ConditionOutcome.match("a RwsplitConnectionDetails bean is defined");
+		}
+		return ConditionOutcome
+			.noMatch("neither rwsplit.primary nor rwsplit.replicas is configured, and no RwsplitConnectionDetails bean is defined");
 	}
 
 }

@@ -1,8 +1,11 @@
 package io.github.rwsplit.autoconfigure;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -19,6 +22,14 @@ public final class RwsplitConfigurationCheckAutoConfiguration {
 	@ConditionalOnMissingBean
 	static UnknownPropertiesCheck rwsplitUnknownPropertiesCheck(Environment environment) {
 		return new UnknownPropertiesCheck(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(JdbcConnectionDetails.class)
+	static ServiceConnectionWithoutRwsplitWarning rwsplitServiceConnectionWithoutRwsplitWarning(
+			ListableBeanFactory beanFactory) {
+		return new ServiceConnectionWithoutRwsplitWarning(beanFactory);
 	}
 
 }

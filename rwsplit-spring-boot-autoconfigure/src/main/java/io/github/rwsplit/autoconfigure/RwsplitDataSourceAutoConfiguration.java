@@ -49,6 +49,18 @@ public final class RwsplitDataSourceAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RwsplitDataSourceAutoConfiguration.class);
 
+	/** Puts nodes from the application's own {@link RwsplitConnectionDetails} beans into the properties. */
+	@Bean
+	static ConnectionDetailsNodes rwsplitConnectionDetailsNodes() {
+		return new ConnectionDetailsNodes();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RwsplitConnectionDetails.class)
+	PropertiesRwsplitConnectionDetails rwsplitConnectionDetails(RwsplitProperties properties) {
+		return new PropertiesRwsplitConnectionDetails(properties);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicaSelector rwsplitReplicaSelector(RwsplitProperties properties) {
