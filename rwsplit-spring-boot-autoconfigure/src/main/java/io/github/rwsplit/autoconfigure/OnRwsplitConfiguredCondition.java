@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
@@ -16,7 +17,13 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * describing replicas but forgetting the primary still matches, so that validation can say what is
  * missing.
  */
-class OnRwsplitConfiguredCondition extends SpringBootCondition {
+class OnRwsplitConfiguredCondition extends SpringBootCondition implements ConfigurationCondition {
+
+	/** Bean definitions (a connection-details bean among them) exist only once configuration classes are parsed. */
+	@Override
+	public ConfigurationPhase getConfigurationPhase() {
+		return ConfigurationPhase.REGISTER_BEAN;
+	}
 
 	private static final ConfigurationPropertyName PRIMARY = ConfigurationPropertyName.of("rwsplit.primary");
 
