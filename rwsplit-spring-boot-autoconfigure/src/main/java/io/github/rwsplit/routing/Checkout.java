@@ -27,7 +27,7 @@ import io.github.rwsplit.routing.RouteCounts.FallbackCause;
  * when it does not hold, the plan's fallback serves, and the thread remembers it so the next read
  * does not repeat a wait bound to fail;</li>
  * <li>only then, once, records side effects: the session's sticky replica, counters, the plan for
- * diagnostics.</li>
+ * diagnostics, the {@link RouteListener}.</li>
  * </ol>
  * Waits for the topology (fallback {@code wait}, a newer primary position) use
  * {@link TopologyHolder}'s lock and condition, never a monitor, so virtual threads do not pin.
@@ -380,6 +380,7 @@ final class Checkout {
 		if (!plan.ignoredGtids().isEmpty()) {
 			tracker.unexecutedIgnored.increment();
 		}
+		this.router.routeListener().routed(node, Route.REPLICA, plan.node().group(), plan.reason());
 	}
 
 	/** Side effects of a primary plan that succeeded. */
@@ -408,6 +409,7 @@ final class Checkout {
 			// Work outside a transaction on the primary may write; pin mode cannot see its GTID.
 			ConsistencyContext.recordWrite();
 		}
+		this.router.routeListener().routed(primary, Route.PRIMARY, null, plan.reason());
 	}
 
 	private static void remember(RoutingContext.State state, Plan plan, String node, RouteReason reason) {

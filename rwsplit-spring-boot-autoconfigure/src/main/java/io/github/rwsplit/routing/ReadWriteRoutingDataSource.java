@@ -88,6 +88,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile CheckoutFailureListener checkoutFailures = CheckoutFailureListener.NONE;
 
+	private volatile RouteListener routeListener = RouteListener.NONE;
+
 	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
 
 	private final WaitPermits waitPermits;
@@ -451,6 +453,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
+	 * Sets who is told where each connection went, once it is checked out.
+	 * @param listener the listener; {@link RouteListener#of} combines several
+	 */
+	public void setRouteListener(RouteListener listener) {
+		this.routeListener = Objects.requireNonNull(listener, "listener");
+	}
+
+	/**
 	 * @return this router's id, which its replica pools pass to
 	 * {@link io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor} as {@value ConnectionFailureSignals#ROUTER_PROPERTY}
 	 */
@@ -624,6 +634,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	CheckoutFailureListener checkoutFailureListener() {
 		return this.checkoutFailures;
+	}
+
+	RouteListener routeListener() {
+		return this.routeListener;
 	}
 
 	ConsistencyWaitRecorder waitRecorder() {
