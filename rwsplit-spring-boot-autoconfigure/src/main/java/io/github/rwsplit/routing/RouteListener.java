@@ -1,5 +1,9 @@
 package io.github.rwsplit.routing;
 
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told where each connection went, once, after rwsplit checked it out: the node, its role, the
  * replica group and why. Declaring beans of this type registers them with the auto-configured
@@ -25,14 +29,14 @@ public interface RouteListener {
 	 * @param group the replica group the read asked for, or {@code null} for the primary
 	 * @param reason why it went there
 	 */
-	void routed(String node, Route route, String group, RouteReason reason);
+	void routed(String node, Route route, @Nullable String group, RouteReason reason);
 
 	/**
 	 * Combines listeners, each told in turn.
 	 * @param listeners the listeners, in order
 	 * @return one listener; {@link #NONE} for none
 	 */
-	static RouteListener of(java.util.List<? extends RouteListener> listeners) {
+	static RouteListener of(List<? extends RouteListener> listeners) {
 		if (listeners.isEmpty()) {
 			return NONE;
 		}
