@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Import;
  * {@code replica-2}, started once per JVM), in place of the nodes the application configures.
  * The cluster is declared as a {@code RwsplitConnectionDetails} bean, which replaces
  * {@code rwsplit.primary} and {@code rwsplit.replicas} whole: none of the application's own node
- * entries, URLs or logins reach the test. Other {@code rwsplit.*} settings still apply.
+ * entries, URLs or logins reach the test, and the monitor logs in with the cluster's account
+ * rather than {@code rwsplit.monitor.username}. Other {@code rwsplit.*} settings still apply.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = TestClusterIT.App.class, properties = {
 		"rwsplit.username=production-user", "rwsplit.password=not-the-test-password",
+		"rwsplit.monitor.username=production-monitor", "rwsplit.monitor.password=not-the-test-password",
 		"rwsplit.primary.url=jdbc:mysql://db-primary.invalid:3306/app",
 		"rwsplit.replicas.app-replica.url=jdbc:mysql://db-replica.invalid:3306/app",
 		"rwsplit.replicas.app-replica.group=reporting", "rwsplit.consistency.mode=eventual" })
