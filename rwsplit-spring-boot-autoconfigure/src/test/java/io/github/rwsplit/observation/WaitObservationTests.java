@@ -1,15 +1,20 @@
 package io.github.rwsplit.observation;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+
+import javax.sql.DataSource;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.jdbc.datasource.AbstractDataSource;
 
 import io.github.rwsplit.balancing.RoundRobinReplicaSelector;
 import io.github.rwsplit.barrier.BarrierResult;
@@ -64,7 +69,7 @@ class WaitObservationTests {
 	}
 
 	/** A router over one stand-in replica the monitor saw at 1-5, observed through the test registry. */
-	private ReadWriteRoutingDataSource router(FakeGtidNode replica) {
+	private ReadWriteRoutingDataSource router(DataSource replica) {
 		ReplicaNode node = new ReplicaNode("replica-1", "default", 1, replica, () -> 0);
 		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary", new StubDataSource("primary"),
 				List.of(node), new RoutingTopology("primary", "default",
@@ -116,6 +121,19 @@ class WaitObservationTests {
 			.hasLowCardinalityKeyValue("outcome", "timeout")
 			.hasBeenStopped();
 		assertNothingHighCardinality();
+	}
+
+	@Test
+	void aReadYourWritesWaitThatFailsIsObservedAsAnError() throws SQLException {
+		ReadWriteRoutingDataSource router = router(new LostConnectionDataSource());
+		this.session = ConsistencyContext.open(ConsistencyToken.of(gtids("1-10"), 0), null);
+
+		assertThat(read(router)).isEqualTo("primary");
+		assertThat(this.registry).hasObservationWithNameEqualTo("rwsplit.wait")
+			.that()
+			.hasLowCardinalityKeyValue("node", "replica-1")
+			.hasLowCardinalityKeyValue("outcome", "error")
+			.hasBeenStopped();
 	}
 
 	@Test
@@ -237,6 +255,28 @@ class WaitObservationTests {
 		assertThat(this.registry).hasObservationWithNameEqualTo("app.db.wait")
 			.that()
 			.hasLowCardinalityKeyValue("outcome", "reached");
+	}
+
+	/** A replica whose connection is lost as soon as it is asked to wait. */
+	private static final class LostConnectionDataSource extends AbstractDataSource {
+
+		@Override
+		public Connection getConnection() {
+			Connection stub = new StubDataSource("replica-1").getConnection();
+			return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
+					(proxy, method, args) -> {
+						if (method.getName().equals("prepareStatement")) {
+							throw new SQLException("Communications link failure", "08S01");
+						}
+						return method.invoke(stub, args);
+					});
+		}
+
+		@Override
+		public Connection getConnection(String username, String password) {
+			return getConnection();
+		}
+
 	}
 
 	private void assertNothingHighCardinality() {
