@@ -3,6 +3,7 @@ package io.github.rwsplit.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.function.BooleanSupplier;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
@@ -130,17 +131,20 @@ final class Checkout {
 					: ConsistencyToken.EMPTY;
 			Plan plan = this.planner.plan(intent, topology, settings, token, state.memo.of(this.router), attempt);
 			if (plan instanceof Plan.AwaitReplica await) {
-				this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos());
+				observed(WaitObserver.Reason.NO_REPLICA,
+						() -> this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos()));
 				attempt = attempt.afterWaitingForReplica();
 				continue;
 			}
 			if (plan instanceof Plan.AwaitPrimary await) {
-				this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos());
+				observed(WaitObserver.Reason.NO_PRIMARY,
+						() -> this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos()));
 				attempt = attempt.afterWaitingForPrimary();
 				continue;
 			}
 			if (plan instanceof Plan.AwaitPrimaryPosition await) {
-				boolean newer = this.router.topologyHolder().awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos());
+				boolean newer = observed(WaitObserver.Reason.PRIMARY_POSITION, () -> this.router.topologyHolder()
+					.awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos()));
 				attempt = attempt.verifiedSince(await.sinceMillis(), newer);
 				continue;
 			}
@@ -293,8 +297,12 @@ final class Checkout {
 		}
 		String node = plan.node().name();
 		long started = System.nanoTime();
+		WaitObserver.Wait wait = this.router.getWaitObserver()
+			.start(catchUp ? WaitObserver.Reason.CATCH_UP : WaitObserver.Reason.READ_YOUR_WRITES, node);
+		WaitObserver.Outcome outcome = WaitObserver.Outcome.ERROR;
 		try {
 			if (GtidStatements.awaitApplied(connection, target, timeoutMillis)) {
+				outcome = WaitObserver.Outcome.REACHED;
 				if (catchUp) {
 					state.memo = state.memo.caughtUp(this.router);
 				}
@@ -304,12 +312,16 @@ final class Checkout {
 				}
 				return true;
 			}
+			outcome = WaitObserver.Outcome.TIMEOUT;
 		}
 		catch (SQLException ex) {
 			// A wait that fails is a wait that did not succeed: the fallback serves.
 			if (ex.getSQLState() != null && ex.getSQLState().startsWith("08")) {
 				this.router.checkoutFailureListener().connectionLost(node, ex);
 			}
+		}
+		finally {
+			wait.stop(outcome);
 		}
 		failedWait(state, catchUp, target, System.nanoTime() - started, topology);
 		return false;
@@ -344,6 +356,28 @@ final class Checkout {
 		}
 		catch (SQLException | IllegalArgumentException ex) {
 			return move.knownPrimary();
+		}
+	}
+
+	/**
+	 * Runs one of the topology waits, observed: reached when what it waited for was published in
+	 * time, an error when the thread was interrupted, else a timeout.
+	 */
+	private boolean observed(WaitObserver.Reason reason, BooleanSupplier wait) {
+		WaitObserver.Wait observed = this.router.getWaitObserver().start(reason, WaitObserver.NO_NODE);
+		WaitObserver.Outcome outcome = WaitObserver.Outcome.ERROR;
+		try {
+			boolean reached = wait.getAsBoolean();
+			if (reached) {
+				outcome = WaitObserver.Outcome.REACHED;
+			}
+			else if (!Thread.currentThread().isInterrupted()) {
+				outcome = WaitObserver.Outcome.TIMEOUT;
+			}
+			return reached;
+		}
+		finally {
+			observed.stop(outcome);
 		}
 	}
 

@@ -92,6 +92,8 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
 
+	private volatile WaitObserver waitObserver = WaitObserver.NONE;
+
 	private final WaitPermits waitPermits;
 
 	private final ConsistencyTracker tracker;
@@ -561,6 +563,19 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	/** @param recorder told how long each read-your-writes wait took */
 	public void setConsistencyWaitRecorder(ConsistencyWaitRecorder recorder) {
 		this.waitRecorder = Objects.requireNonNull(recorder, "recorder");
+	}
+
+	/**
+	 * @param observer told when this router, or a write barrier over it, starts and ends a wait
+	 * (read-your-writes, fallback, write barrier), for traces
+	 */
+	public void setWaitObserver(WaitObserver observer) {
+		this.waitObserver = Objects.requireNonNull(observer, "observer");
+	}
+
+	/** @return told when this router, or a write barrier over it, starts and ends a wait */
+	public WaitObserver getWaitObserver() {
+		return this.waitObserver;
 	}
 
 
