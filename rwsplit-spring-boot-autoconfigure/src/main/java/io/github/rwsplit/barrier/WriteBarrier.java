@@ -257,8 +257,7 @@ public class WriteBarrier implements AutoCloseable {
 		Map<String, String> notApplied = new LinkedHashMap<>();
 		List<ReplicaNode> toAsk = new ArrayList<>();
 		for (ReplicaNode replica : inRotation) {
-			GtidSet executed = replica.gtidExecuted();
-			if (executed != null && executed.contains(gtids)) {
+			if (replica.hasExecuted(gtids)) {
 				applied.add(replica.name());
 			}
 			else {

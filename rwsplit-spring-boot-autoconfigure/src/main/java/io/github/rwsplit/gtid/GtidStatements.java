@@ -40,6 +40,10 @@ public final class GtidStatements {
 
 	private static final String AWAIT = MARKER + "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
 
+	// The select list is evaluated in order: the executed set is read once the wait has returned.
+	private static final String AWAIT_THEN_EXECUTED = MARKER
+			+ "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?), @@global.gtid_executed";
+
 	/**
 	 * Runs Connector/J's network-timeout change on the calling thread. Connector/J requires an
 	 * executor and applies the timeout from inside it; an asynchronous one could apply it after the
@@ -128,6 +132,57 @@ public final class GtidStatements {
 		}
 		finally {
 			restore(connection, previous, failure);
+		}
+	}
+
+	/**
+	 * Waits like {@link #awaitApplied}, and in the same round trip reads what the server has
+	 * executed once the wait returned: everything a successful wait proves, and usually more.
+	 * @param connection a connection to the server
+	 * @param gtids the set to wait for
+	 * @param timeoutMillis the longest wait, in milliseconds; at least 1
+	 * @return the server's executed set, which contains {@code gtids}, when it applied them in
+	 * time; {@code null} when it did not
+	 * @throws SQLException when the statement fails or the server does not answer in time
+	 */
+	public static GtidSet awaitAppliedThenExecuted(Connection connection, GtidSet gtids, long timeoutMillis)
+			throws SQLException {
+		long wait = Math.max(1, timeoutMillis);
+		int previous = bound(connection, wait + CLIENT_MARGIN_MILLIS);
+		SQLException failure = null;
+		try (PreparedStatement statement = connection.prepareStatement(AWAIT_THEN_EXECUTED)) {
+			statement.setString(1, gtids.toString());
+			statement.setBigDecimal(2, BigDecimal.valueOf(wait, 3));
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next() || rs.getInt(1) != 0 || rs.wasNull()) {
+					return null;
+				}
+				return executedAfter(rs.getString(2), gtids);
+			}
+		}
+		catch (SQLException ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			restore(connection, previous, failure);
+		}
+	}
+
+	/**
+	 * What a successful wait proves: the executed set read after it, with the awaited set (were the
+	 * select list ever evaluated out of order, the union still holds only what is proven). A text
+	 * that does not parse (longer than {@link GtidSet#MAX_TEXT_LENGTH}) proves the awaited set alone.
+	 */
+	private static GtidSet executedAfter(String executed, GtidSet awaited) {
+		if (executed == null) {
+			return awaited;
+		}
+		try {
+			return GtidSet.parse(executed).union(awaited);
+		}
+		catch (IllegalArgumentException ex) {
+			return awaited;
 		}
 	}
 

@@ -301,8 +301,12 @@ final class Checkout {
 			.start(catchUp ? WaitObserver.Reason.CATCH_UP : WaitObserver.Reason.READ_YOUR_WRITES, node);
 		WaitObserver.Outcome outcome = WaitObserver.Outcome.ERROR;
 		try {
-			if (GtidStatements.awaitApplied(connection, target, timeoutMillis)) {
+			GtidSet executed = GtidStatements.awaitAppliedThenExecuted(connection, target, timeoutMillis);
+			if (executed != null) {
 				outcome = WaitObserver.Outcome.REACHED;
+				// Proof for every session: reads whose requirements this covers skip their wait now,
+				// not at the monitor's next snapshot.
+				plan.node().learnExecuted(executed);
 				if (catchUp) {
 					state.memo = state.memo.caughtUp(this.router);
 				}

@@ -15,7 +15,8 @@ import io.github.rwsplit.gtid.GtidSet;
  * and a primary read on every request. No verdict is remembered across reads: a forged sequence
  * number of the primary's own source is indistinguishable from a real commit that is about to
  * happen, so only a position read after the read began can prove it missing.</li>
- * <li>Replicas the snapshot already shows to have the requirement serve it, with no round trip.</li>
+ * <li>Replicas known to have the requirement serve it, with no round trip: by the snapshot, or by
+ * what another read's wait learned since ({@link ReplicaNode#hasExecuted}).</li>
  * <li>Otherwise one of the replicas measured close enough to catch up within the wait timeout is
  * waited on (the balancer spreads the waits over them); if none is, or this thread already waited
  * in vain for the same transactions (and nothing says a replica has caught up since), the primary
@@ -126,8 +127,7 @@ final class ReadYourWritesFilter {
 	}
 
 	private static boolean has(ReplicaNode candidate, GtidSet gtids) {
-		GtidSet executed = candidate.gtidExecuted();
-		return executed != null && executed.contains(gtids);
+		return candidate.hasExecuted(gtids);
 	}
 
 }

@@ -34,6 +34,8 @@ public final class ReplicaNode {
 
 	private final long slowStartSinceNanos;
 
+	private final KnownExecuted known;
+
 	/**
 	 * Creates a replica node.
 	 * @param name the node's name, unique in the topology
@@ -57,12 +59,13 @@ public final class ReplicaNode {
 	 */
 	public ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
 			ResponseTime responseTime) {
-		this(name, group, weight, dataSource, activeConnections, -1, null, 0, responseTime, 0);
+		this(name, group, weight, dataSource, activeConnections, -1, null, 0, responseTime, 0, new KnownExecuted());
 	}
 
 	private ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
 			long lagNanos, GtidSet gtidExecuted, long measuredAtMillis, ResponseTime responseTime,
-			long slowStartSinceNanos) {
+			long slowStartSinceNanos, KnownExecuted known) {
+		this.known = known;
 		this.responseTime = Objects.requireNonNull(responseTime, "responseTime");
 		this.slowStartSinceNanos = slowStartSinceNanos;
 		this.lagNanos = lagNanos;
@@ -127,8 +130,12 @@ public final class ReplicaNode {
 	 * @return the copy
 	 */
 	public ReplicaNode withHealth(long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
+		// What reads learned stays while the measured set only grows; one that shrank (a replica
+		// rebuilt or reset) makes it worthless.
+		boolean shrank = gtidExecuted != null && this.gtidExecuted != null && !gtidExecuted.contains(this.gtidExecuted);
 		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos,
-				gtidExecuted, measuredAtMillis, this.responseTime, this.slowStartSinceNanos);
+				gtidExecuted, measuredAtMillis, this.responseTime, this.slowStartSinceNanos,
+				shrank ? new KnownExecuted() : this.known);
 	}
 
 	/**
@@ -139,7 +146,7 @@ public final class ReplicaNode {
 	 */
 	public ReplicaNode withSlowStart(long sinceNanos) {
 		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections,
-				this.lagNanos, this.gtidExecuted, this.measuredAtMillis, this.responseTime, sinceNanos);
+				this.lagNanos, this.gtidExecuted, this.measuredAtMillis, this.responseTime, sinceNanos, this.known);
 	}
 
 	/**
@@ -169,6 +176,30 @@ public final class ReplicaNode {
 	 */
 	public GtidSet gtidExecuted() {
 		return this.gtidExecuted;
+	}
+
+	/**
+	 * Whether the replica is known to have executed a set: by the monitor's last measurement, or
+	 * by what a read's wait on it learned since. Cheap: no statement, no lock.
+	 * @param gtids a set
+	 * @return whether it has all of it, as far as rwsplit knows
+	 */
+	public boolean hasExecuted(GtidSet gtids) {
+		GtidSet executed = this.gtidExecuted;
+		return (executed != null && executed.contains(gtids)) || this.known.contains(gtids);
+	}
+
+	/**
+	 * Publishes, for every read, that the replica has executed a set: what a wait on it returned.
+	 * @param executed a set the replica reported or proved executed
+	 */
+	void learnExecuted(GtidSet executed) {
+		this.known.learn(executed);
+	}
+
+	/** @return what reads learned since the monitor's measurements began to grow from this node's */
+	GtidSet learnedExecuted() {
+		return this.known.learned();
 	}
 
 	@Override

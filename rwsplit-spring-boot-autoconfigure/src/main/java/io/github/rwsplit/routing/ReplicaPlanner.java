@@ -109,8 +109,8 @@ final class ReplicaPlanner {
 				return true;
 			}
 			for (int i = 0; i < candidates.size(); i++) {
-				GtidSet executed = candidates.get(i).gtidExecuted();
-				if (executed == null || executed.contains(failed)) {
+				ReplicaNode candidate = candidates.get(i);
+				if (candidate.gtidExecuted() == null || candidate.hasExecuted(failed)) {
 					return false;
 				}
 			}
