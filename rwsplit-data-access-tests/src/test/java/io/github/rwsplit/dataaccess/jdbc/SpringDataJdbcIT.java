@@ -22,6 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.github.rwsplit.annotation.Primary;
 import io.github.rwsplit.annotation.ReadReplica;
+import io.github.rwsplit.routing.RouteCounts;
+import io.github.rwsplit.routing.RouteReason;
+import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
@@ -60,6 +63,9 @@ class SpringDataJdbcIT {
 
 	@Autowired
 	Notes notes;
+
+	@Autowired
+	NoteRepository repository;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -104,6 +110,37 @@ class SpringDataJdbcIT {
 		Served<String> read = this.notes.readOnPrimary(seedId());
 		assertThat(read.serverId()).isEqualTo(PRIMARY);
 		assertThat(read.value()).isEqualTo(SEED);
+	}
+
+	@Test
+	void queryMethodOutsideATransactionRunsOnThePrimary() {
+		assertThat(this.repository.serverId()).isEqualTo(PRIMARY);
+	}
+
+	@Test
+	void readReplicaOnARepositoryMethodRunsOnAReplica() {
+		assertThat(this.repository.serverIdOnReplica()).isIn(REPLICAS);
+	}
+
+	@Test
+	void crudFindOutsideATransactionRunsInTheRepositorysOwnReadOnlyTransactionOnAReplica(
+			@Autowired RwsplitDataSource dataSource) {
+		// Spring Data's CRUD methods carry @Transactional(readOnly = true) themselves, so a find
+		// called with no transaction around it begins one: rwsplit sends it to a replica. A single
+		// CRUD call gives no way to ask @@server_id on its connection, so the router's count of
+		// read-only-transaction checkouts per replica tells where it went.
+		RouteCounts counts = dataSource.getRouter().view().routeCounts();
+		long before = readOnlyTransactionsOnReplicas(counts);
+		assertThat(this.repository.findById(seedId())).map(Note::getText).hasValue(SEED);
+		assertThat(readOnlyTransactionsOnReplicas(counts) - before).isEqualTo(1);
+	}
+
+	private static long readOnlyTransactionsOnReplicas(RouteCounts counts) {
+		return SharedMySqlCluster.get()
+			.replicas()
+			.stream()
+			.mapToLong((replica) -> counts.route(replica.name(), RouteReason.READ_ONLY_TRANSACTION).sum())
+			.sum();
 	}
 
 	@Test
