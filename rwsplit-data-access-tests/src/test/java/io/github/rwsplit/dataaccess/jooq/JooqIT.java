@@ -32,6 +32,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.github.rwsplit.annotation.Primary;
 import io.github.rwsplit.annotation.ReadReplica;
+import io.github.rwsplit.routing.RoutingContext;
 import io.github.rwsplit.testcluster.RwsplitClusterProperties;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
@@ -143,6 +144,15 @@ class JooqIT {
 		});
 		assertThat(serverId).isEqualTo(PRIMARY);
 		assertThat(this.notes.readOnPrimary(id)).isEqualTo(new Read("jooq tx", PRIMARY, PRIMARY));
+	}
+
+	@Test
+	void jooqsOwnTransactionApiRunsOnAReplicaInsideAReplicaScope() {
+		// Boot's SpringTransactionProvider always begins a read-write transaction: a scope opened
+		// around it is what sends it to a replica.
+		long serverId = RoutingContext.onReplica(() -> this.dsl
+			.transactionResult((configuration) -> DSL.using(configuration).select(SERVER_ID).fetchOne(SERVER_ID)));
+		assertThat(serverId).isIn(REPLICAS);
 	}
 
 	@Test
