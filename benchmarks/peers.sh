@@ -6,6 +6,7 @@
 #   benchmarks/peers.sh consistency                 # write-then-read with one replica 1 s behind
 #   benchmarks/peers.sh all [rounds] [millis]       # both
 #   benchmarks/peers.sh one-replica [rounds] [millis] # rwsplit over two replicas and over the floor's one, read-only
+#   benchmarks/peers.sh mix [rounds] [millis]       # the 90/10 mix: plain HikariCP, rwsplit gtid and eventual
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -DskipTests -pl benchmarks -am package

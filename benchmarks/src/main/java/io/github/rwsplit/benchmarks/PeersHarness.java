@@ -58,6 +58,9 @@ public final class PeersHarness {
 		if (what.equals("one-replica")) {
 			oneReplica(rounds, millis);
 		}
+		if (what.equals("mix")) {
+			mix(rounds, millis);
+		}
 	}
 
 	/**
@@ -82,6 +85,46 @@ public final class PeersHarness {
 				for (int threads : new int[] { 4, 16 }) {
 					Map<String, double[]> ops = Interleaved.throughputs(run.runConcurrent(threads, 1000, rounds, millis));
 					System.out.printf("%nRead-only transactions, %d threads:%n%n", threads);
+					Interleaved.print(ops);
+				}
+			}
+			finally {
+				for (Contender contender : contenders) {
+					contender.close();
+				}
+			}
+		}
+	}
+
+	/**
+	 * The 90/10 mix alone, for plain HikariCP and rwsplit with and without read-your-writes: what
+	 * GTID consistency costs, side by side in one run. Prints only.
+	 */
+	private static void mix(int rounds, long millis) throws Exception {
+		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
+			cluster.executeOnPrimaryAndAwaitReplicas(
+					"CREATE TABLE bench_rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)",
+					"SET SESSION cte_max_recursion_depth = 10000",
+					"INSERT INTO bench_rows WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
+							+ "WHERE n < 1000) SELECT n, CONCAT('row-', n) FROM seq",
+					"CREATE TABLE bench_writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "gtid"),
+					Peers.rwsplit(cluster, "eventual"));
+			try {
+				for (int threads : THREADS) {
+					Interleaved run = new Interleaved().beforeEach(() -> cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5)));
+					for (Contender contender : contenders) {
+						run.add(contender.name(), () -> {
+							if (ThreadLocalRandom.current().nextInt(10) == 0) {
+								write(contender);
+							}
+							else {
+								read(contender);
+							}
+						});
+					}
+					Map<String, double[]> ops = Interleaved.throughputs(run.runConcurrent(threads, 1000, rounds, millis));
+					System.out.printf("%n90 %% reads / 10 %% writes, %d thread(s):%n%n", threads);
 					Interleaved.print(ops);
 				}
 			}
