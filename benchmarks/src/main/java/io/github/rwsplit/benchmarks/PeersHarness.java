@@ -70,11 +70,7 @@ public final class PeersHarness {
 	 */
 	private static void oneReplica(int rounds, long millis) throws Exception {
 		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
-			cluster.executeOnPrimaryAndAwaitReplicas(
-					"CREATE TABLE bench_rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)",
-					"SET SESSION cte_max_recursion_depth = 10000",
-					"INSERT INTO bench_rows WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
-							+ "WHERE n < 1000) SELECT n, CONCAT('row-', n) FROM seq");
+			createTables(cluster);
 			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "eventual"),
 					Peers.rwsplit(cluster, "eventual", "rwsplit.replicas.replica-1.group=unused"));
 			try {
@@ -102,26 +98,14 @@ public final class PeersHarness {
 	 */
 	private static void mix(int rounds, long millis) throws Exception {
 		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
-			cluster.executeOnPrimaryAndAwaitReplicas(
-					"CREATE TABLE bench_rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)",
-					"SET SESSION cte_max_recursion_depth = 10000",
-					"INSERT INTO bench_rows WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
-							+ "WHERE n < 1000) SELECT n, CONCAT('row-', n) FROM seq",
-					"CREATE TABLE bench_writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+			createTables(cluster);
 			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "gtid"),
 					Peers.rwsplit(cluster, "eventual"));
 			try {
 				for (int threads : THREADS) {
 					Interleaved run = new Interleaved().beforeEach(() -> cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5)));
 					for (Contender contender : contenders) {
-						run.add(contender.name(), () -> {
-							if (ThreadLocalRandom.current().nextInt(10) == 0) {
-								write(contender);
-							}
-							else {
-								read(contender);
-							}
-						});
+						run.add(contender.name(), () -> mixed(contender));
 					}
 					Map<String, double[]> ops = Interleaved.throughputs(run.runConcurrent(threads, 1000, rounds, millis));
 					System.out.printf("%n90 %% reads / 10 %% writes, %d thread(s):%n%n", threads);
@@ -140,12 +124,7 @@ public final class PeersHarness {
 
 	private static void overhead(int rounds, long millis) throws Exception {
 		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
-			cluster.executeOnPrimaryAndAwaitReplicas(
-					"CREATE TABLE bench_rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)",
-					"SET SESSION cte_max_recursion_depth = 10000",
-					"INSERT INTO bench_rows WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
-							+ "WHERE n < 1000) SELECT n, CONCAT('row-', n) FROM seq",
-					"CREATE TABLE bench_writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+			createTables(cluster);
 			List<Contender> contenders = new ArrayList<>();
 			contenders.add(Peers.plain(cluster));
 			contenders.add(Peers.rwsplit(cluster, "auto"));
@@ -158,14 +137,7 @@ public final class PeersHarness {
 			Map<String, Function<Contender, Interleaved.Work>> workloads = new LinkedHashMap<>();
 			workloads.put("read-only transaction, PK SELECT", (c) -> () -> read(c));
 			workloads.put("write transaction, INSERT", (c) -> () -> write(c));
-			workloads.put("90 % reads / 10 % writes", (c) -> () -> {
-				if (ThreadLocalRandom.current().nextInt(10) == 0) {
-					write(c);
-				}
-				else {
-					read(c);
-				}
-			});
+			workloads.put("90 % reads / 10 % writes", (c) -> () -> mixed(c));
 			// workload -> threads -> contender -> samples
 			Map<String, Map<Integer, Map<String, Interleaved.Sample[]>>> results = new LinkedHashMap<>();
 			try {
@@ -190,6 +162,24 @@ public final class PeersHarness {
 				}
 			}
 			writeOverhead(results, rounds, millis);
+		}
+	}
+
+	private static void createTables(MySqlReplicationCluster cluster) throws java.sql.SQLException {
+		cluster.executeOnPrimaryAndAwaitReplicas("CREATE TABLE bench_rows (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)",
+				"SET SESSION cte_max_recursion_depth = 10000",
+				"INSERT INTO bench_rows WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
+						+ "WHERE n < 1000) SELECT n, CONCAT('row-', n) FROM seq",
+				"CREATE TABLE bench_writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(40) NOT NULL)");
+	}
+
+	/** One operation of the 90/10 mix. */
+	private static void mixed(Contender contender) {
+		if (ThreadLocalRandom.current().nextInt(10) == 0) {
+			write(contender);
+		}
+		else {
+			read(contender);
 		}
 	}
 

@@ -116,23 +116,7 @@ public final class GtidStatements {
 	 * @throws SQLException when the statement fails or the server does not answer in time
 	 */
 	public static boolean awaitApplied(Connection connection, GtidSet gtids, long timeoutMillis) throws SQLException {
-		long wait = Math.max(1, timeoutMillis);
-		int previous = bound(connection, wait + CLIENT_MARGIN_MILLIS);
-		SQLException failure = null;
-		try (PreparedStatement statement = connection.prepareStatement(AWAIT)) {
-			statement.setString(1, gtids.toString());
-			statement.setBigDecimal(2, BigDecimal.valueOf(wait, 3));
-			try (ResultSet rs = statement.executeQuery()) {
-				return rs.next() && rs.getInt(1) == 0 && !rs.wasNull();
-			}
-		}
-		catch (SQLException ex) {
-			failure = ex;
-			throw ex;
-		}
-		finally {
-			restore(connection, previous, failure);
-		}
+		return await(connection, AWAIT, gtids, timeoutMillis, (rs) -> Boolean.TRUE) != null;
 	}
 
 	/**
@@ -147,17 +131,31 @@ public final class GtidStatements {
 	 */
 	public static GtidSet awaitAppliedThenExecuted(Connection connection, GtidSet gtids, long timeoutMillis)
 			throws SQLException {
+		return await(connection, AWAIT_THEN_EXECUTED, gtids, timeoutMillis, (rs) -> executedAfter(rs.getString(2), gtids));
+	}
+
+	/** What a wait that succeeded returns, read from its row. */
+	@FunctionalInterface
+	private interface AfterWait<T> {
+
+		T read(ResultSet row) throws SQLException;
+
+	}
+
+	/**
+	 * Sends one of the waits, bounded on the client.
+	 * @return what {@code afterWait} read, or {@code null} when the server did not apply the set in time
+	 */
+	private static <T> T await(Connection connection, String sql, GtidSet gtids, long timeoutMillis,
+			AfterWait<T> afterWait) throws SQLException {
 		long wait = Math.max(1, timeoutMillis);
 		int previous = bound(connection, wait + CLIENT_MARGIN_MILLIS);
 		SQLException failure = null;
-		try (PreparedStatement statement = connection.prepareStatement(AWAIT_THEN_EXECUTED)) {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			statement.setString(1, gtids.toString());
 			statement.setBigDecimal(2, BigDecimal.valueOf(wait, 3));
 			try (ResultSet rs = statement.executeQuery()) {
-				if (!rs.next() || rs.getInt(1) != 0 || rs.wasNull()) {
-					return null;
-				}
-				return executedAfter(rs.getString(2), gtids);
+				return (rs.next() && rs.getInt(1) == 0 && !rs.wasNull()) ? afterWait.read(rs) : null;
 			}
 		}
 		catch (SQLException ex) {
