@@ -56,8 +56,8 @@ final class ServiceConnectionWithoutRwsplitWarning implements SmartInitializingS
 		return "rwsplit is not routing: the service connection " + String.join(", ", mysql)
 				+ " supplies one MySQL server to Spring Boot's DataSource, and rwsplit has no nodes "
 				+ "(no rwsplit.primary, rwsplit.replicas or RwsplitConnectionDetails bean), so every statement goes to "
-				+ "that server. To route, supply the nodes as RwsplitConnectionDetails: @ServiceConnection(\"rwsplit-primary\") "
-				+ "and @ServiceConnection(\"rwsplit-replica\") on the containers, rwsplit test support, or rwsplit.primary/replicas; "
+				+ "that server. To route, supply the nodes as RwsplitConnectionDetails: @ServiceConnection(name = \"rwsplit-primary\") "
+				+ "and @ServiceConnection(name = \"rwsplit-replica\", type = RwsplitConnectionDetails.class) on the containers, rwsplit test support, or rwsplit.primary/replicas; "
 				+ "see docs/testing.md.";
 	}
 
