@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.routing.JdbcUrls;
@@ -32,7 +33,7 @@ public final class PrimaryStartupCheck {
 	}
 
 	/** @return why the primary refused at start-up, or {@code null} when it answered or was not checked */
-	public String downReason() {
+	public @Nullable String downReason() {
 		return this.downReason;
 	}
 

@@ -5,4 +5,7 @@
  * how the token travels between requests (cookie, header, HTTP session, a key) lives in the web
  * integration.
  */
+@NullMarked
 package io.github.rwsplit.consistency;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,8 @@ import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -126,7 +128,7 @@ public final class ReplicaNode {
 	 * was read), or 0
 	 * @return the copy
 	 */
-	public ReplicaNode withHealth(long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
+	public ReplicaNode withHealth(long lagNanos, @Nullable GtidSet gtidExecuted, long measuredAtMillis) {
 		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos,
 				gtidExecuted, measuredAtMillis, this.responseTime, this.slowStartSinceNanos);
 	}
@@ -167,7 +169,7 @@ public final class ReplicaNode {
 	 * @return the replica's executed GTID set when the snapshot was taken, or {@code null} when
 	 * unknown (the monitor reads it with the {@code gtid} lag source)
 	 */
-	public GtidSet gtidExecuted() {
+	public @Nullable GtidSet gtidExecuted() {
 		return this.gtidExecuted;
 	}
 

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.statement.SqlScanner.Token;
 
 /**
@@ -161,7 +163,7 @@ public final class SqlClassifier {
 	 * @param sql the statement text
 	 * @return the decision
 	 */
-	public Decision classify(String sql) {
+	public Decision classify(@Nullable String sql) {
 		if (sql == null) {
 			return new Decision(StatementClass.WRITE, "no SQL");
 		}

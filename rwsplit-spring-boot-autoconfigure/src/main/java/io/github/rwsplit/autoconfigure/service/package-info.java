@@ -7,4 +7,7 @@
  * ({@code spring-boot-testcontainers} with {@code testcontainers-mysql}, or
  * {@code spring-boot-docker-compose}) is absent.
  */
+@NullMarked
 package io.github.rwsplit.autoconfigure.service;
+
+import org.jspecify.annotations.NullMarked;
