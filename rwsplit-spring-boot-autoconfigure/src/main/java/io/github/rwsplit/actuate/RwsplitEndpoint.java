@@ -53,9 +53,9 @@ public class RwsplitEndpoint {
 
 	private final ReadWriteRoutingDataSource router;
 
-	private final ReplicaLagMonitor monitor;
+	private final @Nullable ReplicaLagMonitor monitor;
 
-	private final WriteBarrier writeBarrier;
+	private final @Nullable WriteBarrier writeBarrier;
 
 	/**
 	 * Creates the endpoint.

@@ -34,7 +34,7 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 
 	private final Supplier<MonitorSnapshot> snapshot;
 
-	private final RouterView router;
+	private final @Nullable RouterView router;
 
 	public RwsplitHealthIndicator(ReplicaLagMonitor monitor) {
 		this(monitor, null);

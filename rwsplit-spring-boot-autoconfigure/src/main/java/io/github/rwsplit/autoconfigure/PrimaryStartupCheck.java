@@ -26,7 +26,7 @@ public final class PrimaryStartupCheck {
 
 	private static final Log logger = LogFactory.getLog(PrimaryStartupCheck.class);
 
-	private final String downReason;
+	private final @Nullable String downReason;
 
 	private PrimaryStartupCheck(String downReason) {
 		this.downReason = downReason;
@@ -65,7 +65,7 @@ public final class PrimaryStartupCheck {
 	}
 
 	/** @return the server's answer, without secrets, or {@code null} when the login worked */
-	private static String refusal(RwsplitProperties properties, RwsplitProperties.Node primary, String password,
+	private static @Nullable String refusal(RwsplitProperties properties, RwsplitProperties.Node primary, String password,
 			Duration timeout) {
 		Properties connection = new Properties();
 		connection.putAll(properties.getPool().getDataSourceProperties());

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -39,7 +40,7 @@ final class ServiceConnectionWithoutRwsplitWarning implements SmartInitializingS
 	}
 
 	/** The warning, or {@code null} when there is nothing to say. */
-	String message() {
+	@Nullable String message() {
 		if (this.beanFactory.getBeanNamesForType(RwsplitDataSource.class, false, false).length > 0) {
 			return null;
 		}

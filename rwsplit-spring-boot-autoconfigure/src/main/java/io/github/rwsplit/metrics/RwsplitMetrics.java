@@ -87,7 +87,7 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private final ReadWriteRoutingDataSource router;
 
-	private final ReplicaLagMonitor monitor;
+	private final @Nullable ReplicaLagMonitor monitor;
 
 	private final List<HikariDataSource> pools;
 
@@ -116,7 +116,7 @@ public class RwsplitMetrics implements MeterBinder {
 			"Write barriers: waits for replicas to apply a write",
 			Arrays.stream(BarrierResult.Outcome.values()).map(BarrierResult.Outcome::tag).toList());
 
-	private WriteBarrier writeBarrier;
+	private @Nullable WriteBarrier writeBarrier;
 
 	/**
 	 * Creates the binder.

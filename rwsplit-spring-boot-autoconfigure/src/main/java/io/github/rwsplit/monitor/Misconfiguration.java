@@ -47,7 +47,7 @@ public record Misconfiguration(Kind kind, @Nullable String driverProperty, Strin
 	 * @param describe how to turn a failure into a message safe to show
 	 * @return the misconfiguration, or {@code null} when the failure is not one
 	 */
-	static Misconfiguration of(Throwable failure, Function<Throwable, String> describe) {
+	static @Nullable Misconfiguration of(Throwable failure, Function<Throwable, String> describe) {
 		Throwable evidence = CheckFailures.evidence(failure);
 		if (evidence == null) {
 			return null;

@@ -73,7 +73,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	/** Nodes seen as ONLINE members of a group: OFFLINE from then on means they left it. */
 	private final Set<String> groupMembers = ConcurrentHashMap.newKeySet();
 
-	private volatile MemberDiscovery memberDiscovery;
+	private volatile @Nullable MemberDiscovery memberDiscovery;
 
 	/** Member uuids already handed to {@link #memberDiscovery}, successfully or not. */
 	private final Set<String> discoveredUuids = ConcurrentHashMap.newKeySet();
@@ -901,7 +901,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * @param result the lag check
 	 * @param role the role it read, or {@code null} (not followed, or the node did not answer)
 	 */
-	private record Measured(CheckResult result, NodeRole role) {
+	private record Measured(CheckResult result, @Nullable NodeRole role) {
 	}
 
 	private Measured measure(MonitoredNode replica, boolean first) {

@@ -205,7 +205,7 @@ public final class SqlClassifier {
 	 * end or an error.
 	 * @return the decision, or {@code null} for an empty statement
 	 */
-	private Decision statement(SqlScanner scanner) {
+	private @Nullable Decision statement(SqlScanner scanner) {
 		Token token = scanner.next();
 		while (token == Token.PUNCTUATION && scanner.is('(')) {
 			token = scanner.next();

@@ -46,13 +46,13 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	/** How long a token is worth keeping at least: replicas in rotation have applied anything older. */
 	static final Duration MIN_TOKEN_LIFETIME = Duration.ofMinutes(1);
 
-	private final String header;
+	private final @Nullable String header;
 
-	private final String cookie;
+	private final @Nullable String cookie;
 
 	private final boolean httpSession;
 
-	private final ConsistencySessionKeyResolver keyResolver;
+	private final @Nullable ConsistencySessionKeyResolver keyResolver;
 
 	private final BoundedTokenStore store;
 
