@@ -3,11 +3,14 @@ package io.github.rwsplit.autoconfigure.service;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.JdbcDatabaseContainer;
 import org.testcontainers.mysql.MySQLContainer;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetailsFactories;
@@ -52,7 +55,7 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).getBeans(RwsplitConnectionDetails.class).hasSize(1);
-				assertThat(context).getBean(javax.sql.DataSource.class).isInstanceOf(RwsplitDataSource.class);
+				assertThat(context).getBean(DataSource.class).isInstanceOf(RwsplitDataSource.class);
 				assertThat(context.getBean(RwsplitDataSource.class).getRouter().getResolvedDataSources())
 					.containsOnlyKeys("primary", "replica1", "replica2");
 				RwsplitProperties properties = context.getBean(RwsplitProperties.class);
@@ -75,8 +78,8 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 				assertThat(context).getBeans(FlywayConnectionDetails.class).hasSize(1);
 				assertThat(context.getBean(FlywayConnectionDetails.class).getJdbcUrl())
 					.isEqualTo("jdbc:mysql://127.0.0.1:33061/app");
-				assertThat(context).getBeans(javax.sql.DataSource.class).hasSize(1);
-				assertThat(context).getBean(javax.sql.DataSource.class).isInstanceOf(RwsplitDataSource.class);
+				assertThat(context).getBeans(DataSource.class).hasSize(1);
+				assertThat(context).getBean(DataSource.class).isInstanceOf(RwsplitDataSource.class);
 			});
 	}
 
@@ -143,9 +146,9 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 	void theFirstContainerSpeaksForTheClusterAndTheOthersSayNothing() throws Exception {
 		RwsplitContainerConnectionDetailsFactory factory = new RwsplitContainerConnectionDetailsFactory();
 		List<RwsplitConnectionDetails> details = fieldSources(ThreeContainers.class).stream()
-			.map((source) -> (RwsplitConnectionDetails) factory.getConnectionDetails(source(source)))
+			.map((source) -> factory.getConnectionDetails(source(source)))
 			.toList();
-		((org.springframework.beans.factory.InitializingBean) details.get(0)).afterPropertiesSet();
+		((InitializingBean) details.get(0)).afterPropertiesSet();
 		assertThat(details.get(0).primary().url()).isEqualTo("jdbc:mysql://127.0.0.1:33061/app");
 		assertThat(details.get(0).replicas()).containsOnlyKeys("replica1", "replica2");
 		assertThat(details.get(1).primary()).isNull();
@@ -162,7 +165,7 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 		sources.forEach(factory::getConnectionDetails);
 		RwsplitConnectionDetails again = factory.getConnectionDetails(sources.get(0));
 		sources.subList(1, 3).forEach(factory::getConnectionDetails);
-		((org.springframework.beans.factory.InitializingBean) again).afterPropertiesSet();
+		((InitializingBean) again).afterPropertiesSet();
 		assertThat(again.primary()).isNotNull();
 		assertThat(again.replicas()).containsOnlyKeys("replica1", "replica2");
 	}

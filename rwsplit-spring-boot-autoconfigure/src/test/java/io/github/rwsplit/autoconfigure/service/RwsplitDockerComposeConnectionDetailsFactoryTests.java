@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -122,7 +124,7 @@ class RwsplitDockerComposeConnectionDetailsFactoryTests {
 			.withBean("rwsplitConnectionDetailsForAppReplica11", RwsplitConnectionDetails.class, () -> replica)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).getBean(javax.sql.DataSource.class).isInstanceOf(RwsplitDataSource.class);
+				assertThat(context).getBean(DataSource.class).isInstanceOf(RwsplitDataSource.class);
 				assertThat(context.getBean(RwsplitDataSource.class).getRouter().getResolvedDataSources())
 					.containsOnlyKeys("primary", "replica1");
 				RwsplitProperties properties = context.getBean(RwsplitProperties.class);
