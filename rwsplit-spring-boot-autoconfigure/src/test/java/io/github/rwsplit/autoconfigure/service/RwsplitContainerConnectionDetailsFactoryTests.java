@@ -34,13 +34,11 @@ import io.github.rwsplit.routing.RwsplitDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.mock;
 
 /**
  * rwsplit's nodes from {@code @ServiceConnection} MySQL containers, through Spring Boot's own
- * sources, factory loading and registration rules. No Docker: the containers are mocks that
- * answer with fixed addresses, and the pools start without connecting.
+ * sources, factory loading and registration rules. No Docker: the containers are never started
+ * and answer with fixed addresses, and the pools start without connecting.
  */
 class RwsplitContainerConnectionDetailsFactoryTests {
 
@@ -172,10 +170,10 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 
 	@Test
 	void aReplicasNameIsItsFieldOrBeanName() {
-		assertThat(RwsplitContainerConnectionDetailsFactory.replicaName(
-				ContainerSources.field(ThreeContainers.class, "replica2").getOrigin(), 2)).isEqualTo("replica2");
-		assertThat(RwsplitContainerConnectionDetailsFactory.replicaName(origin("Bean 'readerA' defined in class path resource [x]"), 1))
-			.isEqualTo("readerA");
+		Origin field = ContainerSources.field(ThreeContainers.class, "replica2").getOrigin();
+		assertThat(RwsplitContainerConnectionDetailsFactory.replicaName(field, 2)).isEqualTo("replica2");
+		Origin bean = origin("Bean 'readerA' defined in class path resource [x]");
+		assertThat(RwsplitContainerConnectionDetailsFactory.replicaName(bean, 1)).isEqualTo("readerA");
 		assertThat(RwsplitContainerConnectionDetailsFactory.replicaName(origin("something else"), 3)).isEqualTo("replica-3");
 	}
 
@@ -209,11 +207,30 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 	}
 
 	static MySQLContainer mysql(int port, String password) {
-		MySQLContainer container = mock(MySQLContainer.class);
-		given(container.getJdbcUrl()).willReturn("jdbc:mysql://127.0.0.1:" + port + "/app");
-		given(container.getUsername()).willReturn("app");
-		given(container.getPassword()).willReturn(password);
-		return container;
+		return new RunningMySqlContainer("jdbc:mysql://127.0.0.1:" + port + "/app", password);
+	}
+
+	/** A container that says it runs at a fixed address: nothing here asks Docker. */
+	static class RunningMySqlContainer extends MySQLContainer {
+
+		private final String jdbcUrl;
+
+		RunningMySqlContainer(String jdbcUrl, String password) {
+			super("mysql:8.4");
+			this.jdbcUrl = jdbcUrl;
+			withUsername("app").withPassword(password);
+		}
+
+		@Override
+		public String getJdbcUrl() {
+			return this.jdbcUrl;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return true;
+		}
+
 	}
 
 	/** A user's test class: a primary and two replicas, as static fields. */
@@ -239,12 +256,12 @@ class RwsplitContainerConnectionDetailsFactoryTests {
 		static MySQLContainer plainMysql = mysql(33065, "secret");
 
 		@ServiceConnection(name = "rwsplit-primary")
-		static GenericContainer<?> notMysql = mock(GenericContainer.class);
+		static GenericContainer<?> notMysql = new GenericContainer<>("redis:7");
 
 		@SuppressWarnings("deprecation")
 		@ServiceConnection(name = "rwsplit-primary")
-		static org.testcontainers.containers.MySQLContainer<?> legacyPrimary = mock(
-				org.testcontainers.containers.MySQLContainer.class);
+		static org.testcontainers.containers.MySQLContainer<?> legacyPrimary =
+				new org.testcontainers.containers.MySQLContainer<>("mysql:8.4");
 
 	}
 

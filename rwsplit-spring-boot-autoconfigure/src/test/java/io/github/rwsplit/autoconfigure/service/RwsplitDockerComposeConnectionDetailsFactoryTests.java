@@ -116,7 +116,8 @@ class RwsplitDockerComposeConnectionDetailsFactoryTests {
 		RwsplitConnectionDetails replica = details(service("replica1", 33062, "rwsplit-replica",
 				Map.of("MYSQL_USER", "app", "MYSQL_PASSWORD", "r", "MYSQL_DATABASE", "app")));
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RwsplitDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class))
 			.withPropertyValues("rwsplit.pool.minimum-idle=0", "rwsplit.startup.primary-check-timeout=0",
 					"rwsplit.monitor.enabled=false")
 			// As Spring Boot's Compose support registers them: one bean per service.
