@@ -25,6 +25,7 @@ import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import io.github.rwsplit.barrier.WriteBarrier;
 import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.routing.ReplicaSelector;
+import io.github.rwsplit.routing.RouteListener;
 import io.github.rwsplit.routing.RwsplitDataSource;
 
 /**
@@ -73,12 +74,16 @@ public final class RwsplitDataSourceAutoConfiguration {
 		return PrimaryStartupCheck.run(properties);
 	}
 
-	/** Takes the start-up check so that it runs, and fails, before anything can ask the pools for a connection. */
+	/**
+	 * Takes the start-up check so that it runs, and fails, before anything can ask the pools for a
+	 * connection; the application's {@link RouteListener} beans are told where each connection went.
+	 */
 	@Bean
 	RwsplitDataSource dataSource(RwsplitProperties properties, ReplicaSelector replicaSelector,
-			PrimaryStartupCheck primaryCheck, Environment environment) {
+			PrimaryStartupCheck primaryCheck, Environment environment, ObjectProvider<RouteListener> routeListeners) {
 		reportIgnoredSpringDatasource(environment);
 		RwsplitDataSource dataSource = NodePoolFactory.create(properties, replicaSelector);
+		dataSource.getRouter().setRouteListener(RouteListener.of(routeListeners.orderedStream().toList()));
 		if (primaryCheck.downReason() != null && properties.getMonitor().isEnabled()) {
 			// Work that needs the primary fails at once instead of waiting out the pool's checkout
 			// timeout; the monitor's first check, before traffic, publishes what it finds then.

@@ -121,6 +121,11 @@ public class RwsplitProperties {
 	 */
 	private final Topology topology = new Topology();
 
+	/**
+	 * Carrying the consistency token and the routing scope to other threads.
+	 */
+	private final ContextPropagation contextPropagation = new ContextPropagation();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -211,6 +216,10 @@ public class RwsplitProperties {
 
 	public Consistency getConsistency() {
 		return this.consistency;
+	}
+
+	public ContextPropagation getContextPropagation() {
+		return this.contextPropagation;
 	}
 
 	public Topology getTopology() {
@@ -798,6 +807,26 @@ public class RwsplitProperties {
 
 		public void setOnTimeout(BarrierTimeoutPolicy onTimeout) {
 			this.onTimeout = onTimeout;
+		}
+
+	}
+
+	/**
+	 * Carrying the consistency token and the routing scope to other threads.
+	 */
+	public static class ContextPropagation {
+
+		/**
+		 * Whether the consistency token and the routing scope reach @Async and executor work through Micrometer's context propagation.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -31,6 +31,7 @@ import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.routing.JdbcUrls;
 import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.ReplicaNode;
+import io.github.rwsplit.routing.WaitObserver;
 
 /**
  * Makes a write wait until replicas have applied it: the synchronisation point for writes that
@@ -271,7 +272,19 @@ public class WriteBarrier implements AutoCloseable {
 					List.copyOf(applied), notApplied, Duration.ofNanos(System.nanoTime() - started)));
 		}
 		if (applied.size() < required) {
-			ask(toAsk, gtids, deadline, required, applied, notApplied);
+			// Observed only when replicas are asked: a barrier the monitor's positions already meet waits for nothing.
+			WaitObserver.Wait wait = this.router.getWaitObserver()
+				.start(WaitObserver.Reason.WRITE_BARRIER, WaitObserver.NO_NODE);
+			WaitObserver.Outcome outcome = WaitObserver.Outcome.ERROR;
+			try {
+				ask(toAsk, gtids, deadline, required, applied, notApplied);
+				outcome = (applied.size() >= required) ? WaitObserver.Outcome.REACHED
+						: Thread.currentThread().isInterrupted() ? WaitObserver.Outcome.ERROR
+								: WaitObserver.Outcome.TIMEOUT;
+			}
+			finally {
+				wait.stop(outcome);
+			}
 		}
 		BarrierResult.Outcome outcome = (applied.size() >= required) ? BarrierResult.Outcome.MET
 				: BarrierResult.Outcome.TIMED_OUT;

@@ -48,6 +48,13 @@ public final class ConsistencyContext {
 
 		TokenSink sink = TokenSink.NONE;
 
+		/** A session of its own that starts where this one is now, telling nobody of changes. */
+		Session copyWithoutSink() {
+			Session copy = new Session();
+			copy.token = this.token;
+			return copy;
+		}
+
 	}
 
 	/** @return the current session's token; {@link ConsistencyToken#EMPTY} when it wrote nothing */
@@ -94,6 +101,20 @@ public final class ConsistencyContext {
 		session.sink = (sink != null) ? sink : TokenSink.NONE;
 		CURRENT.set(session);
 		return () -> CURRENT.set(previous);
+	}
+
+	/**
+	 * The current session, for {@link ConsistencyContextAccessor}: {@code null} when it has no
+	 * token and no sink (nothing to propagate, or nothing to restore but a clear thread).
+	 */
+	static Session currentSessionOrNull() {
+		Session session = CURRENT.get();
+		return (session.token.equals(ConsistencyToken.EMPTY) && session.sink == TokenSink.NONE) ? null : session;
+	}
+
+	/** Makes a session current as it is, for {@link ConsistencyContextAccessor} to restore one. */
+	static void setSession(Session session) {
+		CURRENT.set(session);
 	}
 
 	/** Forgets the current thread's token, for a pooled thread starting unrelated work. */

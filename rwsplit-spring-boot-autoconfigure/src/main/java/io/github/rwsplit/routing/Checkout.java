@@ -3,6 +3,7 @@ package io.github.rwsplit.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.function.BooleanSupplier;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
@@ -27,7 +28,7 @@ import io.github.rwsplit.routing.RouteCounts.FallbackCause;
  * when it does not hold, the plan's fallback serves, and the thread remembers it so the next read
  * does not repeat a wait bound to fail;</li>
  * <li>only then, once, records side effects: the session's sticky replica, counters, the plan for
- * diagnostics.</li>
+ * diagnostics, the {@link RouteListener}.</li>
  * </ol>
  * Waits for the topology (fallback {@code wait}, a newer primary position) use
  * {@link TopologyHolder}'s lock and condition, never a monitor, so virtual threads do not pin.
@@ -130,17 +131,20 @@ final class Checkout {
 					: ConsistencyToken.EMPTY;
 			Plan plan = this.planner.plan(intent, topology, settings, token, state.memo.of(this.router), attempt);
 			if (plan instanceof Plan.AwaitReplica await) {
-				this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos());
+				observed(WaitObserver.Reason.NO_REPLICA,
+						() -> this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos()));
 				attempt = attempt.afterWaitingForReplica();
 				continue;
 			}
 			if (plan instanceof Plan.AwaitPrimary await) {
-				this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos());
+				observed(WaitObserver.Reason.NO_PRIMARY,
+						() -> this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos()));
 				attempt = attempt.afterWaitingForPrimary();
 				continue;
 			}
 			if (plan instanceof Plan.AwaitPrimaryPosition await) {
-				boolean newer = this.router.topologyHolder().awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos());
+				boolean newer = observed(WaitObserver.Reason.PRIMARY_POSITION, () -> this.router.topologyHolder()
+					.awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos()));
 				attempt = attempt.verifiedSince(await.sinceMillis(), newer);
 				continue;
 			}
@@ -293,8 +297,12 @@ final class Checkout {
 		}
 		String node = plan.node().name();
 		long started = System.nanoTime();
+		WaitObserver.Wait wait = this.router.getWaitObserver()
+			.start(catchUp ? WaitObserver.Reason.CATCH_UP : WaitObserver.Reason.READ_YOUR_WRITES, node);
+		WaitObserver.Outcome outcome = WaitObserver.Outcome.ERROR;
 		try {
 			if (GtidStatements.awaitApplied(connection, target, timeoutMillis)) {
+				outcome = WaitObserver.Outcome.REACHED;
 				if (catchUp) {
 					state.memo = state.memo.caughtUp(this.router);
 				}
@@ -304,12 +312,16 @@ final class Checkout {
 				}
 				return true;
 			}
+			outcome = WaitObserver.Outcome.TIMEOUT;
 		}
 		catch (SQLException ex) {
 			// A wait that fails is a wait that did not succeed: the fallback serves.
 			if (ex.getSQLState() != null && ex.getSQLState().startsWith("08")) {
 				this.router.checkoutFailureListener().connectionLost(node, ex);
 			}
+		}
+		finally {
+			wait.stop(outcome);
 		}
 		failedWait(state, catchUp, target, System.nanoTime() - started, topology);
 		return false;
@@ -347,6 +359,28 @@ final class Checkout {
 		}
 	}
 
+	/**
+	 * Runs one of the topology waits, observed: reached when what it waited for was published in
+	 * time, an error when the thread was interrupted, else a timeout.
+	 */
+	private boolean observed(WaitObserver.Reason reason, BooleanSupplier wait) {
+		WaitObserver.Wait observed = this.router.getWaitObserver().start(reason, WaitObserver.NO_NODE);
+		WaitObserver.Outcome outcome = WaitObserver.Outcome.ERROR;
+		try {
+			boolean reached = wait.getAsBoolean();
+			if (reached) {
+				outcome = WaitObserver.Outcome.REACHED;
+			}
+			else if (!Thread.currentThread().isInterrupted()) {
+				outcome = WaitObserver.Outcome.TIMEOUT;
+			}
+			return reached;
+		}
+		finally {
+			observed.stop(outcome);
+		}
+	}
+
 	/** Side effects of a replica plan that succeeded. */
 	private void recordReplica(Plan.ToReplica plan, RouteIntent intent, RoutingTopology topology,
 			RoutingContext.State state, ReadAttempt unit) {
@@ -380,6 +414,7 @@ final class Checkout {
 		if (!plan.ignoredGtids().isEmpty()) {
 			tracker.unexecutedIgnored.increment();
 		}
+		this.router.routeListener().routed(node, Route.REPLICA, plan.node().group(), plan.reason());
 	}
 
 	/** Side effects of a primary plan that succeeded. */
@@ -408,6 +443,7 @@ final class Checkout {
 			// Work outside a transaction on the primary may write; pin mode cannot see its GTID.
 			ConsistencyContext.recordWrite();
 		}
+		this.router.routeListener().routed(primary, Route.PRIMARY, null, plan.reason());
 	}
 
 	private static void remember(RoutingContext.State state, Plan plan, String node, RouteReason reason) {

@@ -90,7 +90,11 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	private volatile CheckoutFailureListener checkoutFailures = CheckoutFailureListener.NONE;
 
+	private volatile RouteListener routeListener = RouteListener.NONE;
+
 	private volatile ConsistencyWaitRecorder waitRecorder = ConsistencyWaitRecorder.NONE;
+
+	private volatile WaitObserver waitObserver = WaitObserver.NONE;
 
 	private final WaitPermits waitPermits;
 
@@ -453,6 +457,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	}
 
 	/**
+	 * Sets who is told where each connection went, once it is checked out.
+	 * @param listener the listener; {@link RouteListener#of} combines several
+	 */
+	public void setRouteListener(RouteListener listener) {
+		this.routeListener = Objects.requireNonNull(listener, "listener");
+	}
+
+	/**
 	 * @return this router's id, which its replica pools pass to
 	 * {@link io.github.rwsplit.mysql.ReadOnlyRouteExceptionInterceptor} as {@value ConnectionFailureSignals#ROUTER_PROPERTY}
 	 */
@@ -555,6 +567,19 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 		this.waitRecorder = Objects.requireNonNull(recorder, "recorder");
 	}
 
+	/**
+	 * @param observer told when this router, or a write barrier over it, starts and ends a wait
+	 * (read-your-writes, fallback, write barrier), for traces
+	 */
+	public void setWaitObserver(WaitObserver observer) {
+		this.waitObserver = Objects.requireNonNull(observer, "observer");
+	}
+
+	/** @return told when this router, or a write barrier over it, starts and ends a wait */
+	public WaitObserver getWaitObserver() {
+		return this.waitObserver;
+	}
+
 
 
 	/**
@@ -626,6 +651,10 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 
 	CheckoutFailureListener checkoutFailureListener() {
 		return this.checkoutFailures;
+	}
+
+	RouteListener routeListener() {
+		return this.routeListener;
 	}
 
 	ConsistencyWaitRecorder waitRecorder() {

@@ -63,9 +63,9 @@ final class TopologyHolder {
 		}
 	}
 
-	/** Waits until a replica of the intent's group qualifies, or the timeout passes. */
-	void awaitReplica(RouteIntent intent, long timeoutNanos) {
-		await(timeoutNanos,
+	/** @return whether a replica of the intent's group qualified in time */
+	boolean awaitReplica(RouteIntent intent, long timeoutNanos) {
+		return await(timeoutNanos,
 				() -> !LagBudgetFilter.apply(this.topology.replicas(intent.group()), intent.maxLagNanos()).isEmpty());
 	}
 

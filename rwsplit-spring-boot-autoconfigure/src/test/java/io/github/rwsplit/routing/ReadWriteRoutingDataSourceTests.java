@@ -128,6 +128,46 @@ class ReadWriteRoutingDataSourceTests {
 	}
 
 	@Test
+	void routeListenerIsToldOnceForEachCheckoutThatServedWithNodeRoleGroupAndReason() {
+		List<String> told = new CopyOnWriteArrayList<>();
+		this.router.setRouteListener((node, route, group, reason) -> told.add(node + " " + route + " " + group + " " + reason.tag()));
+		String replica = inTransaction(true, () -> {
+			statement();
+			return statement();
+		});
+		String reporting = RoutingContext.onReplica("reporting", this::statement);
+		inTransaction(false, this::statement);
+		this.router.setTopology(new RoutingTopology("primary", "default", List.of()));
+		inTransaction(true, this::statement);
+		assertThat(told).containsExactly(replica + " REPLICA default read-only-transaction",
+				reporting + " REPLICA reporting annotation", "primary PRIMARY null default", "primary PRIMARY null fallback");
+	}
+
+	@Test
+	void routeListenerIsNotToldOfACheckoutThatFailed() throws SQLException {
+		DataSource refusingPool = org.mockito.Mockito.mock(DataSource.class);
+		org.mockito.BDDMockito.given(refusingPool.getConnection())
+			.willThrow(new java.sql.SQLTransientConnectionException("refusing - Connection is not available", "08001"));
+		List<ReplicaNode> refusing = List.of(new ReplicaNode("refusing", "default", 1, refusingPool, () -> 0));
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("primary",
+				new StubDataSource("primary", this.checkouts), refusing, new RoutingTopology("primary", "default", refusing),
+				new RoundRobinReplicaSelector());
+		List<String> told = new CopyOnWriteArrayList<>();
+		router.setRouteListener((node, route, group, reason) -> told.add(node + " " + reason.tag()));
+		try (Connection connection = RoutingContext.onReplica(() -> {
+			try {
+				return router.getConnection();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		})) {
+			assertThat(connection.getCatalog()).isEqualTo("primary");
+		}
+		assertThat(told).containsExactly("primary fallback");
+	}
+
+	@Test
 	void innermostScopeWins() {
 		assertThat(RoutingContext.onReplica(() -> RoutingContext.onPrimary(this::statement))).isEqualTo("primary");
 		assertThat(RoutingContext.onPrimary(() -> RoutingContext.onReplica("reporting", this::statement)))

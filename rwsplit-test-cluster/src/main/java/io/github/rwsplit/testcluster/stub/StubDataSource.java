@@ -1,8 +1,16 @@
 package io.github.rwsplit.testcluster.stub;
 
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.logging.Logger;
@@ -15,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * A DataSource with no database behind it, standing for one named node. Every checkout returns
  * the same inert connection, whose {@code getCatalog()} and {@code getSchema()} return the node's
  * name — a stand-in for {@code SELECT @@server_id} — and which answers what pools and transaction
- * managers ask with the defaults of a fresh MySQL connection. Optionally records each checkout.
+ * managers ask with the defaults of a fresh MySQL connection. Its statements run nothing: queries
+ * return no rows, updates count none. Optionally records each checkout.
  */
 public final class StubDataSource implements DataSource {
 
@@ -41,18 +50,9 @@ public final class StubDataSource implements DataSource {
 	public StubDataSource(String node, @Nullable List<String> checkouts) {
 		this.node = node;
 		this.checkouts = checkouts;
-		this.connection = (Connection) Proxy.newProxyInstance(StubDataSource.class.getClassLoader(),
-				new Class<?>[] { Connection.class }, (proxy, method, args) -> switch (method.getName()) {
-					case "getAutoCommit", "isValid" -> true;
-					case "isReadOnly", "isClosed", "isWrapperFor" -> false;
-					case "getTransactionIsolation" -> Connection.TRANSACTION_REPEATABLE_READ;
-					case "getNetworkTimeout" -> 0;
-					case "getCatalog", "getSchema" -> node;
-					case "hashCode" -> System.identityHashCode(proxy);
-					case "equals" -> proxy == args[0];
-					case "toString" -> "stub connection to " + node;
-					default -> null;
-				});
+		StubJdbc jdbc = new StubJdbc(node);
+		this.connection = proxy(Connection.class, jdbc);
+		jdbc.connection = this.connection;
 	}
 
 	/** @return the node this stub stands for */
@@ -104,6 +104,81 @@ public final class StubDataSource implements DataSource {
 	@Override
 	public boolean isWrapperFor(Class<?> iface) {
 		return false;
+	}
+
+	private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+		return type.cast(Proxy.newProxyInstance(StubDataSource.class.getClassLoader(), new Class<?>[] { type }, handler));
+	}
+
+	/**
+	 * One node's JDBC objects: a connection, its statements, their empty results and the
+	 * metadata, each answering by name where it matters and by return type otherwise.
+	 */
+	private static final class StubJdbc implements InvocationHandler {
+
+		private final String node;
+
+		private Connection connection;
+
+		StubJdbc(String node) {
+			this.node = node;
+		}
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) {
+			switch (method.getName()) {
+				case "hashCode":
+					return System.identityHashCode(proxy);
+				case "equals":
+					return proxy == args[0];
+				case "toString":
+					return "stub " + method.getDeclaringClass().getSimpleName() + " of " + this.node;
+				case "getAutoCommit", "isValid":
+					return true;
+				case "getTransactionIsolation":
+					return Connection.TRANSACTION_REPEATABLE_READ;
+				case "getCatalog", "getSchema":
+					return this.node;
+				case "getConnection":
+					return this.connection;
+				case "getUpdateCount":
+					return -1;
+				case "getDatabaseProductName":
+					return "MySQL";
+				case "getDatabaseProductVersion":
+					return "8.4.0";
+				case "getDatabaseMajorVersion", "getJDBCMajorVersion":
+					return (method.getName().startsWith("getJDBC")) ? 4 : 8;
+				case "getURL":
+					return "jdbc:mysql://stub/" + this.node;
+				default:
+					return byType(method.getReturnType());
+			}
+		}
+
+		private Object byType(Class<?> type) {
+			if (type == boolean.class) {
+				return false;
+			}
+			if (type == int.class) {
+				return 0;
+			}
+			if (type == long.class) {
+				return 0L;
+			}
+			if (type == int[].class) {
+				return new int[0];
+			}
+			if (type == long[].class) {
+				return new long[0];
+			}
+			if (type == Statement.class || type == PreparedStatement.class || type == CallableStatement.class
+					|| type == ResultSet.class || type == ResultSetMetaData.class || type == DatabaseMetaData.class) {
+				return proxy(type, this);
+			}
+			return null;
+		}
+
 	}
 
 }
