@@ -53,16 +53,16 @@ public class RwsplitEndpoint {
 
 	private final ReadWriteRoutingDataSource router;
 
-	private final ReplicaLagMonitor monitor;
+	private final @Nullable ReplicaLagMonitor monitor;
 
-	private final WriteBarrier writeBarrier;
+	private final @Nullable WriteBarrier writeBarrier;
 
 	/**
 	 * Creates the endpoint.
 	 * @param router the router
 	 * @param monitor the lag monitor, or {@code null} when it is off (then drain is unavailable)
 	 */
-	public RwsplitEndpoint(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor) {
+	public RwsplitEndpoint(ReadWriteRoutingDataSource router, @Nullable ReplicaLagMonitor monitor) {
 		this(router, monitor, null);
 	}
 
@@ -72,7 +72,8 @@ public class RwsplitEndpoint {
 	 * @param monitor the lag monitor, or {@code null} when it is off (then drain is unavailable)
 	 * @param writeBarrier the write barrier, or {@code null} when write barriers are off
 	 */
-	public RwsplitEndpoint(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor, WriteBarrier writeBarrier) {
+	public RwsplitEndpoint(ReadWriteRoutingDataSource router, @Nullable ReplicaLagMonitor monitor,
+			@Nullable WriteBarrier writeBarrier) {
 		this.router = router;
 		this.monitor = monitor;
 		this.writeBarrier = writeBarrier;
@@ -145,7 +146,7 @@ public class RwsplitEndpoint {
 	}
 
 	@ReadOperation
-	public NodeDescriptor node(@Selector String node) {
+	public @Nullable NodeDescriptor node(@Selector String node) {
 		for (NodeDescriptor descriptor : rwsplit().nodes()) {
 			if (descriptor.name().equals(node)) {
 				return descriptor;
@@ -276,19 +277,19 @@ public class RwsplitEndpoint {
 		return (pool != null) ? pool : this.router.getResolvedDataSources().get(node);
 	}
 
-	private static String url(DataSource dataSource) {
+	private static @Nullable String url(DataSource dataSource) {
 		return (dataSource instanceof HikariDataSource hikari) ? JdbcUrls.sanitize(hikari.getJdbcUrl()) : null;
 	}
 
 	/** The pool's user, or the URL's when the URL carries it (rwsplit then leaves it off the pool). */
-	private static String user(DataSource dataSource) {
+	private static @Nullable String user(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource hikari) {
 			return (hikari.getUsername() != null) ? hikari.getUsername() : JdbcUrls.user(hikari.getJdbcUrl());
 		}
 		return null;
 	}
 
-	private static PoolDescriptor pool(DataSource dataSource) {
+	private static @Nullable PoolDescriptor pool(DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource hikari) {
 			HikariPoolMXBean bean = hikari.getHikariPoolMXBean();
 			if (bean != null) {
@@ -317,7 +318,7 @@ public class RwsplitEndpoint {
 	public record RwsplitDescriptor(TopologyDescriptor topology, List<NodeDescriptor> nodes,
 			ConsistencyDescriptor consistency,
 			FallbackDescriptor fallback, String lagSource, BalancingDescriptor balancing,
-			WriteBarrierDescriptor writeBarrier) implements OperationResponseBody {
+			@Nullable WriteBarrierDescriptor writeBarrier) implements OperationResponseBody {
 	}
 
 	/**
@@ -336,7 +337,7 @@ public class RwsplitEndpoint {
 	 * @param lastPrimaryChange the latest move, or {@code null} when there was none
 	 */
 	public record TopologyDescriptor(String primary, String primaryStatus, String primaryReason, List<String> replicas,
-			String configuredPrimary, long primaryChanges, PrimaryChangeDescriptor lastPrimaryChange) {
+			@Nullable String configuredPrimary, long primaryChanges, @Nullable PrimaryChangeDescriptor lastPrimaryChange) {
 	}
 
 	/**
@@ -397,9 +398,10 @@ public class RwsplitEndpoint {
 	 * @param routes connections handed out to it, by reason
 	 * @param readRetries read work run once more after failing on it, by outcome
 	 */
-	public record NodeDescriptor(String name, String role, String group, String state, String reason, Double lagSeconds,
-			Instant lastCheck, Integer weight, Double responseTimeMillis, Double slowStartShare, String url,
-			String user, PoolDescriptor pool, Map<String, Long> routes, Map<String, Long> readRetries)
+	public record NodeDescriptor(String name, String role, @Nullable String group, String state, String reason,
+			@Nullable Double lagSeconds, @Nullable Instant lastCheck, @Nullable Integer weight,
+			@Nullable Double responseTimeMillis, @Nullable Double slowStartShare, @Nullable String url,
+			@Nullable String user, @Nullable PoolDescriptor pool, Map<String, Long> routes, Map<String, Long> readRetries)
 			implements OperationResponseBody {
 	}
 
@@ -443,7 +445,7 @@ public class RwsplitEndpoint {
 	 * @param maxPrimaryReads the cap on reads redirected to the primary, or {@code null} for none
 	 * @param primaryReadsNow reads running on the primary now because of the fallback
 	 */
-	public record FallbackDescriptor(String policy, long waitTimeoutMillis, Integer maxPrimaryReads,
+	public record FallbackDescriptor(String policy, long waitTimeoutMillis, @Nullable Integer maxPrimaryReads,
 			int primaryReadsNow) {
 	}
 

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -32,7 +34,7 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 
 	private final Supplier<MonitorSnapshot> snapshot;
 
-	private final RouterView router;
+	private final @Nullable RouterView router;
 
 	public RwsplitHealthIndicator(ReplicaLagMonitor monitor) {
 		this(monitor, null);
@@ -42,7 +44,7 @@ public class RwsplitHealthIndicator implements HealthIndicator {
 	 * @param monitor the lag monitor whose snapshot it reports
 	 * @param router the router whose effective consistency mode it reports, or {@code null}
 	 */
-	public RwsplitHealthIndicator(ReplicaLagMonitor monitor, RouterView router) {
+	public RwsplitHealthIndicator(ReplicaLagMonitor monitor, @Nullable RouterView router) {
 		this(monitor::snapshot, router);
 	}
 

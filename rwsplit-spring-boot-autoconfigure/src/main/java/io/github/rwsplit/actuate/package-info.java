@@ -5,4 +5,7 @@
  * monitor's snapshot, never assumed from the configuration: the primary may have moved. Output
  * never holds a password: URLs are shown with credentials removed.
  */
+@NullMarked
 package io.github.rwsplit.actuate;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.MethodClassKey;
@@ -30,7 +31,7 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 
 	private final String defaultGroup;
 
-	private final Supplier<WriteBarrier> barrier;
+	private final Supplier<@Nullable WriteBarrier> barrier;
 
 	/**
 	 * Creates the interceptor, without write barriers.
@@ -48,7 +49,7 @@ public class RoutingAnnotationInterceptor implements MethodInterceptor {
 	 * @param barrier supplies the write barrier for {@code @Primary(awaitReplicas = ...)}, or
 	 * {@code null} when there is none; asked on the first such call
 	 */
-	public RoutingAnnotationInterceptor(String defaultGroup, Supplier<WriteBarrier> barrier) {
+	public RoutingAnnotationInterceptor(String defaultGroup, Supplier<@Nullable WriteBarrier> barrier) {
 		this.defaultGroup = defaultGroup;
 		this.barrier = barrier;
 	}

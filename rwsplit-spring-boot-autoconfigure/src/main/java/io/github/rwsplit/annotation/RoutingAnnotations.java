@@ -4,6 +4,8 @@ import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
@@ -30,8 +32,9 @@ public final class RoutingAnnotations {
 	 * @param element where the annotation was found
 	 * @param barrier the write barrier to hold after the work, or {@code null} for none
 	 */
-	public record Request(Route route, String group, Duration maxLag, ConsistencyMode consistency,
-			AnnotatedElement element, Barrier barrier) {
+	public record Request(Route route, @Nullable String group, @Nullable Duration maxLag,
+			@Nullable ConsistencyMode consistency,
+			AnnotatedElement element, @Nullable Barrier barrier) {
 
 		/**
 		 * A request without a write barrier.
@@ -41,7 +44,8 @@ public final class RoutingAnnotations {
 		 * @param consistency the consistency mode, or {@code null} for the global one
 		 * @param element where the annotation was found
 		 */
-		public Request(Route route, String group, Duration maxLag, ConsistencyMode consistency,
+		public Request(Route route, @Nullable String group, @Nullable Duration maxLag,
+				@Nullable ConsistencyMode consistency,
 				AnnotatedElement element) {
 			this(route, group, maxLag, consistency, element, null);
 		}
@@ -56,7 +60,8 @@ public final class RoutingAnnotations {
 	 * @param timeout the bound, or {@code null} for the configured one
 	 * @param onTimeout what happens when it passes
 	 */
-	public record Barrier(int replicas, String group, Duration timeout, BarrierTimeoutPolicy onTimeout) {
+	public record Barrier(int replicas, @Nullable String group, @Nullable Duration timeout,
+			BarrierTimeoutPolicy onTimeout) {
 	}
 
 	/**
@@ -67,7 +72,7 @@ public final class RoutingAnnotations {
 	 * @throws IllegalStateException when one element carries both annotations, or a budget that is
 	 * not a duration
 	 */
-	public static Request find(Method method, Class<?> targetClass) {
+	public static @Nullable Request find(Method method, Class<?> targetClass) {
 		Request onMethod = on(method);
 		return (onMethod != null) ? onMethod : on(targetClass);
 	}
@@ -77,7 +82,7 @@ public final class RoutingAnnotations {
 	 * @param element a method or class
 	 * @return the request, or {@code null}
 	 */
-	public static Request on(AnnotatedElement element) {
+	public static @Nullable Request on(AnnotatedElement element) {
 		ReadReplica replica = AnnotatedElementUtils.findMergedAnnotation(element, ReadReplica.class);
 		boolean primary = AnnotatedElementUtils.hasAnnotation(element, Primary.class);
 		if (replica != null && primary) {

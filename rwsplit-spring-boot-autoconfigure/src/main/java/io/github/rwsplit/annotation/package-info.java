@@ -4,4 +4,7 @@
  * routing scopes. Applied through Spring proxies, so calls from inside the same object
  * (self-invocation) are not seen.
  */
+@NullMarked
 package io.github.rwsplit.annotation;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,8 @@ package io.github.rwsplit.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.routing.JdbcUrls;
 
 /**
@@ -22,7 +24,8 @@ import io.github.rwsplit.routing.JdbcUrls;
  * @param poolPassword the password to give the pool, {@code null} when the URL supplies it
  * @param disagreements warnings about sources that disagree, with no password in them
  */
-record NodeCredentials(String user, String poolUser, String poolPassword, List<String> disagreements) {
+record NodeCredentials(@Nullable String user, @Nullable String poolUser, @Nullable String poolPassword,
+		List<String> disagreements) {
 
 	static NodeCredentials of(RwsplitProperties properties, String name, RwsplitProperties.Node node) {
 		boolean primary = node == properties.getPrimary();

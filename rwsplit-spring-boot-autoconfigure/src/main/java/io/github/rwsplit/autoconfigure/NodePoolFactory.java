@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.mysql.GtidCaptureInterceptor;
@@ -198,7 +199,7 @@ final class NodePoolFactory {
 	 * the default group. The router owns the pools from then on.
 	 * @return the discovery, or {@code null} when no template is set
 	 */
-	static MemberDiscovery memberDiscovery(RwsplitProperties properties, ReadWriteRoutingDataSource router,
+	static @Nullable MemberDiscovery memberDiscovery(RwsplitProperties properties, ReadWriteRoutingDataSource router,
 			java.util.function.BiFunction<String, RwsplitProperties.Node, ReplicaLagMonitor.Endpoint> endpoints) {
 		String template = properties.getTopology().getMemberUrlTemplate();
 		if (template == null) {
@@ -308,7 +309,7 @@ final class NodePoolFactory {
 	 * @param routerId the router its connections report failures to
 	 */
 	private static HikariConfig config(RwsplitProperties properties, String name, String url,
-			NodeCredentials credentials, boolean replica, RwsplitProperties.Pool rolePool, String routerId) {
+			NodeCredentials credentials, boolean replica, RwsplitProperties.@Nullable Pool rolePool, String routerId) {
 		HikariConfig config = new HikariConfig();
 		config.setPoolName("rwsplit-" + name);
 		config.setJdbcUrl(url);

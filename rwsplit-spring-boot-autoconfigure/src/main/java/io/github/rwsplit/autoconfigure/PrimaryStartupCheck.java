@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.RwsplitConfigurationException;
 import io.github.rwsplit.routing.JdbcUrls;
@@ -25,14 +26,14 @@ public final class PrimaryStartupCheck {
 
 	private static final Log logger = LogFactory.getLog(PrimaryStartupCheck.class);
 
-	private final String downReason;
+	private final @Nullable String downReason;
 
 	private PrimaryStartupCheck(String downReason) {
 		this.downReason = downReason;
 	}
 
 	/** @return why the primary refused at start-up, or {@code null} when it answered or was not checked */
-	public String downReason() {
+	public @Nullable String downReason() {
 		return this.downReason;
 	}
 
@@ -64,7 +65,7 @@ public final class PrimaryStartupCheck {
 	}
 
 	/** @return the server's answer, without secrets, or {@code null} when the login worked */
-	private static String refusal(RwsplitProperties properties, RwsplitProperties.Node primary, String password,
+	private static @Nullable String refusal(RwsplitProperties properties, RwsplitProperties.Node primary, String password,
 			Duration timeout) {
 		Properties connection = new Properties();
 		connection.putAll(properties.getPool().getDataSourceProperties());

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.github.rwsplit.balancing.LoadBalancing;
@@ -37,12 +39,12 @@ public class RwsplitProperties {
 	/**
 	 * Login user shared by every node that does not set its own.
 	 */
-	private String username;
+	private @Nullable String username;
 
 	/**
 	 * Login password shared by every node that does not set its own.
 	 */
-	private String password;
+	private @Nullable String password;
 
 	/**
 	 * The primary, which takes every write and every read-write transaction.
@@ -112,7 +114,7 @@ public class RwsplitProperties {
 	/**
 	 * Statements slower than this are logged with their server (Connector/J's slow query log); unset to log none.
 	 */
-	private Duration slowStatementThreshold;
+	private @Nullable Duration slowStatementThreshold;
 
 	/**
 	 * Following the primary to another node: switchover, failover, Group Replication election.
@@ -144,19 +146,19 @@ public class RwsplitProperties {
 		this.failOnUnknownProperties = failOnUnknownProperties;
 	}
 
-	public String getUsername() {
+	public @Nullable String getUsername() {
 		return this.username;
 	}
 
-	public void setUsername(String username) {
+	public void setUsername(@Nullable String username) {
 		this.username = username;
 	}
 
-	public String getPassword() {
+	public @Nullable String getPassword() {
 		return this.password;
 	}
 
-	public void setPassword(String password) {
+	public void setPassword(@Nullable String password) {
 		this.password = password;
 	}
 
@@ -224,11 +226,11 @@ public class RwsplitProperties {
 		return this.topology;
 	}
 
-	public Duration getSlowStatementThreshold() {
+	public @Nullable Duration getSlowStatementThreshold() {
 		return this.slowStatementThreshold;
 	}
 
-	public void setSlowStatementThreshold(Duration slowStatementThreshold) {
+	public void setSlowStatementThreshold(@Nullable Duration slowStatementThreshold) {
 		this.slowStatementThreshold = slowStatementThreshold;
 	}
 
@@ -255,7 +257,7 @@ public class RwsplitProperties {
 		/**
 		 * Most write-barrier waits at once on one replica, each holding one of its pool's connections; default half the pool's maximum size, at least 1.
 		 */
-		private Integer maxWaitsPerReplica;
+		private @Nullable Integer maxWaitsPerReplica;
 
 		/**
 		 * How the token travels between web requests.
@@ -291,11 +293,11 @@ public class RwsplitProperties {
 			this.waitTimeout = waitTimeout;
 		}
 
-		public Integer getMaxWaitsPerReplica() {
+		public @Nullable Integer getMaxWaitsPerReplica() {
 			return this.maxWaitsPerReplica;
 		}
 
-		public void setMaxWaitsPerReplica(Integer maxWaitsPerReplica) {
+		public void setMaxWaitsPerReplica(@Nullable Integer maxWaitsPerReplica) {
 			this.maxWaitsPerReplica = maxWaitsPerReplica;
 		}
 
@@ -474,7 +476,7 @@ public class RwsplitProperties {
 		/**
 		 * Lag a replica out of rotation must stay within to return; defaults to half of max-lag.
 		 */
-		private Duration recoveryLag;
+		private @Nullable Duration recoveryLag;
 
 		/**
 		 * Consecutive checks within the recovery lag a replica needs to return to rotation.
@@ -494,12 +496,12 @@ public class RwsplitProperties {
 		/**
 		 * Login user for the monitor's connections; defaults to each node's.
 		 */
-		private String username;
+		private @Nullable String username;
 
 		/**
 		 * Login password for the monitor's connections; defaults to each node's.
 		 */
-		private String password;
+		private @Nullable String password;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -549,11 +551,11 @@ public class RwsplitProperties {
 			this.maxLag = maxLag;
 		}
 
-		public Duration getRecoveryLag() {
+		public @Nullable Duration getRecoveryLag() {
 			return this.recoveryLag;
 		}
 
-		public void setRecoveryLag(Duration recoveryLag) {
+		public void setRecoveryLag(@Nullable Duration recoveryLag) {
 			this.recoveryLag = recoveryLag;
 		}
 
@@ -581,19 +583,19 @@ public class RwsplitProperties {
 			this.createHeartbeatTable = createHeartbeatTable;
 		}
 
-		public String getUsername() {
+		public @Nullable String getUsername() {
 			return this.username;
 		}
 
-		public void setUsername(String username) {
+		public void setUsername(@Nullable String username) {
 			this.username = username;
 		}
 
-		public String getPassword() {
+		public @Nullable String getPassword() {
 			return this.password;
 		}
 
-		public void setPassword(String password) {
+		public void setPassword(@Nullable String password) {
 			this.password = password;
 		}
 
@@ -617,7 +619,7 @@ public class RwsplitProperties {
 		/**
 		 * Most reads the primary serves at once as a fallback; more fail fast. Defaults to half the primary's pool.
 		 */
-		private Integer maxPrimaryReads;
+		private @Nullable Integer maxPrimaryReads;
 
 		/**
 		 * How many other replicas a read tries when a replica refuses a connection.
@@ -640,11 +642,11 @@ public class RwsplitProperties {
 			this.waitTimeout = waitTimeout;
 		}
 
-		public Integer getMaxPrimaryReads() {
+		public @Nullable Integer getMaxPrimaryReads() {
 			return this.maxPrimaryReads;
 		}
 
-		public void setMaxPrimaryReads(Integer maxPrimaryReads) {
+		public void setMaxPrimaryReads(@Nullable Integer maxPrimaryReads) {
 			this.maxPrimaryReads = maxPrimaryReads;
 		}
 
@@ -857,44 +859,44 @@ public class RwsplitProperties {
 		/**
 		 * JDBC URL of the server, such as jdbc:mysql://db-primary:3306/app.
 		 */
-		private String url;
+		private @Nullable String url;
 
 		/**
 		 * Login user of this node; defaults to rwsplit.username.
 		 */
-		private String username;
+		private @Nullable String username;
 
 		/**
 		 * Login password of this node; defaults to rwsplit.password.
 		 */
-		private String password;
+		private @Nullable String password;
 
 		/**
 		 * Pool settings of this node, overriding rwsplit.pool.
 		 */
 		private final Pool pool = new Pool();
 
-		public String getUrl() {
+		public @Nullable String getUrl() {
 			return this.url;
 		}
 
-		public void setUrl(String url) {
+		public void setUrl(@Nullable String url) {
 			this.url = url;
 		}
 
-		public String getUsername() {
+		public @Nullable String getUsername() {
 			return this.username;
 		}
 
-		public void setUsername(String username) {
+		public void setUsername(@Nullable String username) {
 			this.username = username;
 		}
 
-		public String getPassword() {
+		public @Nullable String getPassword() {
 			return this.password;
 		}
 
-		public void setPassword(String password) {
+		public void setPassword(@Nullable String password) {
 			this.password = password;
 		}
 
@@ -917,7 +919,7 @@ public class RwsplitProperties {
 		/**
 		 * Replica group this replica serves; defaults to rwsplit.default-group.
 		 */
-		private String group;
+		private @Nullable String group;
 
 		public int getWeight() {
 			return this.weight;
@@ -927,11 +929,11 @@ public class RwsplitProperties {
 			this.weight = weight;
 		}
 
-		public String getGroup() {
+		public @Nullable String getGroup() {
 			return this.group;
 		}
 
-		public void setGroup(String group) {
+		public void setGroup(@Nullable String group) {
 			this.group = group;
 		}
 
@@ -946,135 +948,135 @@ public class RwsplitProperties {
 		/**
 		 * Maximum number of connections in the pool, in use or idle.
 		 */
-		private Integer maximumPoolSize;
+		private @Nullable Integer maximumPoolSize;
 
 		/**
 		 * Minimum number of idle connections the pool keeps.
 		 */
-		private Integer minimumIdle;
+		private @Nullable Integer minimumIdle;
 
 		/**
 		 * Longest wait for a connection from the pool before failing.
 		 */
-		private Duration connectionTimeout;
+		private @Nullable Duration connectionTimeout;
 
 		/**
 		 * Longest a connection may sit idle before it is retired.
 		 */
-		private Duration idleTimeout;
+		private @Nullable Duration idleTimeout;
 
 		/**
 		 * Longest lifetime of a connection in the pool.
 		 */
-		private Duration maxLifetime;
+		private @Nullable Duration maxLifetime;
 
 		/**
 		 * Longest wait for a connection to be validated as alive.
 		 */
-		private Duration validationTimeout;
+		private @Nullable Duration validationTimeout;
 
 		/**
 		 * How often idle connections are pinged to keep them alive; 0 disables it.
 		 */
-		private Duration keepaliveTime;
+		private @Nullable Duration keepaliveTime;
 
 		/**
 		 * How long a connection may be out of the pool before a possible leak is logged; 0 disables it.
 		 */
-		private Duration leakDetectionThreshold;
+		private @Nullable Duration leakDetectionThreshold;
 
 		/**
 		 * How long start-up waits for the pool's first connection; negative starts without waiting.
 		 */
-		private Duration initializationFailTimeout;
+		private @Nullable Duration initializationFailTimeout;
 
 		/**
 		 * Default transaction isolation of connections, such as TRANSACTION_READ_COMMITTED.
 		 */
-		private String transactionIsolation;
+		private @Nullable String transactionIsolation;
 
 		/**
 		 * Extra JDBC driver properties, such as Connector/J's cachePrepStmts.
 		 */
 		private final Map<String, String> dataSourceProperties = new LinkedHashMap<>();
 
-		public Integer getMaximumPoolSize() {
+		public @Nullable Integer getMaximumPoolSize() {
 			return this.maximumPoolSize;
 		}
 
-		public void setMaximumPoolSize(Integer maximumPoolSize) {
+		public void setMaximumPoolSize(@Nullable Integer maximumPoolSize) {
 			this.maximumPoolSize = maximumPoolSize;
 		}
 
-		public Integer getMinimumIdle() {
+		public @Nullable Integer getMinimumIdle() {
 			return this.minimumIdle;
 		}
 
-		public void setMinimumIdle(Integer minimumIdle) {
+		public void setMinimumIdle(@Nullable Integer minimumIdle) {
 			this.minimumIdle = minimumIdle;
 		}
 
-		public Duration getConnectionTimeout() {
+		public @Nullable Duration getConnectionTimeout() {
 			return this.connectionTimeout;
 		}
 
-		public void setConnectionTimeout(Duration connectionTimeout) {
+		public void setConnectionTimeout(@Nullable Duration connectionTimeout) {
 			this.connectionTimeout = connectionTimeout;
 		}
 
-		public Duration getIdleTimeout() {
+		public @Nullable Duration getIdleTimeout() {
 			return this.idleTimeout;
 		}
 
-		public void setIdleTimeout(Duration idleTimeout) {
+		public void setIdleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 		}
 
-		public Duration getMaxLifetime() {
+		public @Nullable Duration getMaxLifetime() {
 			return this.maxLifetime;
 		}
 
-		public void setMaxLifetime(Duration maxLifetime) {
+		public void setMaxLifetime(@Nullable Duration maxLifetime) {
 			this.maxLifetime = maxLifetime;
 		}
 
-		public Duration getValidationTimeout() {
+		public @Nullable Duration getValidationTimeout() {
 			return this.validationTimeout;
 		}
 
-		public void setValidationTimeout(Duration validationTimeout) {
+		public void setValidationTimeout(@Nullable Duration validationTimeout) {
 			this.validationTimeout = validationTimeout;
 		}
 
-		public Duration getKeepaliveTime() {
+		public @Nullable Duration getKeepaliveTime() {
 			return this.keepaliveTime;
 		}
 
-		public void setKeepaliveTime(Duration keepaliveTime) {
+		public void setKeepaliveTime(@Nullable Duration keepaliveTime) {
 			this.keepaliveTime = keepaliveTime;
 		}
 
-		public Duration getLeakDetectionThreshold() {
+		public @Nullable Duration getLeakDetectionThreshold() {
 			return this.leakDetectionThreshold;
 		}
 
-		public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+		public void setLeakDetectionThreshold(@Nullable Duration leakDetectionThreshold) {
 			this.leakDetectionThreshold = leakDetectionThreshold;
 		}
 
-		public Duration getInitializationFailTimeout() {
+		public @Nullable Duration getInitializationFailTimeout() {
 			return this.initializationFailTimeout;
 		}
 
-		public void setInitializationFailTimeout(Duration initializationFailTimeout) {
+		public void setInitializationFailTimeout(@Nullable Duration initializationFailTimeout) {
 			this.initializationFailTimeout = initializationFailTimeout;
 		}
 
-		public String getTransactionIsolation() {
+		public @Nullable String getTransactionIsolation() {
 			return this.transactionIsolation;
 		}
 
-		public void setTransactionIsolation(String transactionIsolation) {
+		public void setTransactionIsolation(@Nullable String transactionIsolation) {
 			this.transactionIsolation = transactionIsolation;
 		}
 
@@ -1110,13 +1112,13 @@ public class RwsplitProperties {
 		/**
 		 * JDBC URL of Group Replication members found in the group that no rwsplit.replicas entry names, with {host} and {port} from the group's member list; unset, no member is discovered.
 		 */
-		private String memberUrlTemplate;
+		private @Nullable String memberUrlTemplate;
 
-		public String getMemberUrlTemplate() {
+		public @Nullable String getMemberUrlTemplate() {
 			return this.memberUrlTemplate;
 		}
 
-		public void setMemberUrlTemplate(String memberUrlTemplate) {
+		public void setMemberUrlTemplate(@Nullable String memberUrlTemplate) {
 			this.memberUrlTemplate = memberUrlTemplate;
 		}
 

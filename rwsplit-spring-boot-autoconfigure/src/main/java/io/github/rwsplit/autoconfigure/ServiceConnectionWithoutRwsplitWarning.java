@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -39,7 +40,7 @@ final class ServiceConnectionWithoutRwsplitWarning implements SmartInitializingS
 	}
 
 	/** The warning, or {@code null} when there is nothing to say. */
-	String message() {
+	@Nullable String message() {
 		if (this.beanFactory.getBeanNamesForType(RwsplitDataSource.class, false, false).length > 0) {
 			return null;
 		}
@@ -56,8 +57,8 @@ final class ServiceConnectionWithoutRwsplitWarning implements SmartInitializingS
 		return "rwsplit is not routing: the service connection " + String.join(", ", mysql)
 				+ " supplies one MySQL server to Spring Boot's DataSource, and rwsplit has no nodes "
 				+ "(no rwsplit.primary, rwsplit.replicas or RwsplitConnectionDetails bean), so every statement goes to "
-				+ "that server. To route, supply the nodes as RwsplitConnectionDetails: @ServiceConnection(\"rwsplit-primary\") "
-				+ "and @ServiceConnection(\"rwsplit-replica\") on the containers, rwsplit test support, or rwsplit.primary/replicas; "
+				+ "that server. To route, supply the nodes as RwsplitConnectionDetails: @ServiceConnection(name = \"rwsplit-primary\") "
+				+ "and @ServiceConnection(name = \"rwsplit-replica\", type = RwsplitConnectionDetails.class) on the containers, rwsplit test support, or rwsplit.primary/replicas; "
 				+ "see docs/testing.md.";
 	}
 

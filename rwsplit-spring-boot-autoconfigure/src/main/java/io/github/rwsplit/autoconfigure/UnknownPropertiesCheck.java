@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -112,7 +113,7 @@ final class UnknownPropertiesCheck implements BeanFactoryPostProcessor {
 	 * The nearest valid key, by edit distance of the whole name or, one step further, of its last
 	 * part; {@code null} when nothing is close.
 	 */
-	static String nearest(String unknown, List<String> candidates) {
+	static @Nullable String nearest(String unknown, List<String> candidates) {
 		String leaf = lastPart(unknown);
 		return candidates.stream()
 			.map((candidate) -> fill(candidate, unknown))

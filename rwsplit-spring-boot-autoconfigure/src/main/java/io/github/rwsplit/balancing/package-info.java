@@ -3,4 +3,7 @@
  * {@link io.github.rwsplit.routing.ReplicaSelector}; all are lock-free and allocate nothing per
  * choice.
  */
+@NullMarked
 package io.github.rwsplit.balancing;
+
+import org.jspecify.annotations.NullMarked;

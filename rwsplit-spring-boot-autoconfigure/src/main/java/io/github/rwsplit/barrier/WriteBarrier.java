@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.consistency.CommittedGtids;
 import io.github.rwsplit.consistency.ConsistencyContext;
@@ -192,8 +193,8 @@ public class WriteBarrier implements AutoCloseable {
 	 * @return how it ended (when it did not throw)
 	 * @throws WriteBarrierException when it was not met and the policy is to fail
 	 */
-	public BarrierResult awaitSince(Mark before, int replicas, String group, Duration timeout,
-			BarrierTimeoutPolicy onTimeout) {
+	public BarrierResult awaitSince(Mark before, int replicas, @Nullable String group, @Nullable Duration timeout,
+			@Nullable BarrierTimeoutPolicy onTimeout) {
 		return awaitBetween(before, mark(), replicas, group, timeout, onTimeout);
 	}
 
@@ -209,8 +210,8 @@ public class WriteBarrier implements AutoCloseable {
 	 * @return how it ended (when it did not throw)
 	 * @throws WriteBarrierException when it was not met and the policy is to fail
 	 */
-	public BarrierResult awaitBetween(Mark before, Mark after, int replicas, String group, Duration timeout,
-			BarrierTimeoutPolicy onTimeout) {
+	public BarrierResult awaitBetween(Mark before, Mark after, int replicas, @Nullable String group,
+			@Nullable Duration timeout, @Nullable BarrierTimeoutPolicy onTimeout) {
 		BarrierResult result;
 		if (after.commits() != before.commits()) {
 			// The latest commit itself: a replica that preserves commit order and applied it applied the
@@ -240,7 +241,7 @@ public class WriteBarrier implements AutoCloseable {
 	 * @param timeout the bound, or {@code null} for the default
 	 * @return how it ended
 	 */
-	public BarrierResult await(GtidSet gtids, int replicas, String group, Duration timeout) {
+	public BarrierResult await(GtidSet gtids, int replicas, @Nullable String group, @Nullable Duration timeout) {
 		long started = System.nanoTime();
 		String groupName = groupName(group);
 		if (gtids.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.github.rwsplit.consistency;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -92,7 +94,7 @@ public final class ConsistencyContext {
 	 * @param sink told when the token changes
 	 * @return the scope to close
 	 */
-	public static Scope open(ConsistencyToken token, TokenSink sink) {
+	public static Scope open(@Nullable ConsistencyToken token, @Nullable TokenSink sink) {
 		Session previous = CURRENT.get();
 		Session session = new Session();
 		session.token = (token != null) ? token : ConsistencyToken.EMPTY;

@@ -1,6 +1,7 @@
 package io.github.rwsplit.consistency;
 
 import io.micrometer.context.ThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries the session's consistency token to work on other threads through Micrometer's context
@@ -30,7 +31,7 @@ public final class ConsistencyContextAccessor implements ThreadLocalAccessor<Obj
 
 	/** @return the current session, or {@code null} when it has nothing to see */
 	@Override
-	public Object getValue() {
+	public @Nullable Object getValue() {
 		return ConsistencyContext.currentSessionOrNull();
 	}
 

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -92,7 +94,7 @@ public final class ConsistencyToken {
 	}
 
 	/** @return the replica the session's reads stay on (sticky replicas), or {@code null} */
-	public String replica() {
+	public @Nullable String replica() {
 		return this.replica;
 	}
 
@@ -101,7 +103,7 @@ public final class ConsistencyToken {
 	 * @param replica the replica's node name, or {@code null} for none
 	 * @return the token
 	 */
-	public ConsistencyToken withReplica(String replica) {
+	public ConsistencyToken withReplica(@Nullable String replica) {
 		return new ConsistencyToken(this.gtids, this.lastWriteMillis, replica, 0);
 	}
 
@@ -193,7 +195,7 @@ public final class ConsistencyToken {
 	 * forged token cannot pin a session for longer than one pin period
 	 * @return the token, or {@code null} when the text is absent, too long or malformed
 	 */
-	public static ConsistencyToken decode(String text, long nowMillis) {
+	public static @Nullable ConsistencyToken decode(@Nullable String text, long nowMillis) {
 		if (text == null || text.isEmpty() || text.length() > MAX_TEXT_LENGTH) {
 			return null;
 		}

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Turns tokens into the text that leaves the process (cookies, headers, message headers) and back:
  * either unsigned ({@code r1.…}, what {@link ConsistencyToken#encode()} writes), or signed with
@@ -114,7 +116,7 @@ public abstract sealed class ConsistencyTokenCodec permits ConsistencyTokenCodec
 	 * @param codec the codec installed
 	 * @param previous what its installation returned
 	 */
-	public static void uninstall(ConsistencyTokenCodec codec, ConsistencyTokenCodec previous) {
+	public static void uninstall(ConsistencyTokenCodec codec, @Nullable ConsistencyTokenCodec previous) {
 		INSTALLED.compareAndSet(codec, (previous != null) ? previous : UNSIGNED);
 	}
 
@@ -138,7 +140,7 @@ public abstract sealed class ConsistencyTokenCodec permits ConsistencyTokenCodec
 	 * @return the token, or {@code null} when the text is absent, too long, malformed or, with
 	 * keys, not signed by one of them
 	 */
-	public abstract ConsistencyToken decode(String text, long nowMillis);
+	public abstract @Nullable ConsistencyToken decode(@Nullable String text, long nowMillis);
 
 	/** The token's own text form: what every token was before signing existed. */
 	static final class Unsigned extends ConsistencyTokenCodec {
@@ -199,7 +201,7 @@ public abstract sealed class ConsistencyTokenCodec permits ConsistencyTokenCodec
 		}
 
 		@Override
-		public ConsistencyToken decode(String text, long nowMillis) {
+		public @Nullable ConsistencyToken decode(@Nullable String text, long nowMillis) {
 			if (text == null || text.length() > ConsistencyToken.MAX_TEXT_LENGTH) {
 				return null;
 			}

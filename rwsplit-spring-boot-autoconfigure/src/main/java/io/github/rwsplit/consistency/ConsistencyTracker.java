@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -106,7 +108,7 @@ public final class ConsistencyTracker {
 	 * @param tracker the router's tracker, or {@code null} when the connection names none
 	 * @param gtid the commit's GTID set
 	 */
-	public static void commitCaptured(ConsistencyTracker tracker, GtidSet gtid) {
+	public static void commitCaptured(@Nullable ConsistencyTracker tracker, GtidSet gtid) {
 		CommittedGtids.record(gtid);
 		if (tracker == null || tracker.recordsSessions()) {
 			ConsistencyContext.recordCommit(gtid);

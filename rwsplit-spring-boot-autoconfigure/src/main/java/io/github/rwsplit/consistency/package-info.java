@@ -6,4 +6,7 @@
  * integration; to other threads, {@link io.github.rwsplit.consistency.ConsistencyContextAccessor}
  * for Micrometer's context propagation (loaded only when rwsplit registers it).
  */
+@NullMarked
 package io.github.rwsplit.consistency;
+
+import org.jspecify.annotations.NullMarked;

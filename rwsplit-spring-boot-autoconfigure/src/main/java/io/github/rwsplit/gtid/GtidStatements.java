@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The two GTID statements rwsplit sends: reading a server's executed set, and waiting on a
  * server until it has applied a set. One round trip each, and each bounded on the client as well
@@ -62,7 +64,7 @@ public final class GtidStatements {
 	 * @param sql a statement's text, may be {@code null}
 	 * @return whether it starts with {@link #MARKER}
 	 */
-	public static boolean isOwn(String sql) {
+	public static boolean isOwn(@Nullable String sql) {
 		return sql != null && sql.startsWith(MARKER);
 	}
 

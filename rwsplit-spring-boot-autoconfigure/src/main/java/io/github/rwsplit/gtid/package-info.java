@@ -5,4 +5,7 @@
  * each bounded on the client) and the per-node cap on how many of its waits run at once
  * ({@link io.github.rwsplit.gtid.WaitPermits}).
  */
+@NullMarked
 package io.github.rwsplit.gtid;
+
+import org.jspecify.annotations.NullMarked;

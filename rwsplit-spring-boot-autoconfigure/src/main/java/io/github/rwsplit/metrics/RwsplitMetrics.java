@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.monitor.MonitorSnapshot;
 import io.github.rwsplit.monitor.ReplicaHealth;
@@ -86,7 +87,7 @@ public class RwsplitMetrics implements MeterBinder {
 
 	private final ReadWriteRoutingDataSource router;
 
-	private final ReplicaLagMonitor monitor;
+	private final @Nullable ReplicaLagMonitor monitor;
 
 	private final List<HikariDataSource> pools;
 
@@ -115,7 +116,7 @@ public class RwsplitMetrics implements MeterBinder {
 			"Write barriers: waits for replicas to apply a write",
 			Arrays.stream(BarrierResult.Outcome.values()).map(BarrierResult.Outcome::tag).toList());
 
-	private WriteBarrier writeBarrier;
+	private @Nullable WriteBarrier writeBarrier;
 
 	/**
 	 * Creates the binder.
@@ -123,7 +124,8 @@ public class RwsplitMetrics implements MeterBinder {
 	 * @param monitor the lag monitor, or {@code null} when it is off
 	 * @param pools the node pools, to give HikariCP's own metrics
 	 */
-	public RwsplitMetrics(ReadWriteRoutingDataSource router, ReplicaLagMonitor monitor, List<HikariDataSource> pools) {
+	public RwsplitMetrics(ReadWriteRoutingDataSource router, @Nullable ReplicaLagMonitor monitor,
+			List<HikariDataSource> pools) {
 		this.router = router;
 		this.monitor = monitor;
 		this.pools = pools;
@@ -134,7 +136,7 @@ public class RwsplitMetrics implements MeterBinder {
 	 * @param writeBarrier the barrier, or {@code null} when write barriers are off
 	 * @return this binder
 	 */
-	public RwsplitMetrics withWriteBarrier(WriteBarrier writeBarrier) {
+	public RwsplitMetrics withWriteBarrier(@Nullable WriteBarrier writeBarrier) {
 		this.writeBarrier = writeBarrier;
 		return this;
 	}

@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Tells a failure to connect that comes from the node's own settings from one that comes from the
  * server being away. Only failures to connect are classified: a statement that fails on a
@@ -39,7 +41,7 @@ final class CheckFailures {
 	 * @param failure what connecting threw
 	 * @return which setting is at fault, or {@code null} when the failure is not a misconfiguration
 	 */
-	static Misconfiguration.Kind kind(Throwable failure) {
+	static Misconfiguration.@Nullable Kind kind(Throwable failure) {
 		Throwable evidence = evidence(failure);
 		return (evidence != null) ? kindOf(evidence) : null;
 	}
@@ -48,7 +50,7 @@ final class CheckFailures {
 	 * @param failure what connecting threw
 	 * @return the driver property named in the driver's message, or {@code null}
 	 */
-	static String driverProperty(Throwable failure) {
+	static @Nullable String driverProperty(Throwable failure) {
 		Throwable evidence = evidence(failure);
 		if (evidence == null || kindOf(evidence) != Misconfiguration.Kind.DRIVER_PROPERTY) {
 			return null;
@@ -58,7 +60,7 @@ final class CheckFailures {
 	}
 
 	/** @return the first throwable in the chain of causes that shows a misconfiguration, or {@code null} */
-	static Throwable evidence(Throwable failure) {
+	static @Nullable Throwable evidence(Throwable failure) {
 		int depth = 0;
 		for (Throwable current = failure; current != null && depth < 16; current = current.getCause(), depth++) {
 			if (kindOf(current) != null) {

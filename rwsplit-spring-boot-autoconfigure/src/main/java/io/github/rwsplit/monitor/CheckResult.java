@@ -1,5 +1,7 @@
 package io.github.rwsplit.monitor;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -14,7 +16,7 @@ import io.github.rwsplit.gtid.GtidSet;
  * @param primaryUnseen whether its lag is unknown only because no position of the primary has been
  * recorded yet
  */
-public record CheckResult(boolean reachable, boolean broken, long lagNanos, String detail, GtidSet gtidExecuted,
+public record CheckResult(boolean reachable, boolean broken, long lagNanos, String detail, @Nullable GtidSet gtidExecuted,
 		boolean misconfigured, boolean primaryUnseen) {
 
 	/**
@@ -25,11 +27,11 @@ public record CheckResult(boolean reachable, boolean broken, long lagNanos, Stri
 	 * @param detail why it is unreachable, broken or of unknown lag; empty otherwise
 	 * @param gtidExecuted the replica's executed GTID set, when the check read it
 	 */
-	public CheckResult(boolean reachable, boolean broken, long lagNanos, String detail, GtidSet gtidExecuted) {
+	public CheckResult(boolean reachable, boolean broken, long lagNanos, String detail, @Nullable GtidSet gtidExecuted) {
 		this(reachable, broken, lagNanos, detail, gtidExecuted, false, false);
 	}
 
-	static CheckResult lag(long lagNanos, GtidSet gtidExecuted) {
+	static CheckResult lag(long lagNanos, @Nullable GtidSet gtidExecuted) {
 		return new CheckResult(true, false, lagNanos, "", gtidExecuted);
 	}
 

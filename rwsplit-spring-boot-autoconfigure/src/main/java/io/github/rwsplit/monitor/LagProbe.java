@@ -3,6 +3,8 @@ package io.github.rwsplit.monitor;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One way of measuring lag: what the primary task does at each tick, and what a replica check
  * does. Implementations are called from the monitor's threads only: {@link #recordPrimary} from
@@ -38,7 +40,7 @@ interface LagProbe {
 	 * @return the primary's executed GTID set as the last {@link #recordPrimary} read it, or
 	 * {@code null} when this probe does not read it
 	 */
-	default io.github.rwsplit.gtid.GtidSet primaryExecuted() {
+	default io.github.rwsplit.gtid.@Nullable GtidSet primaryExecuted() {
 		return null;
 	}
 

@@ -3,6 +3,8 @@ package io.github.rwsplit.monitor;
 import java.sql.SQLException;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why the monitor could not connect to a node because of the node's own settings, as opposed to
  * the server being away: the server refused the login or the schema, or the driver rejected the
@@ -14,7 +16,7 @@ import java.util.function.Function;
  * otherwise {@code null}
  * @param detail the server's or driver's message, with URLs sanitized and the node's password masked
  */
-public record Misconfiguration(Kind kind, String driverProperty, String detail) {
+public record Misconfiguration(Kind kind, @Nullable String driverProperty, String detail) {
 
 	/** Which setting is at fault. */
 	public enum Kind {
@@ -45,7 +47,7 @@ public record Misconfiguration(Kind kind, String driverProperty, String detail) 
 	 * @param describe how to turn a failure into a message safe to show
 	 * @return the misconfiguration, or {@code null} when the failure is not one
 	 */
-	static Misconfiguration of(Throwable failure, Function<Throwable, String> describe) {
+	static @Nullable Misconfiguration of(Throwable failure, Function<Throwable, String> describe) {
 		Throwable evidence = CheckFailures.evidence(failure);
 		if (evidence == null) {
 			return null;

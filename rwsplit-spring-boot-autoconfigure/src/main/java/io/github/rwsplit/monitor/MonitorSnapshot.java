@@ -2,6 +2,8 @@ package io.github.rwsplit.monitor;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the monitor knows now, for endpoints, metrics and health. Immutable.
  *
@@ -13,9 +15,9 @@ import java.util.List;
  * @param primaryChanges how many times the monitor moved the primary to another node
  * @param lastPrimaryChange the latest such move, or {@code null} when there was none
  */
-public record MonitorSnapshot(LagSource lagSource, String primary, String primaryDownReason,
+public record MonitorSnapshot(LagSource lagSource, String primary, @Nullable String primaryDownReason,
 		List<ReplicaHealth> replicas, io.github.rwsplit.routing.RoutingTopology.PrimaryStatus primaryStatus,
-		long primaryChanges, PrimaryChange lastPrimaryChange) {
+		long primaryChanges, @Nullable PrimaryChange lastPrimaryChange) {
 
 	/**
 	 * A snapshot of a monitor that has seen no primary change.
@@ -24,7 +26,7 @@ public record MonitorSnapshot(LagSource lagSource, String primary, String primar
 	 * @param primaryDownReason why the primary is down, or {@code null} when it answers
 	 * @param replicas every replica's health
 	 */
-	public MonitorSnapshot(LagSource lagSource, String primary, String primaryDownReason,
+	public MonitorSnapshot(LagSource lagSource, String primary, @Nullable String primaryDownReason,
 			List<ReplicaHealth> replicas) {
 		this(lagSource, primary, primaryDownReason, replicas,
 				(primaryDownReason != null) ? io.github.rwsplit.routing.RoutingTopology.PrimaryStatus.DOWN
@@ -46,7 +48,7 @@ public record MonitorSnapshot(LagSource lagSource, String primary, String primar
 	 * @param name a replica's name
 	 * @return its health, or {@code null} when there is no such replica
 	 */
-	public ReplicaHealth replica(String name) {
+	public @Nullable ReplicaHealth replica(String name) {
 		for (ReplicaHealth health : this.replicas) {
 			if (health.name().equals(name)) {
 				return health;

@@ -2,6 +2,8 @@ package io.github.rwsplit.monitor;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one check read of a node's role: its read-only flags, whether it replicates from another
  * server, and, in a Group Replication group, its member state and role. Immutable.
@@ -19,10 +21,11 @@ import java.util.Locale;
  * @param groupOnline how many members of the node's group it sees ONLINE, 0 when not read
  * @param groupSize how many members its group lists, 0 when not read
  */
-record NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, String memberState,
-		String memberRole, String serverUuid, boolean replicationKnown, int groupOnline, int groupSize) {
+record NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, @Nullable String memberState,
+		@Nullable String memberRole, @Nullable String serverUuid, boolean replicationKnown, int groupOnline, int groupSize) {
 
-	NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, String memberState, String memberRole) {
+	NodeRole(boolean readOnly, boolean superReadOnly, boolean replicating, @Nullable String memberState,
+			@Nullable String memberRole) {
 		this(readOnly, superReadOnly, replicating, memberState, memberRole, null, true, 0, 0);
 	}
 

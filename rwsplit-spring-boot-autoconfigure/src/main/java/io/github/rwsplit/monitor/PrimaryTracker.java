@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.routing.RoutingTopology.PrimaryStatus;
 
 /**
@@ -33,7 +35,7 @@ final class PrimaryTracker {
 	 * @param startedNanos when the check began ({@link System#nanoTime()})
 	 * @param readNanos when the check read the role
 	 */
-	record Observation(NodeRole role, String downReason, long startedNanos, long readNanos) {
+	record Observation(@Nullable NodeRole role, @Nullable String downReason, long startedNanos, long readNanos) {
 
 		static Observation of(NodeRole role, long startedNanos, long readNanos) {
 			return new Observation(role, null, startedNanos, readNanos);
@@ -58,8 +60,8 @@ final class PrimaryTracker {
 	 * @param moveReason why it moved, when it did
 	 * @param recheck a node to check again at once, or {@code null}
 	 */
-	record Decision(String primary, PrimaryStatus status, String reason, String movedFrom, String moveReason,
-			String recheck) {
+	record Decision(String primary, PrimaryStatus status, @Nullable String reason, @Nullable String movedFrom,
+			@Nullable String moveReason, @Nullable String recheck) {
 	}
 
 	private final Map<String, Observation> latest = new LinkedHashMap<>();

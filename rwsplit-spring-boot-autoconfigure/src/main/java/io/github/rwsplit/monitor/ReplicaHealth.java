@@ -3,6 +3,8 @@ package io.github.rwsplit.monitor;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -17,8 +19,8 @@ import io.github.rwsplit.gtid.GtidSet;
  * @param gtidExecuted its executed GTID set when known, else {@code null}
  * @param lastGoodCheck when the last of {@code goodChecks} was counted, or {@code null}
  */
-public record ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, Instant lastCheck,
-		int goodChecks, GtidSet gtidExecuted, Instant lastGoodCheck) {
+public record ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, @Nullable Instant lastCheck,
+		int goodChecks, @Nullable GtidSet gtidExecuted, @Nullable Instant lastGoodCheck) {
 
 	/**
 	 * A health with no good check counted.
@@ -30,8 +32,8 @@ public record ReplicaHealth(String name, ReplicaState state, String reason, long
 	 * @param goodChecks consecutive checks within the recovery lag
 	 * @param gtidExecuted its executed GTID set when known, else {@code null}
 	 */
-	public ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, Instant lastCheck,
-			int goodChecks, GtidSet gtidExecuted) {
+	public ReplicaHealth(String name, ReplicaState state, String reason, long lagNanos, @Nullable Instant lastCheck,
+			int goodChecks, @Nullable GtidSet gtidExecuted) {
 		this(name, state, reason, lagNanos, lastCheck, goodChecks, gtidExecuted, null);
 	}
 
@@ -45,7 +47,7 @@ public record ReplicaHealth(String name, ReplicaState state, String reason, long
 	}
 
 	/** @return the lag, or {@code null} when unknown */
-	public Duration lag() {
+	public @Nullable Duration lag() {
 		return (this.lagNanos < 0) ? null : Duration.ofNanos(this.lagNanos);
 	}
 

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -72,7 +73,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	/** Nodes seen as ONLINE members of a group: OFFLINE from then on means they left it. */
 	private final Set<String> groupMembers = ConcurrentHashMap.newKeySet();
 
-	private volatile MemberDiscovery memberDiscovery;
+	private volatile @Nullable MemberDiscovery memberDiscovery;
 
 	/** Member uuids already handed to {@link #memberDiscovery}, successfully or not. */
 	private final Set<String> discoveredUuids = ConcurrentHashMap.newKeySet();
@@ -201,7 +202,8 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * @param driverProperties the driver properties the node's pool uses (TLS, authentication and
 	 * the like), so that the monitor connects the way the application does
 	 */
-	public record Endpoint(String name, String url, String username, String password, Properties driverProperties) {
+	public record Endpoint(String name, String url, @Nullable String username, @Nullable String password,
+			Properties driverProperties) {
 
 		/**
 		 * An endpoint with no extra driver properties.
@@ -210,7 +212,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		 * @param username the login user, or {@code null}
 		 * @param password the login password, or {@code null}
 		 */
-		public Endpoint(String name, String url, String username, String password) {
+		public Endpoint(String name, String url, @Nullable String username, @Nullable String password) {
 			this(name, url, username, password, new Properties());
 		}
 
@@ -284,7 +286,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * @param discovery turns Group Replication members no configuration names into nodes
 	 * ({@code rwsplit.topology.member-url-template}); {@code null} to discover none. Set before {@link #start()}.
 	 */
-	public void setMemberDiscovery(MemberDiscovery discovery) {
+	public void setMemberDiscovery(@Nullable MemberDiscovery discovery) {
 		this.memberDiscovery = discovery;
 	}
 
@@ -899,7 +901,7 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 	 * @param result the lag check
 	 * @param role the role it read, or {@code null} (not followed, or the node did not answer)
 	 */
-	private record Measured(CheckResult result, NodeRole role) {
+	private record Measured(CheckResult result, @Nullable NodeRole role) {
 	}
 
 	private Measured measure(MonitoredNode replica, boolean first) {

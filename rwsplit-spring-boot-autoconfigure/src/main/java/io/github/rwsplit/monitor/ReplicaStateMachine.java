@@ -3,6 +3,8 @@ package io.github.rwsplit.monitor;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Turns a replica's previous health and a new check into its next health, with hysteresis: a
  * replica leaves rotation as soon as its lag exceeds {@code maxLag} (or is unknown), or it is
@@ -57,7 +59,7 @@ public final class ReplicaStateMachine {
 	 * @param admittedBecause why an unknown lag counts as good, or {@code null} when it does not
 	 * @return its new health
 	 */
-	ReplicaHealth next(ReplicaHealth previous, CheckResult result, Instant now, String admittedBecause) {
+	ReplicaHealth next(ReplicaHealth previous, CheckResult result, Instant now, @Nullable String admittedBecause) {
 		long maxLag = this.thresholds.maxLag().toNanos();
 		long recoveryLag = this.thresholds.recoveryLag().toNanos();
 		ReplicaState state;

@@ -1,5 +1,7 @@
 package io.github.rwsplit.monitor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rule that lets replicas serve reads when the application started with the primary down
  * ({@code rwsplit.startup.allow-primary-down}): lag is the age of the oldest primary position a
@@ -32,7 +34,7 @@ final class UnseenPrimaryAdmission {
 	 * @param primaryAnsweredUnrecorded whether the primary answered but its position could not be recorded
 	 * @return why the replica is admitted with its lag unknown, or {@code null} when it is not
 	 */
-	String admits(CheckResult result, boolean primaryAnsweredUnrecorded) {
+	@Nullable String admits(CheckResult result, boolean primaryAnsweredUnrecorded) {
 		return (this.enabled && result.primaryUnseen() && !primaryAnsweredUnrecorded) ? REASON : null;
 	}
 

@@ -4,4 +4,7 @@
  * publishes immutable routing snapshots to the router. Nothing here runs on the connection hot
  * path, and nothing here depends on Spring Boot.
  */
+@NullMarked
 package io.github.rwsplit.monitor;
+
+import org.jspecify.annotations.NullMarked;

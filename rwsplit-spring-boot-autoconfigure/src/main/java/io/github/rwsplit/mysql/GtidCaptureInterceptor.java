@@ -10,6 +10,7 @@ import com.mysql.cj.jdbc.JdbcConnection;
 import com.mysql.cj.jdbc.interceptors.ConnectionLifecycleInterceptor;
 import com.mysql.cj.log.Log;
 import com.mysql.cj.protocol.ServerSessionStateController;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.gtid.GtidSet;
 
@@ -66,7 +67,7 @@ public class GtidCaptureInterceptor implements ConnectionLifecycleInterceptor {
 	}
 
 	/** The change carries an encoding specification, then the GTID set; take what parses. */
-	static GtidSet parse(List<String> values) {
+	static @Nullable GtidSet parse(List<String> values) {
 		for (int i = values.size() - 1; i >= 0; i--) {
 			try {
 				GtidSet set = GtidSet.parse(values.get(i));

@@ -13,6 +13,7 @@ import com.mysql.cj.log.Log;
 import com.mysql.cj.protocol.Message;
 import com.mysql.cj.protocol.Resultset;
 import com.mysql.cj.protocol.ServerSession;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.gtid.GtidStatements;
 
@@ -81,7 +82,7 @@ public class ResponseTimeInterceptor implements QueryInterceptor, InFlightStatem
 	}
 
 	@Override
-	public <T extends Resultset> T preProcess(Supplier<String> sql, Query interceptedQuery) {
+	public <T extends Resultset> @Nullable T preProcess(Supplier<String> sql, Query interceptedQuery) {
 		this.inFlight = true;
 		boolean own = isOwn(interceptedQuery);
 		this.own = own;
@@ -100,7 +101,7 @@ public class ResponseTimeInterceptor implements QueryInterceptor, InFlightStatem
 	}
 
 	@Override
-	public <T extends Resultset> T postProcess(Supplier<String> sql, Query interceptedQuery, T originalResultSet,
+	public <T extends Resultset> @Nullable T postProcess(Supplier<String> sql, Query interceptedQuery, T originalResultSet,
 			ServerSession serverSession) {
 		this.inFlight = false;
 		finished();
@@ -108,7 +109,7 @@ public class ResponseTimeInterceptor implements QueryInterceptor, InFlightStatem
 	}
 
 	@Override
-	public <M extends Message> M preProcess(M queryPacket) {
+	public <M extends Message> @Nullable M preProcess(M queryPacket) {
 		byte[] bytes = queryPacket.getByteBuffer();
 		if (bytes.length > 0 && bytes[0] == COM_STMT_EXECUTE && !this.own) {
 			this.started = System.nanoTime();
@@ -117,7 +118,7 @@ public class ResponseTimeInterceptor implements QueryInterceptor, InFlightStatem
 	}
 
 	@Override
-	public <M extends Message> M postProcess(M queryPacket, M originalResponsePacket) {
+	public <M extends Message> @Nullable M postProcess(M queryPacket, M originalResponsePacket) {
 		byte[] bytes = queryPacket.getByteBuffer();
 		if (bytes.length > 0 && bytes[0] == COM_STMT_EXECUTE) {
 			finished();

@@ -8,6 +8,7 @@ import com.mysql.cj.log.ProfilerEvent;
 import com.mysql.cj.log.ProfilerEventHandler;
 import com.mysql.cj.protocol.Resultset;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.statement.SqlLiterals;
 
@@ -46,7 +47,7 @@ public class SlowStatementLog implements ProfilerEventHandler {
 
 	@Override
 	public void processEvent(byte eventType, Session session, Query query, Resultset resultSet, long eventDuration,
-			Throwable eventCreationPoint, String message) {
+			Throwable eventCreationPoint, @Nullable String message) {
 		// Connector/J also raises this event type for "no index used" and server-flagged statements;
 		// only its own timing against the threshold is reported, once per statement.
 		if (eventType == ProfilerEvent.TYPE_SLOW_QUERY && message != null && message.startsWith(SLOW_QUERY_PREFIX)

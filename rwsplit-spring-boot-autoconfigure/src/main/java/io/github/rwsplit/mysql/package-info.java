@@ -5,4 +5,7 @@
  * installs them on the pools it builds. {@link io.github.rwsplit.mysql.RwsplitRuntimeHints}
  * declares them for native images.
  */
+@NullMarked
 package io.github.rwsplit.mysql;
+
+import org.jspecify.annotations.NullMarked;

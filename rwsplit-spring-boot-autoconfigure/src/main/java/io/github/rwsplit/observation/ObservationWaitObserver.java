@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.routing.WaitObserver;
 
@@ -22,14 +23,14 @@ public class ObservationWaitObserver implements WaitObserver {
 
 	private final ObservationRegistry registry;
 
-	private final WaitObservationConvention convention;
+	private final @Nullable WaitObservationConvention convention;
 
 	/**
 	 * @param registry the registry, {@link ObservationRegistry#NOOP} for none
 	 * @param convention the application's convention, or {@code null} for
 	 * {@link DefaultWaitObservationConvention}
 	 */
-	public ObservationWaitObserver(ObservationRegistry registry, WaitObservationConvention convention) {
+	public ObservationWaitObserver(ObservationRegistry registry, @Nullable WaitObservationConvention convention) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.convention = convention;
 	}

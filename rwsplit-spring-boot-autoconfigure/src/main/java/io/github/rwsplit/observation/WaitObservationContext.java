@@ -1,6 +1,7 @@
 package io.github.rwsplit.observation;
 
 import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.routing.WaitObserver;
 
@@ -14,7 +15,7 @@ public class WaitObservationContext extends Observation.Context {
 
 	private final String node;
 
-	private volatile WaitObserver.Outcome outcome;
+	private volatile WaitObserver.@Nullable Outcome outcome;
 
 	/**
 	 * @param reason what the wait is for
@@ -36,7 +37,7 @@ public class WaitObservationContext extends Observation.Context {
 	}
 
 	/** @return how the wait ended, {@code null} while it runs */
-	public WaitObserver.Outcome getOutcome() {
+	public WaitObserver.@Nullable Outcome getOutcome() {
 		return this.outcome;
 	}
 

@@ -5,4 +5,7 @@
  * reports waits through {@link io.github.rwsplit.routing.WaitObserver} and knows nothing of
  * Micrometer.
  */
+@NullMarked
 package io.github.rwsplit.observation;
+
+import org.jspecify.annotations.NullMarked;

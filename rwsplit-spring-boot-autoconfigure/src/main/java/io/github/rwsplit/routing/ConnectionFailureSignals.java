@@ -4,6 +4,8 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Carries "this replica's connection just died" from Connector/J, which creates its exception
  * interceptors itself and cannot be handed a Spring bean, to the router's
@@ -35,7 +37,7 @@ public final class ConnectionFailureSignals {
 	 * @param node the node's name
 	 * @param failure what the driver threw
 	 */
-	public static void connectionLost(String routerId, String node, SQLException failure) {
+	public static void connectionLost(@Nullable String routerId, String node, SQLException failure) {
 		if (routerId == null) {
 			return;
 		}
@@ -52,7 +54,7 @@ public final class ConnectionFailureSignals {
 	 * @param node the node's name
 	 * @param failure what the server said
 	 */
-	public static void primaryReadOnly(String routerId, String node, SQLException failure) {
+	public static void primaryReadOnly(@Nullable String routerId, String node, SQLException failure) {
 		if (routerId == null) {
 			return;
 		}

@@ -3,6 +3,8 @@ package io.github.rwsplit.routing;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * JDBC URL helpers: a form safe to print, and a form to compare two URLs for the same server.
  */
@@ -31,7 +33,7 @@ public final class JdbcUrls {
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return the user, decoded, or {@code null} when the URL names none
 	 */
-	public static String user(String url) {
+	public static @Nullable String user(@Nullable String url) {
 		if (url == null) {
 			return null;
 		}
@@ -49,7 +51,7 @@ public final class JdbcUrls {
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return {@code true} when it does
 	 */
-	public static boolean hasPassword(String url) {
+	public static boolean hasPassword(@Nullable String url) {
 		if (url == null) {
 			return false;
 		}
@@ -63,7 +65,7 @@ public final class JdbcUrls {
 	 * @param password a configured password, may be {@code null}
 	 * @return {@code true} when they are equal
 	 */
-	public static boolean passwordEquals(String url, String password) {
+	public static boolean passwordEquals(String url, @Nullable String password) {
 		return java.util.Objects.equals(password(url), password);
 	}
 
@@ -92,7 +94,7 @@ public final class JdbcUrls {
 	 * @param url a JDBC URL, may be {@code null}
 	 * @return a URL safe to log or show
 	 */
-	public static String sanitize(String url) {
+	public static @Nullable String sanitize(@Nullable String url) {
 		if (url == null) {
 			return null;
 		}

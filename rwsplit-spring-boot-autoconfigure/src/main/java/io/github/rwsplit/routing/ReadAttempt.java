@@ -2,6 +2,7 @@ package io.github.rwsplit.routing;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -55,7 +56,7 @@ public final class ReadAttempt implements AutoCloseable {
 	 * @return the unit, to be closed when the work is done; {@code null} when a transaction is
 	 * running or a unit is already open (the outer one decides)
 	 */
-	public static ReadAttempt open() {
+	public static @Nullable ReadAttempt open() {
 		RoutingContext.State state = RoutingContext.state();
 		if (state.readAttempt != null || TransactionSynchronizationManager.isActualTransactionActive()) {
 			return null;
@@ -86,7 +87,7 @@ public final class ReadAttempt implements AutoCloseable {
 	 * @param failure what the work threw
 	 * @return the replica to exclude from the retry, or {@code null} when the work must not run again
 	 */
-	public String retryableFailure(Throwable failure) {
+	public @Nullable String retryableFailure(Throwable failure) {
 		if (this.excluded != null || this.router == null || !this.router.settings().retryReads() || this.primary
 				|| this.refused || this.lastReplica == null) {
 			return null;

@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.jdbc.datasource.lookup.AbstractRoutingDataSource;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -327,7 +329,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param writer its pool for writes, or {@code null} when it may not take them
 	 * @throws IllegalArgumentException when a node of that name exists
 	 */
-	public void addDiscoveredNode(ReplicaNode reader, DataSource writer) {
+	public void addDiscoveredNode(ReplicaNode reader, @Nullable DataSource writer) {
 		String name = reader.name();
 		synchronized (this.configuration) {
 			if (this.nodeNames.contains(name)) {
@@ -377,7 +379,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @return the replica entry through which the node serves reads: a configured replica's own, or
 	 * the one given by {@link #setRolePools}; {@code null} when it has none
 	 */
-	public ReplicaNode readerNode(String node) {
+	public @Nullable ReplicaNode readerNode(String node) {
 		for (ReplicaNode replica : this.replicas) {
 			if (replica.name().equals(node)) {
 				return replica;
@@ -390,7 +392,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * @param node a node's name
 	 * @return the pool writes use when that node is the primary, or {@code null} when it cannot take writes
 	 */
-	public DataSource writerPool(String node) {
+	public @Nullable DataSource writerPool(String node) {
 		return this.writerPools.get(node);
 	}
 
@@ -508,12 +510,12 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * from a primary without GTIDs.
 	 * @param primaryHasGtids whether the primary reports {@code gtid_mode=ON}, {@code null} for not known
 	 */
-	public void setPrimaryHasGtids(Boolean primaryHasGtids) {
+	public void setPrimaryHasGtids(@Nullable Boolean primaryHasGtids) {
 		this.primaryHasGtids = primaryHasGtids;
 	}
 
 	/** @return whether the primary reports {@code gtid_mode=ON}, {@code null} while not known */
-	public Boolean primaryHasGtids() {
+	public @Nullable Boolean primaryHasGtids() {
 		return this.primaryHasGtids;
 	}
 
@@ -585,14 +587,14 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * messages and diagnostics on the same thread, not for routing.
 	 * @return the node name, or {@code null} if this thread has not been routed yet
 	 */
-	public static String lastRoutedNode() {
+	public static @Nullable String lastRoutedNode() {
 		return RoutingContext.state().lastNode;
 	}
 
 	/**
 	 * @return why the current thread's last connection went where it did, or {@code null}
 	 */
-	public static RouteReason lastRouteReason() {
+	public static @Nullable RouteReason lastRouteReason() {
 		return RoutingContext.state().lastReason;
 	}
 
@@ -601,7 +603,7 @@ public class ReadWriteRoutingDataSource extends AbstractRoutingDataSource {
 	 * what had to happen first. For diagnostics on the same thread.
 	 * @return the plan, or {@code null} if this thread has not been routed yet
 	 */
-	public static String lastPlan() {
+	public static @Nullable String lastPlan() {
 		Plan plan = RoutingContext.state().lastPlan;
 		return (plan != null) ? plan.toString() : null;
 	}

@@ -5,6 +5,8 @@ import java.util.function.IntSupplier;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.gtid.GtidSet;
 
 /**
@@ -26,7 +28,7 @@ public final class ReplicaNode {
 
 	private final long lagNanos;
 
-	private final GtidSet gtidExecuted;
+	private final @Nullable GtidSet gtidExecuted;
 
 	private final long measuredAtMillis;
 
@@ -63,7 +65,7 @@ public final class ReplicaNode {
 	}
 
 	private ReplicaNode(String name, String group, int weight, DataSource dataSource, IntSupplier activeConnections,
-			long lagNanos, GtidSet gtidExecuted, long measuredAtMillis, ResponseTime responseTime,
+			long lagNanos, @Nullable GtidSet gtidExecuted, long measuredAtMillis, ResponseTime responseTime,
 			long slowStartSinceNanos, KnownExecuted known) {
 		this.known = known;
 		this.responseTime = Objects.requireNonNull(responseTime, "responseTime");
@@ -129,7 +131,7 @@ public final class ReplicaNode {
 	 * was read), or 0
 	 * @return the copy
 	 */
-	public ReplicaNode withHealth(long lagNanos, GtidSet gtidExecuted, long measuredAtMillis) {
+	public ReplicaNode withHealth(long lagNanos, @Nullable GtidSet gtidExecuted, long measuredAtMillis) {
 		// What reads learned stays while the measured set only grows; one that shrank (a replica
 		// rebuilt or reset) makes it worthless.
 		boolean shrank = gtidExecuted != null && this.gtidExecuted != null && !gtidExecuted.contains(this.gtidExecuted);
@@ -174,7 +176,7 @@ public final class ReplicaNode {
 	 * @return the replica's executed GTID set when the snapshot was taken, or {@code null} when
 	 * unknown (the monitor reads it with the {@code gtid} lag source)
 	 */
-	public GtidSet gtidExecuted() {
+	public @Nullable GtidSet gtidExecuted() {
 		return this.gtidExecuted;
 	}
 

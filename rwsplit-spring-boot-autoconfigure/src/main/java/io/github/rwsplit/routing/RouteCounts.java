@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How many connections the router handed out, per node and reason, and how many reads fell back,
  * per cause. Counting is one {@link LongAdder#increment()} per checkout, with no lookup that
@@ -125,7 +127,7 @@ public final class RouteCounts {
 	 * @param outcome how the second run ended
 	 * @return the adder counting such retries, or {@code null} for an unknown node
 	 */
-	public LongAdder readRetries(String failedNode, RetryOutcome outcome) {
+	public @Nullable LongAdder readRetries(String failedNode, RetryOutcome outcome) {
 		LongAdder[] byOutcome = this.readRetries.get(failedNode);
 		return (byOutcome != null) ? byOutcome[outcome.ordinal()] : null;
 	}
@@ -162,7 +164,7 @@ public final class RouteCounts {
 	 * @param reason a reason
 	 * @return the adder counting connections handed out for it, or {@code null} for an unknown node
 	 */
-	public LongAdder route(String node, RouteReason reason) {
+	public @Nullable LongAdder route(String node, RouteReason reason) {
 		LongAdder[] byReason = this.routes.get(node);
 		return (byReason != null) ? byReason[reason.ordinal()] : null;
 	}

@@ -7,6 +7,8 @@ import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.statement.SqlClassifier;
 
@@ -49,7 +51,7 @@ public final class RouterView {
 	 * @param node a node's name
 	 * @return its connection pool, or {@code null} for an unknown node
 	 */
-	public DataSource pool(String node) {
+	public @Nullable DataSource pool(String node) {
 		return this.router.pool(node);
 	}
 
@@ -113,7 +115,7 @@ public final class RouterView {
 	}
 
 	/** @return the statement classifier, or {@code null} when statements are not classified */
-	public SqlClassifier classifier() {
+	public @Nullable SqlClassifier classifier() {
 		return this.router.settings().classifier();
 	}
 

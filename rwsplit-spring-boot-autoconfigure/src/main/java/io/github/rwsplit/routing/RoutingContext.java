@@ -3,6 +3,8 @@ package io.github.rwsplit.routing;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.transaction.TransactionExecution;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -49,7 +51,7 @@ public final class RoutingContext {
 	 * @param site what opened the scope (a method, usually), for diagnostics
 	 * @return the scope, to be closed when the work is done
 	 */
-	public static Scope enter(Route route, String group, Object site) {
+	public static Scope enter(Route route, @Nullable String group, Object site) {
 		return enter(route, group, null, null, site);
 	}
 
@@ -62,7 +64,7 @@ public final class RoutingContext {
 	 * @param site what opened the scope (a method, usually), for diagnostics
 	 * @return the scope, to be closed when the work is done
 	 */
-	public static Scope enter(Route route, String group, Duration maxLag, Object site) {
+	public static Scope enter(Route route, @Nullable String group, @Nullable Duration maxLag, Object site) {
 		return enter(route, group, maxLag, null, site);
 	}
 
@@ -75,7 +77,8 @@ public final class RoutingContext {
 	 * @param site what opened the scope (a method, usually), for diagnostics
 	 * @return the scope, to be closed when the work is done
 	 */
-	public static Scope enter(Route route, String group, Duration maxLag, ConsistencyMode consistency, Object site) {
+	public static Scope enter(Route route, @Nullable String group, @Nullable Duration maxLag,
+			@Nullable ConsistencyMode consistency, Object site) {
 		State state = STATE.get();
 		boolean replica = route == Route.REPLICA;
 		Scope scope = new Scope(state, route, replica ? group : null,
@@ -101,7 +104,7 @@ public final class RoutingContext {
 	 * @param work the work
 	 * @return the work's result
 	 */
-	public static <T> T onReplica(String group, Supplier<T> work) {
+	public static <T> T onReplica(@Nullable String group, Supplier<T> work) {
 		try (Scope scope = enter(Route.REPLICA, group, work.getClass())) {
 			return work.get();
 		}
@@ -308,7 +311,7 @@ public final class RoutingContext {
 		}
 
 		/** @return the replica group, or {@code null} for the default group or the primary */
-		public String group() {
+		public @Nullable String group() {
 			return this.group;
 		}
 

@@ -1,6 +1,7 @@
 package io.github.rwsplit.routing;
 
 import io.micrometer.context.ThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Carries the current thread's routing scope to work on other threads through Micrometer's
@@ -36,7 +37,7 @@ public final class RoutingScopeAccessor implements ThreadLocalAccessor<Object> {
 
 	/** @return the current scope and override, or {@code null} when the thread has neither */
 	@Override
-	public Object getValue() {
+	public @Nullable Object getValue() {
 		RoutingContext.State state = RoutingContext.state();
 		if (state.scope == null && state.autocommitReads == null) {
 			return null;

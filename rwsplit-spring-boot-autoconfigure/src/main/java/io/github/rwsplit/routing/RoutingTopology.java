@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An immutable snapshot of where work may go: the current primary (which may be any node: the
  * monitor follows switchovers and failovers) and whether writes can go to it, and per
@@ -83,7 +85,7 @@ public final class RoutingTopology {
 	 * @param replicas the replicas in rotation
 	 * @param exclusions the replicas out of rotation, with reasons
 	 */
-	public RoutingTopology(String primary, String primaryDownReason, String defaultGroup,
+	public RoutingTopology(String primary, @Nullable String primaryDownReason, String defaultGroup,
 			Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions) {
 		this(primary, primaryDownReason, defaultGroup, replicas, exclusions, null, 0);
 	}
@@ -99,9 +101,9 @@ public final class RoutingTopology {
 	 * @param primaryMeasuredAtMillis when it was read (epoch milliseconds, taken before the statement
 	 * was sent, so every transaction committed before then is in it), or 0
 	 */
-	public RoutingTopology(String primary, String primaryDownReason, String defaultGroup,
+	public RoutingTopology(String primary, @Nullable String primaryDownReason, String defaultGroup,
 			Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions,
-			io.github.rwsplit.gtid.GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
+			io.github.rwsplit.gtid.@Nullable GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
 		this(primary, (primaryDownReason != null) ? PrimaryStatus.DOWN : PrimaryStatus.UP, primaryDownReason,
 				defaultGroup, replicas, exclusions, primaryExecuted, primaryMeasuredAtMillis);
 	}
@@ -117,9 +119,9 @@ public final class RoutingTopology {
 	 * @param primaryExecuted the primary's {@code gtid_executed} as last read, or {@code null} when unknown
 	 * @param primaryMeasuredAtMillis when it was read (epoch milliseconds), or 0
 	 */
-	public RoutingTopology(String primary, PrimaryStatus primaryStatus, String primaryUnavailableReason,
+	public RoutingTopology(String primary, PrimaryStatus primaryStatus, @Nullable String primaryUnavailableReason,
 			String defaultGroup, Collection<ReplicaNode> replicas, Collection<Exclusion> exclusions,
-			io.github.rwsplit.gtid.GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
+			io.github.rwsplit.gtid.@Nullable GtidSet primaryExecuted, long primaryMeasuredAtMillis) {
 		this.primaryStatus = Objects.requireNonNull(primaryStatus, "primaryStatus");
 		if ((primaryStatus == PrimaryStatus.UP) != (primaryUnavailableReason == null)) {
 			throw new IllegalArgumentException("a reason is required exactly when the primary is not UP, was "
@@ -148,7 +150,7 @@ public final class RoutingTopology {
 	 * @return why writes have no primary to go to ({@link #primaryStatus()} is not {@code UP}), or
 	 * {@code null} when they have
 	 */
-	public String primaryDownReason() {
+	public @Nullable String primaryDownReason() {
 		return this.primaryDownReason;
 	}
 
@@ -161,7 +163,7 @@ public final class RoutingTopology {
 	 * @return the primary's executed GTID set when last read by the monitor (while it was up), or
 	 * {@code null} when unknown
 	 */
-	public io.github.rwsplit.gtid.GtidSet primaryExecuted() {
+	public io.github.rwsplit.gtid.@Nullable GtidSet primaryExecuted() {
 		return this.primaryExecuted;
 	}
 
@@ -190,7 +192,7 @@ public final class RoutingTopology {
 	 * @param group a group name, or {@code null} for the default group
 	 * @return the group's replicas, empty when it has none in rotation
 	 */
-	public List<ReplicaNode> replicas(String group) {
+	public List<ReplicaNode> replicas(@Nullable String group) {
 		List<ReplicaNode> members = this.groups.get((group != null) ? group : this.defaultGroup);
 		return (members != null) ? members : List.of();
 	}

@@ -1,5 +1,7 @@
 package io.github.rwsplit.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.transaction.TransactionExecution;
 import org.springframework.transaction.TransactionExecutionListener;
 
@@ -18,7 +20,7 @@ public final class RoutingTransactionListener implements TransactionExecutionLis
 	}
 
 	@Override
-	public void afterBegin(TransactionExecution transaction, Throwable beginFailure) {
+	public void afterBegin(TransactionExecution transaction, @Nullable Throwable beginFailure) {
 		if (beginFailure == null && transaction.isNewTransaction()) {
 			RoutingContext.transactionBegan(transaction);
 		}
@@ -28,7 +30,7 @@ public final class RoutingTransactionListener implements TransactionExecutionLis
 	}
 
 	@Override
-	public void afterCommit(TransactionExecution transaction, Throwable commitFailure) {
+	public void afterCommit(TransactionExecution transaction, @Nullable Throwable commitFailure) {
 		if (commitFailure == null) {
 			RoutingContext.transactionCommitted(transaction);
 		}

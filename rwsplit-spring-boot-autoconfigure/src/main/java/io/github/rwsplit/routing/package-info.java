@@ -5,4 +5,7 @@
  * context-propagation accessor ({@link io.github.rwsplit.routing.RoutingScopeAccessor}) needs
  * Micrometer's library and is loaded only when rwsplit registers it.
  */
+@NullMarked
 package io.github.rwsplit.routing;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.statement.SqlScanner.Token;
 
 /**
@@ -161,7 +163,7 @@ public final class SqlClassifier {
 	 * @param sql the statement text
 	 * @return the decision
 	 */
-	public Decision classify(String sql) {
+	public Decision classify(@Nullable String sql) {
 		if (sql == null) {
 			return new Decision(StatementClass.WRITE, "no SQL");
 		}
@@ -203,7 +205,7 @@ public final class SqlClassifier {
 	 * end or an error.
 	 * @return the decision, or {@code null} for an empty statement
 	 */
-	private Decision statement(SqlScanner scanner) {
+	private @Nullable Decision statement(SqlScanner scanner) {
 		Token token = scanner.next();
 		while (token == Token.PUNCTUATION && scanner.is('(')) {
 			token = scanner.next();

@@ -1,5 +1,7 @@
 package io.github.rwsplit.statement;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.statement.SqlScanner.Token;
 
 /**
@@ -21,7 +23,7 @@ public final class SqlLiterals {
 	 * @param sql a statement
 	 * @return the statement with each string and number literal replaced by {@code ?}
 	 */
-	public static String mask(String sql) {
+	public static @Nullable String mask(@Nullable String sql) {
 		if (sql == null) {
 			return null;
 		}

@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.rwsplit.consistency.ConsistencyToken;
 
 /**
@@ -32,7 +34,7 @@ final class BoundedTokenStore {
 		this.ttlNanos = ttl.toNanos();
 	}
 
-	ConsistencyToken get(String key) {
+	@Nullable ConsistencyToken get(String key) {
 		Entry entry = this.entries.get(key);
 		if (entry == null) {
 			return null;

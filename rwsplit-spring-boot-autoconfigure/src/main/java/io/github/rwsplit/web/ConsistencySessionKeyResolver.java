@@ -2,6 +2,8 @@ package io.github.rwsplit.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Names the consistency session of a web request, such as the signed-in user's id: declaring a
  * bean of this type keeps tokens on the server, per key, instead of with the client. Reads then
@@ -14,6 +16,6 @@ public interface ConsistencySessionKeyResolver {
 	 * @param request the request
 	 * @return its session key, or {@code null} when the request has none (it then gets no token)
 	 */
-	String sessionKey(HttpServletRequest request);
+	@Nullable String sessionKey(HttpServletRequest request);
 
 }

@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.ResponseCookie;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -44,13 +46,13 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	/** How long a token is worth keeping at least: replicas in rotation have applied anything older. */
 	static final Duration MIN_TOKEN_LIFETIME = Duration.ofMinutes(1);
 
-	private final String header;
+	private final @Nullable String header;
 
-	private final String cookie;
+	private final @Nullable String cookie;
 
 	private final boolean httpSession;
 
-	private final ConsistencySessionKeyResolver keyResolver;
+	private final @Nullable ConsistencySessionKeyResolver keyResolver;
 
 	private final BoundedTokenStore store;
 
@@ -68,8 +70,8 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	 * @param maxSessions most server-side sessions kept, with a key resolver
 	 * @param pinDuration the pin duration: tokens live at least twice as long, and at least a minute
 	 */
-	public ConsistencyTokenFilter(String header, String cookie, boolean httpSession,
-			ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration) {
+	public ConsistencyTokenFilter(@Nullable String header, @Nullable String cookie, boolean httpSession,
+			@Nullable ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration) {
 		this(header, cookie, httpSession, keyResolver, maxSessions, pinDuration, null);
 	}
 
@@ -84,9 +86,9 @@ public class ConsistencyTokenFilter extends OncePerRequestFilter {
 	 * @param codec reads and writes the token's text with the client, or {@code null} for the
 	 * process-wide one
 	 */
-	public ConsistencyTokenFilter(String header, String cookie, boolean httpSession,
-			ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration,
-			ConsistencyTokenCodec codec) {
+	public ConsistencyTokenFilter(@Nullable String header, @Nullable String cookie, boolean httpSession,
+			@Nullable ConsistencySessionKeyResolver keyResolver, int maxSessions, Duration pinDuration,
+			@Nullable ConsistencyTokenCodec codec) {
 		this.codec = codec;
 		this.header = (header != null && !header.isBlank()) ? header : null;
 		this.cookie = (cookie != null && !cookie.isBlank()) ? cookie : null;

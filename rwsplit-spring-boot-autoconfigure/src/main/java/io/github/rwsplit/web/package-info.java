@@ -4,4 +4,7 @@
  * session, or a server-side store keyed by something the application names (a user id), and
  * sends back the token, once per response, when the request's writes change it.
  */
+@NullMarked
 package io.github.rwsplit.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What every provider shares: the accounts, replication set-up, the topology (which node is the
  * primary now) and the SQL-level controls, switchover and failover included. A provider supplies
@@ -413,7 +415,7 @@ abstract class AbstractMySqlReplicationCluster implements MySqlReplicationCluste
 	}
 
 	@Override
-	public FailoverResult failover(String newPrimary) {
+	public FailoverResult failover(@Nullable String newPrimary) {
 		synchronized (this.topologyLock) {
 			String oldPrimary = this.primaryName;
 			if (newPrimary != null) {

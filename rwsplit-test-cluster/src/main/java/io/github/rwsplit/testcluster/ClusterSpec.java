@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What cluster to start: how many replicas, the schema, the provider and time limits. Immutable;
  * build one with {@link #builder()} or take {@link #defaults()} (one primary, two replicas).
@@ -16,7 +18,7 @@ public final class ClusterSpec {
 
 	private final String schema;
 
-	private final ClusterProvider provider;
+	private final @Nullable ClusterProvider provider;
 
 	private final Duration startTimeout;
 
@@ -56,7 +58,7 @@ public final class ClusterSpec {
 	 * @return the provider asked for, or {@code null} to choose from the environment (see
 	 * {@link MySqlReplicationClusters#start(ClusterSpec)})
 	 */
-	public ClusterProvider provider() {
+	public @Nullable ClusterProvider provider() {
 		return this.provider;
 	}
 
@@ -85,7 +87,7 @@ public final class ClusterSpec {
 
 		private String schema = "rwsplit";
 
-		private ClusterProvider provider;
+		private @Nullable ClusterProvider provider;
 
 		private Duration startTimeout = Duration.ofMinutes(3);
 
@@ -123,7 +125,7 @@ public final class ClusterSpec {
 		 * @param provider the provider, or {@code null} to choose from the environment
 		 * @return this builder
 		 */
-		public Builder provider(ClusterProvider provider) {
+		public Builder provider(@Nullable ClusterProvider provider) {
 			this.provider = provider;
 			return this;
 		}

@@ -6,6 +6,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A running MySQL primary with replicas that replicate from it using GTID auto-positioning, all
  * reachable from this JVM, and the controls to break and mend it.
@@ -221,7 +223,7 @@ public interface MySqlReplicationCluster extends AutoCloseable {
 	 * @return which node died and which was promoted, and when
 	 * @throws IllegalStateException if no live replica can be promoted (the primary is dead then)
 	 */
-	FailoverResult failover(String newPrimary);
+	FailoverResult failover(@Nullable String newPrimary);
 
 	/**
 	 * The live, attached replica whose {@code gtid_executed} contains every other's (compared with

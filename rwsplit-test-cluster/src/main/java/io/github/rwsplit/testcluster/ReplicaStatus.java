@@ -1,5 +1,7 @@
 package io.github.rwsplit.testcluster;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@code SHOW REPLICA STATUS} said about a replica at one moment.
  *
@@ -10,7 +12,7 @@ package io.github.rwsplit.testcluster;
  * @param sourceDelaySeconds the configured {@code SOURCE_DELAY}
  * @param lastError the last I/O or SQL error, or an empty string
  */
-public record ReplicaStatus(boolean ioThreadRunning, boolean sqlThreadRunning, Long secondsBehindSource,
+public record ReplicaStatus(boolean ioThreadRunning, boolean sqlThreadRunning, @Nullable Long secondsBehindSource,
 		int sourceDelaySeconds, String lastError) {
 
 	/**

@@ -9,4 +9,7 @@
  * entry point; {@link io.github.rwsplit.testcluster.SharedMySqlCluster} hands out one cluster per
  * JVM for tests that leave it intact. Nothing here is used by the rwsplit library at run time.
  */
+@NullMarked
 package io.github.rwsplit.testcluster;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,8 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A DataSource with no database behind it, standing for one named node. Every checkout returns
  * the same inert connection, whose {@code getCatalog()} and {@code getSchema()} return the node's
@@ -28,7 +30,7 @@ public final class StubDataSource implements DataSource {
 
 	private final String node;
 
-	private final List<String> checkouts;
+	private final @Nullable List<String> checkouts;
 
 	private final Connection connection;
 
@@ -45,7 +47,7 @@ public final class StubDataSource implements DataSource {
 	 * @param node the node's name
 	 * @param checkouts where to record checkouts (thread-safe if used concurrently), or {@code null}
 	 */
-	public StubDataSource(String node, List<String> checkouts) {
+	public StubDataSource(String node, @Nullable List<String> checkouts) {
 		this.node = node;
 		this.checkouts = checkouts;
 		StubJdbc jdbc = new StubJdbc(node);
@@ -72,7 +74,7 @@ public final class StubDataSource implements DataSource {
 	}
 
 	@Override
-	public PrintWriter getLogWriter() {
+	public @Nullable PrintWriter getLogWriter() {
 		return null;
 	}
 
@@ -95,7 +97,7 @@ public final class StubDataSource implements DataSource {
 	}
 
 	@Override
-	public <T> T unwrap(Class<T> iface) {
+	public <T> @Nullable T unwrap(Class<T> iface) {
 		return null;
 	}
 
