@@ -104,12 +104,24 @@ public final class PeersHarness {
 			try {
 				for (int threads : THREADS) {
 					Interleaved run = new Interleaved().beforeEach(() -> cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5)));
+					Map<String, java.util.concurrent.atomic.LongAdder> failures = new LinkedHashMap<>();
 					for (Contender contender : contenders) {
-						run.add(contender.name(), () -> mixed(contender));
+						java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+						failures.put(contender.name(), failed);
+						run.add(contender.name(), () -> {
+							// A failed operation is counted and the run goes on: failing fast is a result too.
+							try {
+								mixed(contender);
+							}
+							catch (RuntimeException ex) {
+								failed.increment();
+							}
+						});
 					}
 					Map<String, double[]> ops = Interleaved.throughputs(run.runConcurrent(threads, 1000, rounds, millis));
 					System.out.printf("%n90 %% reads / 10 %% writes, %d thread(s):%n%n", threads);
 					Interleaved.print(ops);
+					failures.forEach((name, failed) -> System.out.printf("failed operations, %s: %d%n", name, failed.sum()));
 				}
 			}
 			finally {
