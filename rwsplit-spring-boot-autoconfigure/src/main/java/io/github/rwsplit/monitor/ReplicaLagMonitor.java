@@ -1122,6 +1122,12 @@ public class ReplicaLagMonitor implements SmartLifecycle, CheckoutFailureListene
 		for (String name : this.router.nodeNames()) {
 			ReplicaHealth health = this.health.get(name);
 			ReplicaNode replica = this.router.readerNode(name);
+			boolean servesReads = health != null && !name.equals(this.primaryName) && health.state().inRotation();
+			if (replica != null) {
+				// Read-your-writes' learned knowledge of a replica lives no longer than a check that
+				// could have found it reset (ReplicaNode#hasExecuted); the primary's read entry keeps none.
+				replica.observeMeasured(servesReads ? health.gtidExecuted() : null, servesReads);
+			}
 			if (name.equals(this.primaryName) || health == null) {
 				continue;
 			}

@@ -3,7 +3,12 @@ package io.github.rwsplit.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
@@ -34,6 +39,10 @@ import io.github.rwsplit.routing.RouteCounts.FallbackCause;
  * {@link TopologyHolder}'s lock and condition, never a monitor, so virtual threads do not pin.
  */
 final class Checkout {
+
+	private static final Log logger = LogFactory.getLog(Checkout.class);
+
+	private static final AtomicBoolean ROUTE_LISTENER_FAILED = new AtomicBoolean();
 
 	private final ReadWriteRoutingDataSource router;
 
@@ -296,6 +305,7 @@ final class Checkout {
 			}
 		}
 		String node = plan.node().name();
+		long epoch = plan.node().knowledgeEpoch();
 		long started = System.nanoTime();
 		WaitObserver.Wait wait = this.router.getWaitObserver()
 			.start(catchUp ? WaitObserver.Reason.CATCH_UP : WaitObserver.Reason.READ_YOUR_WRITES, node);
@@ -306,7 +316,7 @@ final class Checkout {
 				outcome = WaitObserver.Outcome.REACHED;
 				// Proof for every session: reads whose requirements this covers skip their wait now,
 				// not at the monitor's next snapshot.
-				plan.node().learnExecuted(executed);
+				plan.node().learnExecuted(executed, epoch);
 				if (catchUp) {
 					state.memo = state.memo.caughtUp(this.router);
 				}
@@ -418,7 +428,7 @@ final class Checkout {
 		if (!plan.ignoredGtids().isEmpty()) {
 			tracker.unexecutedIgnored.increment();
 		}
-		this.router.routeListener().routed(node, Route.REPLICA, plan.node().group(), plan.reason());
+		tellRouteListener(node, Route.REPLICA, plan.node().group(), plan.reason());
 	}
 
 	/** Side effects of a primary plan that succeeded. */
@@ -447,7 +457,23 @@ final class Checkout {
 			// Work outside a transaction on the primary may write; pin mode cannot see its GTID.
 			ConsistencyContext.recordWrite();
 		}
-		this.router.routeListener().routed(primary, Route.PRIMARY, null, plan.reason());
+		tellRouteListener(primary, Route.PRIMARY, null, plan.reason());
+	}
+
+	/**
+	 * Tells the route listener, which is application code: if it throws, the checkout still
+	 * succeeds (the connection would otherwise leak from its pool), and the first failure is logged.
+	 */
+	private void tellRouteListener(String node, Route route, @Nullable String group, RouteReason reason) {
+		try {
+			this.router.routeListener().routed(node, route, group, reason);
+		}
+		catch (RuntimeException ex) {
+			if (ROUTE_LISTENER_FAILED.compareAndSet(false, true)) {
+				logger.warn("rwsplit: a RouteListener threw while being told a connection went to '" + node
+						+ "'; the connection was handed out regardless. (Reported once.)", ex);
+			}
+		}
 	}
 
 	private static void remember(RoutingContext.State state, Plan plan, String node, RouteReason reason) {

@@ -132,12 +132,8 @@ public final class ReplicaNode {
 	 * @return the copy
 	 */
 	public ReplicaNode withHealth(long lagNanos, @Nullable GtidSet gtidExecuted, long measuredAtMillis) {
-		// What reads learned stays while the measured set only grows; one that shrank (a replica
-		// rebuilt or reset) makes it worthless.
-		boolean shrank = gtidExecuted != null && this.gtidExecuted != null && !gtidExecuted.contains(this.gtidExecuted);
 		return new ReplicaNode(this.name, this.group, this.weight, this.dataSource, this.activeConnections, lagNanos,
-				gtidExecuted, measuredAtMillis, this.responseTime, this.slowStartSinceNanos,
-				shrank ? new KnownExecuted() : this.known);
+				gtidExecuted, measuredAtMillis, this.responseTime, this.slowStartSinceNanos, this.known);
 	}
 
 	/**
@@ -192,14 +188,34 @@ public final class ReplicaNode {
 	}
 
 	/**
-	 * Publishes, for every read, that the replica has executed a set: what a wait on it returned.
-	 * @param executed a set the replica reported or proved executed
+	 * @return what to hand to {@link #learnExecuted} after a wait on this replica: taken before the
+	 * wait's statement is sent, so that a wait that began before knowledge was withdrawn cannot publish
 	 */
-	void learnExecuted(GtidSet executed) {
-		this.known.learn(executed);
+	long knowledgeEpoch() {
+		return this.known.epoch();
 	}
 
-	/** @return what reads learned since the monitor's measurements began to grow from this node's */
+	/**
+	 * Publishes, for every read, that the replica has executed a set: what a wait on it returned.
+	 * @param executed a set the replica reported or proved executed
+	 * @param epoch what {@link #knowledgeEpoch()} returned before the wait
+	 */
+	void learnExecuted(GtidSet executed, long epoch) {
+		this.known.learn(executed, epoch);
+	}
+
+	/**
+	 * Tells this replica's learned knowledge what the lag monitor measured, as it publishes a
+	 * snapshot: out of rotation, unknown or shrunk, it is withdrawn. The monitor calls it for
+	 * every replica at every publication; without a monitor nothing is learned.
+	 * @param measured the executed set measured, or {@code null} when unknown
+	 * @param inRotation whether the replica serves reads
+	 */
+	public void observeMeasured(@Nullable GtidSet measured, boolean inRotation) {
+		this.known.observe(measured, inRotation);
+	}
+
+	/** @return what reads learned beyond the monitor's last measurement */
 	GtidSet learnedExecuted() {
 		return this.known.learned();
 	}

@@ -19,6 +19,10 @@ import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.monitor.HealthThresholds;
+import io.github.rwsplit.monitor.LagSource;
+import io.github.rwsplit.monitor.MonitorSettings;
+import io.github.rwsplit.monitor.ReplicaLagMonitor;
 import io.github.rwsplit.testcluster.stub.StubDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +51,11 @@ class LearnedExecutedTests {
 			new RoundRobinReplicaSelector());
 
 	private ConsistencyContext.Scope session;
+
+	LearnedExecutedTests() {
+		// What the lag monitor does at each publication; without it nothing is learned.
+		this.replica.observeMeasured(gtids("1-5"), true);
+	}
 
 	@AfterEach
 	void close() {
@@ -78,28 +87,77 @@ class LearnedExecutedTests {
 	}
 
 	@Test
-	void whatWasLearnedOutlivesSnapshotsWhoseMeasuredSetGrowsButNotOneThatShrank() {
-		ReplicaNode node = measured(this.replica, "1-5");
-		node.learnExecuted(gtids("1-12"));
+	void whatWasLearnedIsSharedBySnapshotsUntilTheMonitorCouldHaveSeenTheReplicaReset() {
+		ReplicaNode node = this.replica;
+		learn(node, "1-12");
 		assertThat(node.hasExecuted(gtids("1-12"))).isTrue();
 		assertThat(node.hasExecuted(gtids("1-13"))).isFalse();
+		assertThat(measured(node, "1-8").withSlowStart(0).hasExecuted(gtids("1-12")))
+			.as("a snapshot's copy of the node shares it").isTrue();
 
-		ReplicaNode later = measured(node, "1-8").withSlowStart(0);
-		assertThat(later.hasExecuted(gtids("1-12"))).as("the monitor measured before the wait learned more").isTrue();
+		node.observeMeasured(gtids("1-8"), true);
+		assertThat(node.hasExecuted(gtids("1-12"))).as("measured before the wait learned more: kept").isTrue();
 
-		ReplicaNode rebuilt = measured(later, "1-3");
-		assertThat(rebuilt.hasExecuted(gtids("1-4"))).as("a replica whose executed set shrank knows only what it says")
-			.isFalse();
+		node.observeMeasured(gtids("1-3"), true);
+		assertThat(node.hasExecuted(gtids("1-4"))).as("the measured set shrank: the replica was reset").isFalse();
+
+		learn(node, "1-12");
+		node.observeMeasured(gtids("1-12"), false);
+		assertThat(node.hasExecuted(gtids("1-4"))).as("out of rotation").isFalse();
+
+		node.observeMeasured(gtids("1-3"), true);
+		learn(node, "1-12");
+		node.observeMeasured(null, true);
+		assertThat(node.hasExecuted(gtids("1-4"))).as("executed set unknown (heartbeat lag source)").isFalse();
+	}
+
+	@Test
+	void aWaitThatBeganBeforeKnowledgeWasWithdrawnCannotPublish() {
+		long before = this.replica.knowledgeEpoch();
+		this.replica.observeMeasured(gtids("1-2"), true);
+		this.replica.learnExecuted(gtids("1-12"), before);
+		assertThat(this.replica.hasExecuted(gtids("1-12"))).isFalse();
+	}
+
+	@Test
+	void withoutAMonitorNothingIsLearned() {
+		ReplicaNode unobserved = new ReplicaNode("replica-2", "default", 1, this.replicaPool, () -> 0);
+		unobserved.learnExecuted(gtids("1-12"), unobserved.knowledgeEpoch());
+		assertThat(unobserved.hasExecuted(gtids("1-12"))).isFalse();
+	}
+
+	@Test
+	void aMeasurementThatCoversWhatWasLearnedReplacesIt() {
+		learn(this.replica, "1-12");
+		this.replica.observeMeasured(gtids("1-20"), true);
+		assertThat(this.replica.learnedExecuted()).isEqualTo(GtidSet.EMPTY);
+	}
+
+	@Test
+	void theMonitorWithdrawsWhatWasLearnedOfAReplicaItTakesOutOfRotation() {
+		ReplicaLagMonitor monitor = new ReplicaLagMonitor(this.router,
+				new ReplicaLagMonitor.Endpoint("primary", "jdbc:mysql://127.0.0.1:1/app", null, null),
+				List.of(new ReplicaLagMonitor.Endpoint("replica-1", "jdbc:mysql://127.0.0.1:1/app", null, null)),
+				new MonitorSettings(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(250),
+						new HealthThresholds(Duration.ofSeconds(1), Duration.ofMillis(500), 3), LagSource.GTID, "hb",
+						false));
+		learn(this.replica, "1-12");
+		assertThat(this.replica.hasExecuted(gtids("1-12"))).isTrue();
+		monitor.drain("replica-1");
+		assertThat(this.replica.hasExecuted(gtids("1-12"))).isFalse();
 	}
 
 	@Test
 	void learningKeepsTheUnionOfWhatEachWaitProved() {
-		ReplicaNode node = measured(this.replica, "1-5");
 		String other = "4c2ac5a4-71ca-11e1-9e33-c80aa9429562";
-		node.learnExecuted(gtids("1-12"));
-		node.learnExecuted(GtidSet.parse(other + ":1-3"));
-		node.learnExecuted(gtids("1-7"));
-		assertThat(node.hasExecuted(GtidSet.parse(UUID + ":1-12," + other + ":1-3"))).isTrue();
+		learn(this.replica, "1-12");
+		this.replica.learnExecuted(GtidSet.parse(other + ":1-3"), this.replica.knowledgeEpoch());
+		learn(this.replica, "1-7");
+		assertThat(this.replica.hasExecuted(GtidSet.parse(UUID + ":1-12," + other + ":1-3"))).isTrue();
+	}
+
+	private static void learn(ReplicaNode node, String intervals) {
+		node.learnExecuted(gtids(intervals), node.knowledgeEpoch());
 	}
 
 	private String readAs(String required) throws SQLException {

@@ -144,6 +144,16 @@ class ReadWriteRoutingDataSourceTests {
 	}
 
 	@Test
+	void aRouteListenerThatThrowsDoesNotCostTheConnection() {
+		this.router.setRouteListener((node, route, group, reason) -> {
+			throw new IllegalStateException("the application's listener is broken");
+		});
+		assertThat(inTransaction(true, this::statement)).startsWith("replica-");
+		assertThat(inTransaction(false, this::statement)).isEqualTo("primary");
+		assertThat(this.checkouts).hasSize(2);
+	}
+
+	@Test
 	void routeListenerIsNotToldOfACheckoutThatFailed() throws SQLException {
 		DataSource refusingPool = org.mockito.Mockito.mock(DataSource.class);
 		org.mockito.BDDMockito.given(refusingPool.getConnection())
