@@ -1,5 +1,8 @@
 package io.github.rwsplit.autoconfigure;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 import io.micrometer.context.ContextRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -41,6 +44,12 @@ public final class RwsplitContextPropagationAutoConfiguration {
 	 */
 	static final class RwsplitContextPropagation implements InitializingBean, DisposableBean {
 
+		/**
+		 * Applications that asked for propagation, per registry: the registry is usually the JVM-wide
+		 * one, so the accessors stay until the last of them closes (a test context cache holds several).
+		 */
+		private static final Map<ContextRegistry, Integer> USERS = new IdentityHashMap<>();
+
 		private final ContextRegistry registry;
 
 		RwsplitContextPropagation(ContextRegistry registry) {
@@ -49,14 +58,23 @@ public final class RwsplitContextPropagationAutoConfiguration {
 
 		@Override
 		public void afterPropertiesSet() {
-			this.registry.registerThreadLocalAccessor(new ConsistencyContextAccessor());
-			this.registry.registerThreadLocalAccessor(new RoutingScopeAccessor());
+			synchronized (USERS) {
+				if (USERS.merge(this.registry, 1, Integer::sum) == 1) {
+					this.registry.registerThreadLocalAccessor(new ConsistencyContextAccessor());
+					this.registry.registerThreadLocalAccessor(new RoutingScopeAccessor());
+				}
+			}
 		}
 
 		@Override
 		public void destroy() {
-			this.registry.removeThreadLocalAccessor(ConsistencyContextAccessor.KEY);
-			this.registry.removeThreadLocalAccessor(RoutingScopeAccessor.KEY);
+			synchronized (USERS) {
+				Integer left = USERS.computeIfPresent(this.registry, (registry, users) -> (users > 1) ? users - 1 : null);
+				if (left == null) {
+					this.registry.removeThreadLocalAccessor(ConsistencyContextAccessor.KEY);
+					this.registry.removeThreadLocalAccessor(RoutingScopeAccessor.KEY);
+				}
+			}
 		}
 
 	}

@@ -107,6 +107,16 @@ class RwsplitContextPropagationAutoConfigurationTests {
 	}
 
 	@Test
+	void closingOneApplicationLeavesPropagationOnForAnotherStillRunning() {
+		this.runner.withPropertyValues("rwsplit.context-propagation.enabled=true").run((running) -> {
+			this.runner.withPropertyValues("rwsplit.context-propagation.enabled=true")
+				.run((closedFirst) -> assertThat(keys()).contains(ConsistencyContextAccessor.KEY));
+			assertThat(keys()).contains(ConsistencyContextAccessor.KEY, RoutingScopeAccessor.KEY);
+		});
+		assertThat(keys()).doesNotContain(ConsistencyContextAccessor.KEY, RoutingScopeAccessor.KEY);
+	}
+
+	@Test
 	void withoutTheLibraryNothingIsRegistered() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RwsplitContextPropagationAutoConfiguration.class))

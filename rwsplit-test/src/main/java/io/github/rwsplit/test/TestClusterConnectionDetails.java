@@ -1,5 +1,6 @@
 package io.github.rwsplit.test;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +51,7 @@ final class TestClusterConnectionDetails implements RwsplitConnectionDetails {
 					+ groupOf.keySet() + "; its replicas are " + replicas.keySet());
 		}
 		return new TestClusterConnectionDetails(Node.of(cluster.primary().jdbcUrl(), app.username(), app.password()),
-				Map.copyOf(replicas));
+				Collections.unmodifiableMap(replicas));
 	}
 
 	@Override

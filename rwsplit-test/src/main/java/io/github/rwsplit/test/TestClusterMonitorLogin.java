@@ -6,12 +6,12 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.TestContextAnnotationUtils;
 
 import io.github.rwsplit.testcluster.Credentials;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
@@ -26,8 +26,8 @@ class TestClusterMonitorLogin implements ContextCustomizerFactory {
 	@Override
 	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
-		boolean annotated = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
-			.isPresent(RwsplitTestCluster.class);
+		// As Spring finds the @Import: on the class, its superclasses, and the classes that enclose a @Nested one.
+		boolean annotated = TestContextAnnotationUtils.hasAnnotation(testClass, RwsplitTestCluster.class);
 		return annotated ? new Customizer() : null;
 	}
 
