@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = NestedTestClusterIT.App.class, properties = {
 		"rwsplit.monitor.username=production-monitor", "rwsplit.monitor.password=not-the-test-password",
 		"rwsplit.consistency.mode=eventual" })
-@RwsplitTestCluster
+@RwsplitTestCluster(groups = "replica-2=reporting")
 @RecordRoutes
 class NestedTestClusterIT {
 
