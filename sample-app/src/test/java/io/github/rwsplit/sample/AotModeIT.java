@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -95,20 +98,30 @@ class AotModeIT {
 		}
 	}
 
-	private static int awaitPort(Process app, Path log) throws IOException, InterruptedException {
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-		while (System.nanoTime() < deadline) {
-			String output = Files.readString(log, StandardCharsets.UTF_8);
-			Matcher port = PORT.matcher(output);
-			if (port.find()) {
-				return Integer.parseInt(port.group(1));
-			}
-			if (!app.isAlive()) {
-				throw new AssertionError("The AOT-mode app exited with " + app.exitValue() + " before serving:\n" + output);
-			}
-			Thread.sleep(200);
+	private static int awaitPort(Process app, Path log) throws IOException {
+		try {
+			return Awaitility.await("the AOT-mode app serving")
+				.atMost(START_TIMEOUT)
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> port(app, log), Objects::nonNull);
 		}
-		throw new AssertionError("The AOT-mode app did not serve within " + START_TIMEOUT + ":\n" + Files.readString(log));
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("The AOT-mode app did not serve within " + START_TIMEOUT + ":\n" + Files.readString(log),
+					ex);
+		}
+	}
+
+	/** The port the app serves on, once it says so; fails at once when the app has exited. */
+	private static Integer port(Process app, Path log) throws IOException {
+		String output = Files.readString(log, StandardCharsets.UTF_8);
+		Matcher port = PORT.matcher(output);
+		if (port.find()) {
+			return Integer.parseInt(port.group(1));
+		}
+		if (!app.isAlive()) {
+			throw new AssertionError("The AOT-mode app exited with " + app.exitValue() + " before serving:\n" + output);
+		}
+		return null;
 	}
 
 }

@@ -16,8 +16,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.github.rwsplit.annotation.Primary;
@@ -26,7 +24,7 @@ import io.github.rwsplit.routing.RouteReason;
 import io.github.rwsplit.test.RecordRoutes;
 import io.github.rwsplit.test.RouteAssertions;
 import io.github.rwsplit.test.RouteRecorder;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.test.RwsplitTestCluster;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		// Replication is awaited by polling here; read-your-writes is ConsistencyIT's.
 		"rwsplit.consistency.mode=eventual" })
 @RecordRoutes(deterministicReplicas = false)
+@RwsplitTestCluster
 class SpringDataJdbcIT {
 
 	static final long PRIMARY = 1;
@@ -49,11 +48,6 @@ class SpringDataJdbcIT {
 	static final String SEED = "seed " + UUID.randomUUID();
 
 	static long seedId;
-
-	@DynamicPropertySource
-	static void cluster(DynamicPropertyRegistry registry) {
-		RwsplitClusterProperties.of(SharedMySqlCluster.get()).forEach((name, value) -> registry.add(name, () -> value));
-	}
 
 	@BeforeAll
 	static void createTableWithASeedRowOnEveryNode() throws SQLException {

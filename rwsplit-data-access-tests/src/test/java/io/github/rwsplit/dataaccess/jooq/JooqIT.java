@@ -26,14 +26,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.stereotype.Service;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.github.rwsplit.annotation.Primary;
 import io.github.rwsplit.annotation.ReadReplica;
 import io.github.rwsplit.routing.RoutingContext;
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.test.RwsplitTestCluster;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = JooqIT.TestApplication.class, properties = {
 		// Replication is awaited by polling here; read-your-writes is ConsistencyIT's.
 		"rwsplit.consistency.mode=eventual" })
+@RwsplitTestCluster
 class JooqIT {
 
 	static final long PRIMARY = 1;
@@ -64,11 +63,6 @@ class JooqIT {
 	static final Field<Long> SERVER_ID = DSL.field("@@server_id", Long.class).as("server_id");
 
 	static final String SEED = UUID.randomUUID().toString();
-
-	@DynamicPropertySource
-	static void cluster(DynamicPropertyRegistry registry) {
-		RwsplitClusterProperties.of(SharedMySqlCluster.get()).forEach((name, value) -> registry.add(name, () -> value));
-	}
 
 	@BeforeAll
 	static void createTableWithASeedRowOnEveryNode() throws SQLException {

@@ -16,11 +16,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Service;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Transactional;
 
-import io.github.rwsplit.testcluster.RwsplitClusterProperties;
+import io.github.rwsplit.test.RwsplitTestCluster;
 import io.github.rwsplit.testcluster.SharedMySqlCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = MyBatisIT.TestApplication.class, properties = {
 		// Replication is awaited by polling here; read-your-writes is ConsistencyIT's.
 		"rwsplit.consistency.mode=eventual" })
+@RwsplitTestCluster
 class MyBatisIT {
 
 	static final long PRIMARY = 1;
@@ -41,11 +40,6 @@ class MyBatisIT {
 	static final Set<Long> REPLICAS = Set.of(2L, 3L);
 
 	static final String SEED = UUID.randomUUID().toString();
-
-	@DynamicPropertySource
-	static void cluster(DynamicPropertyRegistry registry) {
-		RwsplitClusterProperties.of(SharedMySqlCluster.get()).forEach((name, value) -> registry.add(name, () -> value));
-	}
 
 	@BeforeAll
 	static void createTableWithASeedRowOnEveryNode() throws SQLException {
