@@ -43,6 +43,14 @@ abstract class Contender implements AutoCloseable {
 	 */
 	abstract <T> T write(Function<JdbcTemplate, T> work);
 
+	/**
+	 * @return where the contender's connections went since the last call, by node and reason, for
+	 * the contenders that count them; otherwise {@code null}
+	 */
+	String routesSinceLastAsked() {
+		return null;
+	}
+
 	@Override
 	public void close() throws Exception {
 	}

@@ -23,6 +23,9 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.routing.RouterView;
+import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.ClusterNode;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
 import io.github.rwsplit.testcluster.RwsplitClusterProperties;
@@ -128,8 +131,37 @@ final class Peers {
 			.web(WebApplicationType.NONE)
 			.properties(properties)
 			.run();
+		RouterView view = context.getBean(RwsplitDataSource.class).getRouter().view();
 		return new Contender.TransactionRouted("rwsplit (" + consistency + ")", context.getBean(DataSource.class),
-				context.getBean(PlatformTransactionManager.class), context);
+				context.getBean(PlatformTransactionManager.class), context) {
+
+			private final Map<String, Long> before = new LinkedHashMap<>();
+
+			@Override
+			String routesSinceLastAsked() {
+				Map<String, Long> now = new LinkedHashMap<>();
+				List<String> nodes = new ArrayList<>();
+				nodes.add(view.primary());
+				view.replicas().forEach((replica) -> nodes.add(replica.name()));
+				for (String node : nodes) {
+					view.routeCounts().routes(node).forEach((reason, count) -> now.put(node + " " + reason, count));
+				}
+				ConsistencyTracker tracker = view.consistencyTracker();
+				now.put("waited", tracker.waited.sum());
+				now.put("wait timed out", tracker.waitTimedOut.sum());
+				StringBuilder line = new StringBuilder();
+				now.forEach((key, count) -> {
+					long delta = count - this.before.getOrDefault(key, 0L);
+					if (delta > 0) {
+						line.append(line.isEmpty() ? "" : ", ").append(key).append(' ').append(delta);
+					}
+				});
+				this.before.clear();
+				this.before.putAll(now);
+				return line.toString();
+			}
+
+		};
 	}
 
 	/**

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.github.rwsplit.consistency.ConsistencyContext;
+import io.github.rwsplit.testcluster.ClusterNode;
 import io.github.rwsplit.testcluster.ClusterSpec;
 import io.github.rwsplit.testcluster.MySqlReplicationCluster;
 import io.github.rwsplit.testcluster.MySqlReplicationClusters;
@@ -60,6 +62,65 @@ public final class PeersHarness {
 		}
 		if (what.equals("mix")) {
 			mix(rounds, millis);
+		}
+		if (what.equals("statements")) {
+			statements(rounds * 1000);
+		}
+	}
+
+	/**
+	 * Statements each server received per operation (its {@code Questions} counter), for plain
+	 * HikariCP and rwsplit in both modes, one thread, the monitors' own statements included: where
+	 * an operation's round trips go. Prints only.
+	 */
+	private static void statements(int operations) throws Exception {
+		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
+			createTables(cluster);
+			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "gtid"),
+					Peers.rwsplit(cluster, "eventual"));
+			Map<String, Consumer<Contender>> workloads = new LinkedHashMap<>();
+			workloads.put("read-only transaction", PeersHarness::read);
+			workloads.put("write transaction", PeersHarness::write);
+			workloads.put("90/10 mix", PeersHarness::mixed);
+			try {
+				for (Map.Entry<String, Consumer<Contender>> workload : workloads.entrySet()) {
+					for (Contender contender : contenders) {
+						cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5));
+						Map<String, Long> before = new LinkedHashMap<>();
+						for (ClusterNode node : cluster.nodes()) {
+							before.put(node.name(), questions(cluster, node.name()));
+						}
+						for (int i = 0; i < operations; i++) {
+							workload.getValue().accept(contender);
+						}
+						StringBuilder line = new StringBuilder();
+						double total = 0;
+						for (ClusterNode node : cluster.nodes()) {
+							// The SHOW STATUS that reads the counter counts itself.
+							double perOperation = (questions(cluster, node.name()) - before.get(node.name()) - 1)
+									/ (double) operations;
+							total += perOperation;
+							line.append(String.format(Locale.ROOT, ", %s %.2f", node.name(), perOperation));
+						}
+						System.out.printf(Locale.ROOT, "%s, %s: %.2f statements per operation%s%n", workload.getKey(),
+								contender.name(), total, line);
+					}
+				}
+			}
+			finally {
+				for (Contender contender : contenders) {
+					contender.close();
+				}
+			}
+		}
+	}
+
+	private static long questions(MySqlReplicationCluster cluster, String node) throws java.sql.SQLException {
+		try (java.sql.Connection connection = cluster.openAdminConnection(node);
+				java.sql.Statement statement = connection.createStatement();
+				java.sql.ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {
+			rs.next();
+			return rs.getLong(2);
 		}
 	}
 
@@ -122,6 +183,12 @@ public final class PeersHarness {
 					System.out.printf("%n90 %% reads / 10 %% writes, %d thread(s):%n%n", threads);
 					Interleaved.print(ops);
 					failures.forEach((name, failed) -> System.out.printf("failed operations, %s: %d%n", name, failed.sum()));
+					for (Contender contender : contenders) {
+						String routes = contender.routesSinceLastAsked();
+						if (routes != null) {
+							System.out.printf("connections, %s: %s%n", contender.name(), routes);
+						}
+					}
 				}
 			}
 			finally {
