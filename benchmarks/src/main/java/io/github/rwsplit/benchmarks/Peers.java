@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -24,6 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.github.rwsplit.consistency.ConsistencyTracker;
+import io.github.rwsplit.routing.ReadWriteRoutingDataSource;
 import io.github.rwsplit.routing.RouterView;
 import io.github.rwsplit.routing.RwsplitDataSource;
 import io.github.rwsplit.testcluster.ClusterNode;
@@ -131,7 +133,15 @@ final class Peers {
 			.web(WebApplicationType.NONE)
 			.properties(properties)
 			.run();
-		RouterView view = context.getBean(RwsplitDataSource.class).getRouter().view();
+		ReadWriteRoutingDataSource router = context.getBean(RwsplitDataSource.class).getRouter();
+		RouterView view = router.view();
+		// Replaces the metrics' recorder: how long reads spent in read-your-writes waits, all threads.
+		LongAdder waitNanos = new LongAdder();
+		java.util.concurrent.ConcurrentLinkedQueue<Long> waits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		router.setConsistencyWaitRecorder((nanos, caughtUp) -> {
+			waitNanos.add(nanos);
+			waits.add(nanos);
+		});
 		return new Contender.TransactionRouted("rwsplit (" + consistency + ")", context.getBean(DataSource.class),
 				context.getBean(PlatformTransactionManager.class), context) {
 
@@ -149,6 +159,7 @@ final class Peers {
 				ConsistencyTracker tracker = view.consistencyTracker();
 				now.put("waited", tracker.waited.sum());
 				now.put("wait timed out", tracker.waitTimedOut.sum());
+				now.put("ms waiting", waitNanos.sum() / 1_000_000);
 				StringBuilder line = new StringBuilder();
 				now.forEach((key, count) -> {
 					long delta = count - this.before.getOrDefault(key, 0L);
@@ -158,6 +169,13 @@ final class Peers {
 				});
 				this.before.clear();
 				this.before.putAll(now);
+				long[] sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
+				waits.clear();
+				if (sorted.length > 0) {
+					line.append(String.format(java.util.Locale.ROOT, ", wait p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
+							sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
+							sorted[sorted.length * 99 / 100] / 1e6));
+				}
 				return line.toString();
 			}
 

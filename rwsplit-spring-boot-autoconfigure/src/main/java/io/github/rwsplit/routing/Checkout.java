@@ -465,8 +465,13 @@ final class Checkout {
 	 * succeeds (the connection would otherwise leak from its pool), and the first failure is logged.
 	 */
 	private void tellRouteListener(String node, Route route, @Nullable String group, RouteReason reason) {
+		RouteListener listener = this.router.routeListener();
+		if (listener == RouteListener.NONE) {
+			// The usual case: no call through the interface on the hot path.
+			return;
+		}
 		try {
-			this.router.routeListener().routed(node, route, group, reason);
+			listener.routed(node, route, group, reason);
 		}
 		catch (RuntimeException ex) {
 			if (ROUTE_LISTENER_FAILED.compareAndSet(false, true)) {
