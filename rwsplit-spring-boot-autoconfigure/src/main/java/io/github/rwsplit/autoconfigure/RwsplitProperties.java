@@ -255,7 +255,7 @@ public class RwsplitProperties {
 		private Duration waitTimeout = Duration.ofSeconds(1);
 
 		/**
-		 * Most write-barrier waits at once on one replica, each holding one of its pool's connections; default half the pool's maximum size, at least 1.
+		 * Most of rwsplit's own waits at once on one replica (read-your-writes reads, write barriers), each holding one of its pool's connections; default half the pool's maximum size, at least 1.
 		 */
 		private @Nullable Integer maxWaitsPerReplica;
 

@@ -3,6 +3,8 @@ package io.github.rwsplit.routing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -132,80 +134,147 @@ final class Checkout {
 			ReplicaPlanner.Attempt first, SQLException earlier, int refused, ReadAttempt unit) throws SQLException {
 		ReplicaPlanner.Attempt attempt = first;
 		SQLException failure = earlier;
-		int busy = 0;
+		// Replicas passed over because their wait permits were all taken, and the attempt before the first.
+		List<String> busy = null;
+		ReplicaPlanner.Attempt beforeBusy = null;
+		// A permit this read queued for and got, not yet used by a plan; at most one queue per checkout.
+		String heldPermit = null;
+		boolean queued = false;
 		boolean releasedOnce = false;
-		while (true) {
-			RoutingTopology topology = this.router.getTopology();
-			ConsistencyToken token = ReplicaPlanner.readsToken(intent, settings) ? ConsistencyContext.currentToken()
-					: ConsistencyToken.EMPTY;
-			Plan plan = this.planner.plan(intent, topology, settings, token, state.memo.of(this.router), attempt);
-			if (plan instanceof Plan.AwaitReplica await) {
-				observed(WaitObserver.Reason.NO_REPLICA,
-						() -> this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos()));
-				attempt = attempt.afterWaitingForReplica();
-				continue;
-			}
-			if (plan instanceof Plan.AwaitPrimary await) {
-				observed(WaitObserver.Reason.NO_PRIMARY,
-						() -> this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos()));
-				attempt = attempt.afterWaitingForPrimary();
-				continue;
-			}
-			if (plan instanceof Plan.AwaitPrimaryPosition await) {
-				boolean newer = observed(WaitObserver.Reason.PRIMARY_POSITION, () -> this.router.topologyHolder()
-					.awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos()));
-				attempt = attempt.verifiedSince(await.sinceMillis(), newer);
-				continue;
-			}
-			if (plan instanceof Plan.ToReplica toReplica) {
-				String node = toReplica.node().name();
-				boolean waits = !(toReplica.precondition() instanceof Precondition.None);
-				if (waits && !this.router.waitPermits().tryAcquire(node)) {
-					// As many of rwsplit's own waits as it may hold already run on this replica: another
-					// replica may serve, else the plan's fallback does. Never a queue.
-					if (++busy < topology.replicas(intent.group()).size()) {
-						attempt = attempt.excluding(node);
+		try {
+			while (true) {
+				RoutingTopology topology = this.router.getTopology();
+				ConsistencyToken token = ReplicaPlanner.readsToken(intent, settings) ? ConsistencyContext.currentToken()
+						: ConsistencyToken.EMPTY;
+				Plan plan = this.planner.plan(intent, topology, settings, token, state.memo.of(this.router), attempt);
+				boolean permitted = false;
+				if (heldPermit != null) {
+					// Planned again after queueing: the permit serves only a wait on its own replica.
+					permitted = plan instanceof Plan.ToReplica again && again.node().name().equals(heldPermit)
+							&& !(again.precondition() instanceof Precondition.None);
+					if (!permitted) {
+						this.router.waitPermits().release(heldPermit);
+					}
+					heldPermit = null;
+				}
+				if (plan instanceof Plan.AwaitReplica await) {
+					observed(WaitObserver.Reason.NO_REPLICA,
+							() -> this.router.topologyHolder().awaitReplica(intent, await.timeoutNanos()));
+					attempt = attempt.afterWaitingForReplica();
+					continue;
+				}
+				if (plan instanceof Plan.AwaitPrimary await) {
+					observed(WaitObserver.Reason.NO_PRIMARY,
+							() -> this.router.topologyHolder().awaitWritablePrimary(await.timeoutNanos()));
+					attempt = attempt.afterWaitingForPrimary();
+					continue;
+				}
+				if (plan instanceof Plan.AwaitPrimaryPosition await) {
+					boolean newer = observed(WaitObserver.Reason.PRIMARY_POSITION, () -> this.router.topologyHolder()
+						.awaitPrimaryPosition(await.sinceMillis(), await.timeoutNanos()));
+					attempt = attempt.verifiedSince(await.sinceMillis(), newer);
+					continue;
+				}
+				if (plan instanceof Plan.ToReplica toReplica) {
+					String node = toReplica.node().name();
+					boolean waits = !(toReplica.precondition() instanceof Precondition.None);
+					if (waits && !permitted && !this.router.waitPermits().tryAcquire(node)) {
+						// As many of rwsplit's own waits as it may hold already run on this replica: another
+						// replica may serve, else the plan's fallback does.
+						if (busy == null) {
+							busy = new ArrayList<>(2);
+							beforeBusy = attempt;
+						}
+						busy.add(node);
+						if (busy.size() < topology.replicas(intent.group()).size()) {
+							attempt = attempt.excluding(node);
+							continue;
+						}
+						Plan fallback = toReplica.onFailedPrecondition();
+						if (queued || fallbackServesNow(fallback, settings)) {
+							return afterFailedPrecondition(fallback, intent, topology, settings, state, failure, unit);
+						}
+						// Every replica busy waiting and the fallback would refuse: rather than fail, queue for
+						// a wait permit on any of them, as a read in eventual mode queues for a pool connection;
+						// bounded by the wait timeout, once. A read that gets one is planned again on that replica.
+						queued = true;
+						heldPermit = queueForPermit(busy, settings);
+						if (heldPermit == null) {
+							return afterFailedPrecondition(fallback, intent, topology, settings, state, failure, unit);
+						}
+						attempt = beforeBusy;
+						for (String other : busy) {
+							if (!other.equals(heldPermit)) {
+								attempt = attempt.excluding(other);
+							}
+						}
 						continue;
+					}
+					try {
+						Connection connection;
+						try {
+							connection = toReplica.node().dataSource().getConnection();
+						}
+						catch (SQLException ex) {
+							return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure,
+									refused, unit);
+						}
+						if (meet(toReplica, connection, topology, settings, state)) {
+							recordReplica(toReplica, intent, topology, state, unit);
+							return connection;
+						}
+						close(connection);
+					}
+					finally {
+						if (waits) {
+							this.router.waitPermits().release(node);
+						}
 					}
 					return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
 							failure, unit);
 				}
 				try {
-					Connection connection;
-					try {
-						connection = toReplica.node().dataSource().getConnection();
-					}
-					catch (SQLException ex) {
-						return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure,
-								refused, unit);
-					}
-					if (meet(toReplica, connection, topology, settings, state)) {
-						recordReplica(toReplica, intent, topology, state, unit);
-						return connection;
-					}
-					close(connection);
+					return onPrimary(plan, intent, topology, settings, state, failure, false, unit, attempt);
 				}
-				finally {
-					if (waits) {
-						this.router.waitPermits().release(node);
+				catch (PrimaryCheckouts.Released ex) {
+					// The primary went away while this work waited for its pool: planned again, once,
+					// so it waits for the next primary or fails with the state.
+					if (releasedOnce) {
+						throw ex;
 					}
+					releasedOnce = true;
+					failure = chain(failure, ex);
 				}
-				return afterFailedPrecondition(toReplica.onFailedPrecondition(), intent, topology, settings, state,
-						failure, unit);
-			}
-			try {
-				return onPrimary(plan, intent, topology, settings, state, failure, false, unit, attempt);
-			}
-			catch (PrimaryCheckouts.Released ex) {
-				// The primary went away while this work waited for its pool: planned again, once,
-				// so it waits for the next primary or fails with the state.
-				if (releasedOnce) {
-					throw ex;
-				}
-				releasedOnce = true;
-				failure = chain(failure, ex);
 			}
 		}
+		finally {
+			if (heldPermit != null) {
+				this.router.waitPermits().release(heldPermit);
+			}
+		}
+	}
+
+	/** Whether a fallback plan would serve now, rather than refuse or find the primary's cap reached. */
+	private boolean fallbackServesNow(Plan fallback, RoutingSettings settings) {
+		if (fallback instanceof Plan.ToPrimary toPrimary) {
+			return !toPrimary.guarded() || this.router.primaryReadGuard()
+				.hasRoom(settings.fallback().maxPrimaryReads(), toPrimary.tokenCaused());
+		}
+		return false;
+	}
+
+	/**
+	 * Waits, bounded by the consistency wait timeout, for a wait permit on any of the replicas.
+	 * @return the replica whose permit the caller now holds, or {@code null}
+	 */
+	private @Nullable String queueForPermit(List<String> replicas, RoutingSettings settings) {
+		long deadline = System.nanoTime() + settings.consistency().waitTimeout().toNanos();
+		String[] got = new String[1];
+		observed(WaitObserver.Reason.WAIT_PERMIT, () -> {
+			got[0] = this.router.waitPermits().acquireAny(replicas, deadline - System.nanoTime());
+			return got[0] != null;
+		});
+		return got[0];
 	}
 
 	/** Serves a plan for the primary, or throws its refusal. */

@@ -43,6 +43,16 @@ final class PrimaryReadGuard {
 	}
 
 	/**
+	 * Whether a fallback read would be let through now (another may take the slot first).
+	 * @param cap the most fallback reads at once
+	 * @param tokenCaused whether the session's token sends the read here
+	 * @return whether the read would get a slot now
+	 */
+	boolean hasRoom(int cap, boolean tokenCaused) {
+		return this.inFlight.get() < cap && (!tokenCaused || this.tokenInFlight.get() < tokenCap(cap));
+	}
+
+	/**
 	 * A primary connection for a fallback read, or a refusal.
 	 * @param primary where the primary's connections come from now (it follows primary changes)
 	 * @param cap the most fallback reads at once

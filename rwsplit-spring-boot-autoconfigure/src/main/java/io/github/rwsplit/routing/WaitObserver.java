@@ -58,6 +58,12 @@ public interface WaitObserver {
 		/** Replicas apply a write ({@code @Primary(awaitReplicas)}, {@code WriteBarrier}). */
 		WRITE_BARRIER("replica"),
 
+		/**
+		 * A read that must wait on a replica finds every replica's wait permits taken and its
+		 * fallback unable to serve: it waits for a permit.
+		 */
+		WAIT_PERMIT("replica"),
+
 		/** No replica qualifies and the fallback policy is {@code wait}. */
 		NO_REPLICA("replica"),
 

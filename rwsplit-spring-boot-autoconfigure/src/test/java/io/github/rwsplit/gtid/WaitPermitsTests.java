@@ -1,5 +1,7 @@
 package io.github.rwsplit.gtid;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +85,53 @@ class WaitPermitsTests {
 		}
 		assertThat(most.get()).isBetween(1, 3);
 		assertThat(permits.inUse("replica-1")).isZero();
+	}
+
+	@Test
+	void queueingTakesAFreePermitOfAnyNodeAtOnce() {
+		WaitPermits permits = new WaitPermits(1);
+		assertThat(permits.tryAcquire("replica-1")).isTrue();
+		assertThat(permits.acquireAny(List.of("replica-1", "replica-2"), 0)).isEqualTo("replica-2");
+		assertThat(permits.inUse("replica-2")).isEqualTo(1);
+		assertThat(permits.queued()).isZero();
+	}
+
+	@Test
+	void aQueuedCallerGetsThePermitAnotherGivesBack() throws Exception {
+		WaitPermits permits = new WaitPermits(1);
+		assertThat(permits.tryAcquire("replica-1")).isTrue();
+		assertThat(permits.tryAcquire("replica-2")).isTrue();
+		ExecutorService thread = Executors.newSingleThreadExecutor();
+		try {
+			Future<String> queued = thread
+				.submit(() -> permits.acquireAny(List.of("replica-1", "replica-2"), TimeUnit.SECONDS.toNanos(60)));
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
+			permits.release("replica-2");
+			assertThat(queued.get(30, TimeUnit.SECONDS)).isEqualTo("replica-2");
+			assertThat(permits.inUse("replica-2")).isEqualTo(1);
+			assertThat(permits.queued()).isZero();
+		}
+		finally {
+			thread.shutdownNow();
+		}
+	}
+
+	@Test
+	void aQueuedCallerGivesUpAtItsBoundOrWhenInterruptedHoldingNothing() {
+		WaitPermits permits = new WaitPermits(1);
+		assertThat(permits.tryAcquire("replica-1")).isTrue();
+		assertThat(permits.acquireAny(List.of("replica-1"), TimeUnit.MILLISECONDS.toNanos(50))).isNull();
+		assertThat(permits.queued()).isZero();
+		Thread.currentThread().interrupt();
+		try {
+			assertThat(permits.acquireAny(List.of("replica-1"), TimeUnit.SECONDS.toNanos(60))).isNull();
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(permits.inUse("replica-1")).isEqualTo(1);
+		assertThat(permits.queued()).isZero();
 	}
 
 }

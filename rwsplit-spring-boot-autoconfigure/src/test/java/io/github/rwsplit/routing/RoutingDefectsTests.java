@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import io.github.rwsplit.consistency.ConsistencyContext;
 import io.github.rwsplit.consistency.ConsistencyMode;
 import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.gtid.GtidSet;
+import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.routing.BalancingRoutingTests.GtidNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -351,6 +353,79 @@ class RoutingDefectsTests {
 		finally {
 			router.close();
 		}
+	}
+
+	/**
+	 * Read-your-writes under load: every replica's wait permits were taken and the primary already
+	 * served as many token-caused reads as it may. The read used to fail at once, where the same
+	 * read in eventual mode would have queued for a pool connection; it now queues, bounded, for a
+	 * wait permit on its replica.
+	 */
+	@Test
+	void aReadWhoseReplicasAreAllBusyWaitingAndWhoseFallbackIsFullQueuesForAWaitPermit() throws Exception {
+		ReadWriteRoutingDataSource router = busyRouter();
+		try {
+			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
+			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+					Connection onPrimary = router.getConnection()) {
+				assertThat(onPrimary.getCatalog()).as("the first busy read takes the fallback's only slot")
+					.isEqualTo("primary");
+				WaitPermits permits = router.getWaitPermits();
+				Thread releaser = new Thread(() -> {
+					// Once the read queues, a wait on replica-1 ends and gives its permit back.
+					Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
+					permits.release("replica-1");
+				});
+				releaser.start();
+				try {
+					assertThat(readFrom(router)).isEqualTo("replica-1");
+				}
+				finally {
+					releaser.join(30_000);
+				}
+				assertThat(this.first.waits.get()).as("it waited for the session's write there").isEqualTo(1);
+				assertThat(permits.queued()).isZero();
+				assertThat(router.view().routeCounts().route("replica-1", RouteReason.GTID_WAIT).sum()).isEqualTo(1);
+			}
+		}
+		finally {
+			router.close();
+		}
+	}
+
+	@Test
+	void aReadQueuedForAWaitPermitThatNeverComesFailsAfterTheWaitTimeoutAsBefore() throws Exception {
+		ReadWriteRoutingDataSource router = busyRouter();
+		try {
+			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
+			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+					Connection onPrimary = router.getConnection()) {
+				assertThat(onPrimary.getCatalog()).isEqualTo("primary");
+				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> readFrom(router))
+					.withMessageContaining("max-primary-reads");
+				assertThat(router.getWaitPermits().queued()).isZero();
+				assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
+			}
+		}
+		finally {
+			router.close();
+		}
+	}
+
+	/** Both replicas' only wait permits taken; the primary takes one fallback read at a time. */
+	private ReadWriteRoutingDataSource busyRouter() {
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("busy", "primary", this.primary,
+				List.of(this.one, this.two), new RoutingTopology("primary", "default", List.of(at(this.one, 100),
+						at(this.two, 100))),
+				this.firstCandidate, new WaitPermits(1));
+		router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
+				Duration.ofMillis(200), Duration.ZERO));
+		router.setFallback(new ReplicaFallback(ReplicaFallback.Policy.PRIMARY, Duration.ofSeconds(1), 1));
+		this.first.executed.set(120);
+		this.second.executed.set(120);
+		assertThat(router.getWaitPermits().tryAcquire("replica-1")).isTrue();
+		assertThat(router.getWaitPermits().tryAcquire("replica-2")).isTrue();
+		return router;
 	}
 
 	private static String readFrom(ReadWriteRoutingDataSource router) throws SQLException {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -162,6 +163,79 @@ class RoutingCombinationsIT {
 		return reads;
 	}
 
+	/**
+	 * Read-your-writes under saturation: both replicas' only wait permits are taken by reads waiting
+	 * for the session's write (appliers stopped), and the primary already serves its one fallback
+	 * read. The next read used to fail at once; it now queues for a wait permit and, once the
+	 * replicas apply the write, reads it on a replica.
+	 */
+	@Test
+	void aReadWhoseReplicasAreBusyWaitingAndWhosePrimaryFallbackIsFullQueuesAndReadsItsWriteOnAReplica(
+			MySqlReplicationCluster cluster) throws Exception {
+		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.consistency.max-waits-per-replica=1",
+				"rwsplit.fallback.max-primary-reads=1", "rwsplit.consistency.wait-timeout=30s")) {
+			Notes notes = app.getBean(Notes.class);
+			ReadWriteRoutingDataSource router = router(app);
+			ExecutorService readers = Executors.newFixedThreadPool(4);
+			CountDownLatch releasePrimaryRead = new CountDownLatch(1);
+			cluster.stopReplicaSqlThread("replica-1");
+			cluster.stopReplicaSqlThread("replica-2");
+			try {
+				long id;
+				ConsistencyToken token;
+				try (ConsistencyContext.Scope session = ConsistencyContext.open(ConsistencyToken.EMPTY, null)) {
+					id = notes.insert("under load");
+					token = ConsistencyContext.currentToken();
+				}
+				// Two reads of the session wait on the two replicas, one permit each.
+				List<Future<long[]>> waiting = new ArrayList<>();
+				for (int i = 0; i < 2; i++) {
+					waiting.add(readers.submit(() -> asSession(token, notes::maxId)));
+					int started = i + 1;
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> router.getWaitPermits().inUse("replica-1")
+								+ router.getWaitPermits().inUse("replica-2") == started);
+				}
+				// The third falls back to the primary and keeps its connection: the fallback is full.
+				Future<long[]> onPrimary = readers
+					.submit(() -> asSession(token, () -> notes.maxIdHolding(releasePrimaryRead)));
+				await().atMost(Duration.ofSeconds(20)).until(() -> router.view().primaryFallbackReads() == 1);
+
+				Future<long[]> queued = readers.submit(() -> asSession(token, notes::maxId));
+				await().atMost(Duration.ofSeconds(20))
+					.failFast("the read failed instead of queueing", queued::isDone)
+					.until(() -> router.getWaitPermits().queued() == 1);
+
+				cluster.startReplicaSqlThread("replica-1");
+				cluster.startReplicaSqlThread("replica-2");
+				long[] read = queued.get(60, TimeUnit.SECONDS);
+				assertThat(read[0]).as("a replica served it").isNotEqualTo(PRIMARY);
+				assertThat(read[1]).as("with the session's write").isGreaterThanOrEqualTo(id);
+				for (Future<long[]> first : waiting) {
+					long[] result = first.get(60, TimeUnit.SECONDS);
+					assertThat(result[0]).isNotEqualTo(PRIMARY);
+					assertThat(result[1]).isGreaterThanOrEqualTo(id);
+				}
+				releasePrimaryRead.countDown();
+				assertThat(onPrimary.get(60, TimeUnit.SECONDS)[0]).isEqualTo(PRIMARY);
+				assertThat(router.getWaitPermits().queued()).isZero();
+			}
+			finally {
+				releasePrimaryRead.countDown();
+				cluster.startReplicaSqlThread("replica-1");
+				cluster.startReplicaSqlThread("replica-2");
+				readers.shutdownNow();
+				cluster.awaitReplicasCaughtUp(Duration.ofSeconds(60));
+			}
+		}
+	}
+
+	private static long[] asSession(ConsistencyToken token, java.util.concurrent.Callable<long[]> read) throws Exception {
+		try (ConsistencyContext.Scope session = ConsistencyContext.open(token, null)) {
+			return read.call();
+		}
+	}
+
 	@Test
 	void aStickySessionWhoseReplicaPoolIsExhaustedReadsFromAnotherReplicaAtOnce(MySqlReplicationCluster cluster)
 			throws Exception {
@@ -277,6 +351,21 @@ class RoutingCombinationsIT {
 		long[] count() {
 			return this.jdbc.queryForObject("SELECT @@server_id, COUNT(*) FROM notes",
 					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+		}
+
+		/**
+		 * @param release counted down when the read may end
+		 * @return the server and the highest note id it has, read in a read-only transaction that
+		 * keeps its connection until released
+		 */
+		@Transactional(readOnly = true)
+		long[] maxIdHolding(CountDownLatch release) throws InterruptedException {
+			long[] read = this.jdbc.queryForObject("SELECT @@server_id, COALESCE(MAX(id), 0) FROM notes",
+					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
+			if (!release.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("never released");
+			}
+			return read;
 		}
 
 		/** @return the server and the highest note id it has */
