@@ -7,6 +7,7 @@
 #   benchmarks/peers.sh all [rounds] [millis]       # both
 #   benchmarks/peers.sh one-replica [rounds] [millis] # rwsplit over two replicas and over the floor's one, read-only
 #   benchmarks/peers.sh mix [rounds] [millis]       # the 90/10 mix: plain HikariCP, rwsplit gtid and eventual
+#   benchmarks/peers.sh mix-one-replica [rounds] [millis] # the same, rwsplit reading only from the floor's replica
 #   benchmarks/peers.sh statements [thousands]      # statements each server receives per operation, one thread
 set -euo pipefail
 cd "$(dirname "$0")/.."

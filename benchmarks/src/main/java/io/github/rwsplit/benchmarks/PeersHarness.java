@@ -63,6 +63,11 @@ public final class PeersHarness {
 		if (what.equals("mix")) {
 			mix(rounds, millis);
 		}
+		if (what.equals("mix-one-replica")) {
+			// rwsplit over the floor's replica only, as plain HikariCP reads: the mix without the cost of
+			// spreading reads over two servers that share two cores.
+			mix(rounds, millis, "rwsplit.replicas.replica-1.group=unused");
+		}
 		if (what.equals("statements")) {
 			statements(rounds * 1000);
 		}
@@ -157,11 +162,11 @@ public final class PeersHarness {
 	 * The 90/10 mix alone, for plain HikariCP and rwsplit with and without read-your-writes: what
 	 * GTID consistency costs, side by side in one run. Prints only.
 	 */
-	private static void mix(int rounds, long millis) throws Exception {
+	private static void mix(int rounds, long millis, String... rwsplitSettings) throws Exception {
 		try (MySqlReplicationCluster cluster = MySqlReplicationClusters.start(ClusterSpec.builder().replicas(2).build())) {
 			createTables(cluster);
-			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "gtid"),
-					Peers.rwsplit(cluster, "eventual"));
+			List<Contender> contenders = List.of(Peers.plain(cluster), Peers.rwsplit(cluster, "gtid", rwsplitSettings),
+					Peers.rwsplit(cluster, "eventual", rwsplitSettings));
 			try {
 				for (int threads : THREADS) {
 					Interleaved run = new Interleaved().beforeEach(() -> cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5)));
