@@ -96,7 +96,7 @@ public final class WaitPermits {
 	 */
 	public @Nullable String acquireAny(List<String> nodes, long timeoutNanos) {
 		String taken = takeAny(nodes);
-		if (taken != null) {
+		if (taken != null || nodes.isEmpty() || timeoutNanos <= 0) {
 			return taken;
 		}
 		long deadline = System.nanoTime() + timeoutNanos;
@@ -149,7 +149,7 @@ public final class WaitPermits {
 	}
 
 	/**
-	 * Gives back a permit taken with {@link #tryAcquire}.
+	 * Gives back a permit taken with {@link #tryAcquire} or {@link #acquireAny}.
 	 * @param node the node's name
 	 * @throws IllegalStateException when no permit on the node is held
 	 */

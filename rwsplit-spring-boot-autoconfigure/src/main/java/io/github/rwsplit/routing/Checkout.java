@@ -18,6 +18,7 @@ import io.github.rwsplit.consistency.ConsistencyToken;
 import io.github.rwsplit.consistency.ConsistencyTracker;
 import io.github.rwsplit.gtid.GtidSet;
 import io.github.rwsplit.gtid.GtidStatements;
+import io.github.rwsplit.gtid.WaitPermits;
 import io.github.rwsplit.routing.RouteCounts.FallbackCause;
 
 /**
@@ -38,7 +39,8 @@ import io.github.rwsplit.routing.RouteCounts.FallbackCause;
  * diagnostics, the {@link RouteListener}.</li>
  * </ol>
  * Waits for the topology (fallback {@code wait}, a newer primary position) use
- * {@link TopologyHolder}'s lock and condition, never a monitor, so virtual threads do not pin.
+ * {@link TopologyHolder}'s lock and condition, and a read queueing for a wait permit uses
+ * {@link WaitPermits}'s; never a monitor, so virtual threads do not pin.
  */
 final class Checkout {
 
@@ -134,9 +136,9 @@ final class Checkout {
 			ReplicaPlanner.Attempt first, SQLException earlier, int refused, ReadAttempt unit) throws SQLException {
 		ReplicaPlanner.Attempt attempt = first;
 		SQLException failure = earlier;
-		// Replicas passed over because their wait permits were all taken, and the attempt before the first.
+		// Replicas passed over because their wait permits were all taken, and the last plan for one of them.
 		List<String> busy = null;
-		ReplicaPlanner.Attempt beforeBusy = null;
+		Plan.ToReplica lastBusy = null;
 		// A permit this read queued for and got, not yet used by a plan; at most one queue per checkout.
 		String heldPermit = null;
 		boolean queued = false;
@@ -156,6 +158,23 @@ final class Checkout {
 						this.router.waitPermits().release(heldPermit);
 					}
 					heldPermit = null;
+				}
+				if (lastBusy != null && !(plan instanceof Plan.ToReplica)) {
+					// Every replica this read could wait on holds as many waits as it may: the busy plan's
+					// fallback serves if it can. If it would refuse, the read queues, once and bounded by the
+					// wait timeout, for a permit on any of them, as a read in eventual mode queues for a pool
+					// connection; one that gets a permit is planned again with that replica allowed back.
+					Plan fallback = lastBusy.onFailedPrecondition();
+					if (queued || fallbackServesNow(fallback, settings)) {
+						return afterFailedPrecondition(fallback, intent, topology, settings, state, failure, unit);
+					}
+					queued = true;
+					heldPermit = queueForPermit(busy, settings);
+					if (heldPermit != null) {
+						attempt = attempt.including(heldPermit);
+					}
+					// Planned again on a fresh snapshot either way: the queue may have lasted the wait timeout.
+					continue;
 				}
 				if (plan instanceof Plan.AwaitReplica await) {
 					observed(WaitObserver.Reason.NO_REPLICA,
@@ -180,42 +199,27 @@ final class Checkout {
 					boolean waits = !(toReplica.precondition() instanceof Precondition.None);
 					if (waits && !permitted && !this.router.waitPermits().tryAcquire(node)) {
 						// As many of rwsplit's own waits as it may hold already run on this replica: another
-						// replica may serve, else the plan's fallback does.
+						// replica may serve, else (above) the fallback or a queue for a permit.
 						if (busy == null) {
 							busy = new ArrayList<>(2);
-							beforeBusy = attempt;
 						}
 						busy.add(node);
-						if (busy.size() < topology.replicas(intent.group()).size()) {
-							attempt = attempt.excluding(node);
-							continue;
-						}
-						Plan fallback = toReplica.onFailedPrecondition();
-						if (queued || fallbackServesNow(fallback, settings)) {
-							return afterFailedPrecondition(fallback, intent, topology, settings, state, failure, unit);
-						}
-						// Every replica busy waiting and the fallback would refuse: rather than fail, queue for
-						// a wait permit on any of them, as a read in eventual mode queues for a pool connection;
-						// bounded by the wait timeout, once. A read that gets one is planned again on that replica.
-						queued = true;
-						heldPermit = queueForPermit(busy, settings);
-						if (heldPermit == null) {
-							return afterFailedPrecondition(fallback, intent, topology, settings, state, failure, unit);
-						}
-						attempt = beforeBusy;
-						for (String other : busy) {
-							if (!other.equals(heldPermit)) {
-								attempt = attempt.excluding(other);
-							}
-						}
+						lastBusy = toReplica;
+						attempt = attempt.excluding(node);
 						continue;
 					}
+					boolean holding = waits;
 					try {
 						Connection connection;
 						try {
 							connection = toReplica.node().dataSource().getConnection();
 						}
 						catch (SQLException ex) {
+							// The permit goes back before the work is planned elsewhere: nothing waits here.
+							if (holding) {
+								holding = false;
+								this.router.waitPermits().release(node);
+							}
 							return afterRefusedCheckout(toReplica, ex, intent, topology, settings, state, attempt, failure,
 									refused, unit);
 						}
@@ -226,7 +230,7 @@ final class Checkout {
 						close(connection);
 					}
 					finally {
-						if (waits) {
+						if (holding) {
 							this.router.waitPermits().release(node);
 						}
 					}
@@ -268,12 +272,27 @@ final class Checkout {
 	 * @return the replica whose permit the caller now holds, or {@code null}
 	 */
 	private @Nullable String queueForPermit(List<String> replicas, RoutingSettings settings) {
-		long deadline = System.nanoTime() + settings.consistency().waitTimeout().toNanos();
+		WaitPermits permits = this.router.waitPermits();
+		String free = permits.acquireAny(replicas, 0);
+		if (free != null) {
+			// Given back since: no queue, nothing to observe.
+			return free;
+		}
+		long timeoutNanos = settings.consistency().waitTimeout().toNanos();
 		String[] got = new String[1];
-		observed(WaitObserver.Reason.WAIT_PERMIT, () -> {
-			got[0] = this.router.waitPermits().acquireAny(replicas, deadline - System.nanoTime());
-			return got[0] != null;
-		});
+		try {
+			observed(WaitObserver.Reason.WAIT_PERMIT, () -> {
+				got[0] = permits.acquireAny(replicas, timeoutNanos);
+				return got[0] != null;
+			});
+		}
+		catch (RuntimeException | Error ex) {
+			// An observer that throws must not keep the permit from every later wait on that replica.
+			if (got[0] != null) {
+				permits.release(got[0]);
+			}
+			throw ex;
+		}
 		return got[0];
 	}
 

@@ -40,6 +40,17 @@ final class ReplicaPlanner {
 					this.waitedForPrimary);
 		}
 
+		/** @return this attempt with a node excluded before allowed again (one exclusion of it removed) */
+		Attempt including(String node) {
+			if (this.excluded == null || !this.excluded.contains(node)) {
+				return this;
+			}
+			List<String> fewer = new java.util.ArrayList<>(this.excluded);
+			fewer.remove(node);
+			return new Attempt(fewer.isEmpty() ? null : fewer, this.waitedForReplica, this.verifiedSinceMillis,
+					this.cannotVerify, this.waitedForPrimary);
+		}
+
 		Attempt afterWaitingForReplica() {
 			return new Attempt(this.excluded, true, this.verifiedSinceMillis, this.cannotVerify, this.waitedForPrimary);
 		}

@@ -192,6 +192,9 @@ class BalancingRoutingTests {
 		/** Whether the pool refuses every checkout, as an exhausted one does. */
 		volatile boolean refusing;
 
+		/** Run as each {@code WAIT_FOR_EXECUTED_GTID_SET} is sent, or {@code null}. */
+		volatile Runnable onWait;
+
 		private final String name;
 
 		GtidNode(String name, long executed) {
@@ -222,6 +225,10 @@ class BalancingRoutingTests {
 				if (method.equals("setString")) {
 					parameter[0] = (String) args[1];
 					this.waits.incrementAndGet();
+					Runnable hook = this.onWait;
+					if (hook != null) {
+						hook.run();
+					}
 				}
 				return method.equals("executeQuery") ? resultSet(parameter) : null;
 			});

@@ -23,6 +23,7 @@ import io.github.rwsplit.routing.BalancingRoutingTests.GtidNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The defects that lived where two routing features meet, each reproduced over stub nodes that
@@ -363,7 +364,8 @@ class RoutingDefectsTests {
 	 */
 	@Test
 	void aReadWhoseReplicasAreAllBusyWaitingAndWhoseFallbackIsFullQueuesForAWaitPermit() throws Exception {
-		ReadWriteRoutingDataSource router = busyRouter();
+		// Long enough that the read is still queued whenever the releaser gets to run.
+		ReadWriteRoutingDataSource router = busyRouter(Duration.ofSeconds(60), 100);
 		try {
 			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
 			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
@@ -395,7 +397,7 @@ class RoutingDefectsTests {
 
 	@Test
 	void aReadQueuedForAWaitPermitThatNeverComesFailsAfterTheWaitTimeoutAsBefore() throws Exception {
-		ReadWriteRoutingDataSource router = busyRouter();
+		ReadWriteRoutingDataSource router = busyRouter(Duration.ofMillis(200), 100);
 		try {
 			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
 			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
@@ -412,14 +414,103 @@ class RoutingDefectsTests {
 		}
 	}
 
-	/** Both replicas' only wait permits taken; the primary takes one fallback read at a time. */
-	private ReadWriteRoutingDataSource busyRouter() {
-		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("busy", "primary", this.primary,
+	@Test
+	void aReadWhoseOnlyReachableReplicaIsBusyWaitingQueuesToo() throws Exception {
+		// replica-2 is 120 s behind: too far to wait on within the timeout, so only replica-1 can serve.
+		ReadWriteRoutingDataSource router = busyRouter(Duration.ofSeconds(60), TimeUnit.SECONDS.toNanos(120));
+		try {
+			router.getWaitPermits().release("replica-2");
+			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
+			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+					Connection onPrimary = router.getConnection()) {
+				assertThat(onPrimary.getCatalog()).isEqualTo("primary");
+				WaitPermits permits = router.getWaitPermits();
+				Thread releaser = new Thread(() -> {
+					Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
+					permits.release("replica-1");
+				});
+				releaser.start();
+				try {
+					assertThat(readFrom(router)).isEqualTo("replica-1");
+				}
+				finally {
+					releaser.join(30_000);
+				}
+				assertThat(this.second.waits.get()).as("never waited on the replica too far behind").isZero();
+			}
+		}
+		finally {
+			router.close();
+		}
+	}
+
+	@Test
+	void aWaitObserverThatThrowsAfterAQueuedReadGotItsPermitDoesNotKeepThePermit() throws Exception {
+		ReadWriteRoutingDataSource router = busyRouter(Duration.ofSeconds(60), 100);
+		router.setWaitObserver((reason, node) -> (outcome) -> {
+			if (reason == WaitObserver.Reason.WAIT_PERMIT) {
+				throw new IllegalStateException("observer failed");
+			}
+		});
+		try {
+			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
+			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
+					Connection onPrimary = router.getConnection()) {
+				assertThat(onPrimary.getCatalog()).isEqualTo("primary");
+				WaitPermits permits = router.getWaitPermits();
+				Thread releaser = new Thread(() -> {
+					Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
+					permits.release("replica-1");
+				});
+				releaser.start();
+				try {
+					assertThatIllegalStateException().isThrownBy(() -> readFrom(router)).withMessage("observer failed");
+				}
+				finally {
+					releaser.join(30_000);
+				}
+				assertThat(permits.inUse("replica-1")).as("the permit the read got went back").isZero();
+			}
+		}
+		finally {
+			router.close();
+		}
+	}
+
+	@Test
+	void aReplicaWhosePoolRefusedGivesItsWaitPermitBackBeforeTheReadWaitsElsewhere() throws SQLException {
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("refused", "primary", this.primary,
 				List.of(this.one, this.two), new RoutingTopology("primary", "default", List.of(at(this.one, 100),
 						at(this.two, 100))),
 				this.firstCandidate, new WaitPermits(1));
 		router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5),
-				Duration.ofMillis(200), Duration.ZERO));
+				Duration.ofSeconds(1), Duration.ZERO));
+		this.first.refusing = true;
+		this.second.executed.set(120);
+		List<Integer> heldOnReplicaOne = new ArrayList<>();
+		this.second.onWait = () -> heldOnReplicaOne.add(router.getWaitPermits().inUse("replica-1"));
+		try {
+			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
+			assertThat(readFrom(router)).isEqualTo("replica-2");
+			assertThat(heldOnReplicaOne).as("replica-1's permit while the read waited on replica-2").containsExactly(0);
+		}
+		finally {
+			router.close();
+		}
+	}
+
+	/**
+	 * Both replicas' only wait permits taken; the primary takes one fallback read at a time.
+	 * @param waitTimeout the longest a read waits on a replica, and queues for a permit
+	 * @param replicaTwoLagNanos how far behind the monitor measured replica-2
+	 */
+	private ReadWriteRoutingDataSource busyRouter(Duration waitTimeout, long replicaTwoLagNanos) {
+		ReadWriteRoutingDataSource router = new ReadWriteRoutingDataSource("busy", "primary", this.primary,
+				List.of(this.one, this.two), new RoutingTopology("primary", "default", List.of(at(this.one, 100),
+						this.two.withHealth(replicaTwoLagNanos, gtids(100), System.currentTimeMillis()))),
+				this.firstCandidate, new WaitPermits(1));
+		router.setConsistency(new ConsistencySettings(ConsistencyMode.GTID, Duration.ofSeconds(5), waitTimeout,
+				Duration.ZERO));
 		router.setFallback(new ReplicaFallback(ReplicaFallback.Policy.PRIMARY, Duration.ofSeconds(1), 1));
 		this.first.executed.set(120);
 		this.second.executed.set(120);
