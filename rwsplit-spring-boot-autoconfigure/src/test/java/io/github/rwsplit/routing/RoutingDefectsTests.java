@@ -366,82 +366,34 @@ class RoutingDefectsTests {
 	void aReadWhoseReplicasAreAllBusyWaitingAndWhoseFallbackIsFullQueuesForAWaitPermit() throws Exception {
 		// Long enough that the read is still queued whenever the releaser gets to run.
 		ReadWriteRoutingDataSource router = busyRouter(Duration.ofSeconds(60), 100);
-		try {
-			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
-			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
-					Connection onPrimary = router.getConnection()) {
-				assertThat(onPrimary.getCatalog()).as("the first busy read takes the fallback's only slot")
-					.isEqualTo("primary");
-				WaitPermits permits = router.getWaitPermits();
-				Thread releaser = new Thread(() -> {
-					// Once the read queues, a wait on replica-1 ends and gives its permit back.
-					Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
-					permits.release("replica-1");
-				});
-				releaser.start();
-				try {
-					assertThat(readFrom(router)).isEqualTo("replica-1");
-				}
-				finally {
-					releaser.join(30_000);
-				}
-				assertThat(this.first.waits.get()).as("it waited for the session's write there").isEqualTo(1);
-				assertThat(permits.queued()).isZero();
-				assertThat(router.view().routeCounts().route("replica-1", RouteReason.GTID_WAIT).sum()).isEqualTo(1);
-			}
-		}
-		finally {
-			router.close();
-		}
+		withFallbackFull(router, (permits) -> {
+			releasingReplicaOneOnceQueued(permits, () -> assertThat(readFrom(router)).isEqualTo("replica-1"));
+			assertThat(this.first.waits.get()).as("it waited for the session's write there").isEqualTo(1);
+			assertThat(permits.queued()).isZero();
+			assertThat(router.view().routeCounts().route("replica-1", RouteReason.GTID_WAIT).sum()).isEqualTo(1);
+		});
 	}
 
 	@Test
 	void aReadQueuedForAWaitPermitThatNeverComesFailsAfterTheWaitTimeoutAsBefore() throws Exception {
 		ReadWriteRoutingDataSource router = busyRouter(Duration.ofMillis(200), 100);
-		try {
-			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
-			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
-					Connection onPrimary = router.getConnection()) {
-				assertThat(onPrimary.getCatalog()).isEqualTo("primary");
-				assertThatExceptionOfType(SQLException.class).isThrownBy(() -> readFrom(router))
-					.withMessageContaining("max-primary-reads");
-				assertThat(router.getWaitPermits().queued()).isZero();
-				assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
-			}
-		}
-		finally {
-			router.close();
-		}
+		withFallbackFull(router, (permits) -> {
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> readFrom(router))
+				.withMessageContaining("max-primary-reads");
+			assertThat(permits.queued()).isZero();
+			assertThat(this.first.waits.get() + this.second.waits.get()).isZero();
+		});
 	}
 
 	@Test
 	void aReadWhoseOnlyReachableReplicaIsBusyWaitingQueuesToo() throws Exception {
 		// replica-2 is 120 s behind: too far to wait on within the timeout, so only replica-1 can serve.
 		ReadWriteRoutingDataSource router = busyRouter(Duration.ofSeconds(60), TimeUnit.SECONDS.toNanos(120));
-		try {
-			router.getWaitPermits().release("replica-2");
-			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
-			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
-					Connection onPrimary = router.getConnection()) {
-				assertThat(onPrimary.getCatalog()).isEqualTo("primary");
-				WaitPermits permits = router.getWaitPermits();
-				Thread releaser = new Thread(() -> {
-					Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
-					permits.release("replica-1");
-				});
-				releaser.start();
-				try {
-					assertThat(readFrom(router)).isEqualTo("replica-1");
-				}
-				finally {
-					releaser.join(30_000);
-				}
-				assertThat(this.second.waits.get()).as("never waited on the replica too far behind").isZero();
-			}
-		}
-		finally {
-			router.close();
-		}
+		router.getWaitPermits().release("replica-2");
+		withFallbackFull(router, (permits) -> {
+			releasingReplicaOneOnceQueued(permits, () -> assertThat(readFrom(router)).isEqualTo("replica-1"));
+			assertThat(this.second.waits.get()).as("never waited on the replica too far behind").isZero();
+		});
 	}
 
 	@Test
@@ -452,28 +404,55 @@ class RoutingDefectsTests {
 				throw new IllegalStateException("observer failed");
 			}
 		});
+		withFallbackFull(router, (permits) -> {
+			releasingReplicaOneOnceQueued(permits, () -> assertThatIllegalStateException()
+				.isThrownBy(() -> readFrom(router))
+				.withMessage("observer failed"));
+			assertThat(permits.inUse("replica-1")).as("the permit the read got went back").isZero();
+		});
+	}
+
+	/** What a test checks while the fallback is full. */
+	@FunctionalInterface
+	private interface WhileFallbackFull {
+
+		void check(WaitPermits permits) throws Exception;
+
+	}
+
+	/**
+	 * Runs a check in a session that requires its write, while an earlier read of it, sent to the
+	 * primary because every replica was busy waiting, keeps the fallback's only slot; then closes
+	 * the router.
+	 */
+	private void withFallbackFull(ReadWriteRoutingDataSource router, WhileFallbackFull check) throws Exception {
 		try {
 			this.session = ConsistencyContext.open(ConsistencyToken.of(gtids(120), 0), null);
 			try (RoutingContext.Scope scope = RoutingContext.enter(Route.REPLICA, null, "test");
 					Connection onPrimary = router.getConnection()) {
-				assertThat(onPrimary.getCatalog()).isEqualTo("primary");
-				WaitPermits permits = router.getWaitPermits();
-				Thread releaser = new Thread(() -> {
-					Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
-					permits.release("replica-1");
-				});
-				releaser.start();
-				try {
-					assertThatIllegalStateException().isThrownBy(() -> readFrom(router)).withMessage("observer failed");
-				}
-				finally {
-					releaser.join(30_000);
-				}
-				assertThat(permits.inUse("replica-1")).as("the permit the read got went back").isZero();
+				assertThat(onPrimary.getCatalog()).as("the first busy read takes the fallback's only slot")
+					.isEqualTo("primary");
+				check.check(router.getWaitPermits());
 			}
 		}
 		finally {
 			router.close();
+		}
+	}
+
+	/** Runs a read that queues for a permit: once it queues, a wait on replica-1 ends and gives its permit back. */
+	private static void releasingReplicaOneOnceQueued(WaitPermits permits, java.util.concurrent.Callable<?> read)
+			throws Exception {
+		Thread releaser = new Thread(() -> {
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> permits.queued() == 1);
+			permits.release("replica-1");
+		});
+		releaser.start();
+		try {
+			read.call();
+		}
+		finally {
+			releaser.join(30_000);
 		}
 	}
 
