@@ -250,7 +250,7 @@ public class RwsplitProperties {
 		private Duration pinDuration = Duration.ofSeconds(5);
 
 		/**
-		 * Longest a read waits on a replica for the session's writes before going to the primary.
+		 * Longest a read waits on a replica for the session's writes before going to the primary, and, under load, for a wait permit.
 		 */
 		private Duration waitTimeout = Duration.ofSeconds(1);
 
