@@ -177,22 +177,13 @@ public final class LagReactionHarness {
 	private static void overhead(MySqlReplicationCluster cluster) throws Exception {
 		Map<String, Long> before = new LinkedHashMap<>();
 		for (String node : List.of("primary", "replica-1", "replica-2")) {
-			before.put(node, questions(cluster, node));
+			before.put(node, ServerCounters.questions(cluster, node));
 		}
 		Thread.sleep(10_000);
 		for (String node : before.keySet()) {
 			// Each reading of the counter is one statement of our own on a new connection: subtract it.
-			double perSecond = (questions(cluster, node) - before.get(node) - 1) / 10.0;
+			double perSecond = (ServerCounters.questions(cluster, node) - before.get(node) - 1) / 10.0;
 			System.out.printf("monitor statements per second on %s: %.1f%n", node, perSecond);
-		}
-	}
-
-	private static long questions(MySqlReplicationCluster cluster, String node) throws Exception {
-		try (Connection connection = cluster.openAdminConnection(node);
-				Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {
-			rs.next();
-			return rs.getLong(2);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -133,53 +134,63 @@ final class Peers {
 			.web(WebApplicationType.NONE)
 			.properties(properties)
 			.run();
-		ReadWriteRoutingDataSource router = context.getBean(RwsplitDataSource.class).getRouter();
-		RouterView view = router.view();
-		// Replaces the metrics' recorder: how long reads spent in read-your-writes waits, all threads.
-		LongAdder waitNanos = new LongAdder();
-		java.util.concurrent.ConcurrentLinkedQueue<Long> waits = new java.util.concurrent.ConcurrentLinkedQueue<>();
-		router.setConsistencyWaitRecorder((nanos, caughtUp) -> {
-			waitNanos.add(nanos);
-			waits.add(nanos);
-		});
-		return new Contender.TransactionRouted("rwsplit (" + consistency + ")", context.getBean(DataSource.class),
-				context.getBean(PlatformTransactionManager.class), context) {
+		return new RwsplitContender("rwsplit (" + consistency + ")", context);
+	}
 
-			private final Map<String, Long> before = new LinkedHashMap<>();
+	/**
+	 * rwsplit, and where its connections went: per node and reason, and how long reads spent in
+	 * read-your-writes waits (its wait recorder replaces the metrics' one).
+	 */
+	static final class RwsplitContender extends Contender.TransactionRouted {
 
-			@Override
-			String routesSinceLastAsked() {
-				Map<String, Long> now = new LinkedHashMap<>();
-				List<String> nodes = new ArrayList<>();
-				nodes.add(view.primary());
-				view.replicas().forEach((replica) -> nodes.add(replica.name()));
-				for (String node : nodes) {
-					view.routeCounts().routes(node).forEach((reason, count) -> now.put(node + " " + reason, count));
-				}
-				ConsistencyTracker tracker = view.consistencyTracker();
-				now.put("waited", tracker.waited.sum());
-				now.put("wait timed out", tracker.waitTimedOut.sum());
-				now.put("ms waiting", waitNanos.sum() / 1_000_000);
-				StringBuilder line = new StringBuilder();
-				now.forEach((key, count) -> {
-					long delta = count - this.before.getOrDefault(key, 0L);
-					if (delta > 0) {
-						line.append(line.isEmpty() ? "" : ", ").append(key).append(' ').append(delta);
-					}
-				});
-				this.before.clear();
-				this.before.putAll(now);
-				long[] sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
-				waits.clear();
-				if (sorted.length > 0) {
-					line.append(String.format(java.util.Locale.ROOT, ", wait p50 %.3f ms, p90 %.3f ms, p99 %.3f ms",
-							sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
-							sorted[sorted.length * 99 / 100] / 1e6));
-				}
-				return line.toString();
+		private final RouterView view;
+
+		private final LongAdder waitNanos = new LongAdder();
+
+		private final ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
+
+		private final Map<String, Long> before = new LinkedHashMap<>();
+
+		RwsplitContender(String name, ConfigurableApplicationContext context) {
+			super(name, context.getBean(DataSource.class), context.getBean(PlatformTransactionManager.class), context);
+			ReadWriteRoutingDataSource router = context.getBean(RwsplitDataSource.class).getRouter();
+			this.view = router.view();
+			router.setConsistencyWaitRecorder((nanos, caughtUp) -> {
+				this.waitNanos.add(nanos);
+				this.waits.add(nanos);
+			});
+		}
+
+		@Override
+		String routesSinceLastAsked() {
+			Map<String, Long> now = new LinkedHashMap<>();
+			List<String> nodes = new ArrayList<>();
+			nodes.add(this.view.primary());
+			this.view.replicas().forEach((replica) -> nodes.add(replica.name()));
+			for (String node : nodes) {
+				this.view.routeCounts().routes(node).forEach((reason, count) -> now.put(node + " " + reason, count));
 			}
+			ConsistencyTracker tracker = this.view.consistencyTracker();
+			now.put("waited", tracker.waited.sum());
+			now.put("wait timed out", tracker.waitTimedOut.sum());
+			now.put("ms waiting", this.waitNanos.sum() / 1_000_000);
+			StringBuilder line = new StringBuilder();
+			now.forEach((key, count) -> {
+				long delta = count - this.before.getOrDefault(key, 0L);
+				if (delta > 0) {
+					line.append(line.isEmpty() ? "" : ", ").append(key).append(' ').append(delta);
+				}
+			});
+			this.before.clear();
+			this.before.putAll(now);
+			long[] waited = this.waits.stream().mapToLong(Long::longValue).toArray();
+			this.waits.clear();
+			if (waited.length > 0) {
+				line.append(", wait ").append(ServerCounters.percentilesMillis(waited));
+			}
+			return line.toString();
+		}
 
-		};
 	}
 
 	/**

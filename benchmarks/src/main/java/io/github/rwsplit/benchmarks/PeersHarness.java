@@ -93,7 +93,7 @@ public final class PeersHarness {
 						cluster.awaitReplicasCaughtUp(Duration.ofMinutes(5));
 						Map<String, Long> before = new LinkedHashMap<>();
 						for (ClusterNode node : cluster.nodes()) {
-							before.put(node.name(), questions(cluster, node.name()));
+							before.put(node.name(), ServerCounters.questions(cluster, node.name()));
 						}
 						for (int i = 0; i < operations; i++) {
 							workload.getValue().accept(contender);
@@ -102,7 +102,7 @@ public final class PeersHarness {
 						double total = 0;
 						for (ClusterNode node : cluster.nodes()) {
 							// The SHOW STATUS that reads the counter counts itself.
-							double perOperation = (questions(cluster, node.name()) - before.get(node.name()) - 1)
+							double perOperation = (ServerCounters.questions(cluster, node.name()) - before.get(node.name()) - 1)
 									/ (double) operations;
 							total += perOperation;
 							line.append(String.format(Locale.ROOT, ", %s %.2f", node.name(), perOperation));
@@ -117,15 +117,6 @@ public final class PeersHarness {
 					contender.close();
 				}
 			}
-		}
-	}
-
-	private static long questions(MySqlReplicationCluster cluster, String node) throws java.sql.SQLException {
-		try (java.sql.Connection connection = cluster.openAdminConnection(node);
-				java.sql.Statement statement = connection.createStatement();
-				java.sql.ResultSet rs = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Questions'")) {
-			rs.next();
-			return rs.getLong(2);
 		}
 	}
 

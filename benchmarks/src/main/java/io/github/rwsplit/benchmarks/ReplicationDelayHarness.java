@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.Locale;
 
 import io.github.rwsplit.testcluster.ClusterSpec;
@@ -111,10 +110,7 @@ public final class ReplicationDelayHarness {
 	}
 
 	private static void print(String what, long[] nanos) {
-		long[] sorted = nanos.clone();
-		Arrays.sort(sorted);
-		System.out.printf(Locale.ROOT, "  %-40s p50 %6.3f ms   p90 %6.3f ms   p99 %6.3f ms%n", what,
-				sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6, sorted[sorted.length * 99 / 100] / 1e6);
+		System.out.printf(Locale.ROOT, "  %-40s %s%n", what, ServerCounters.percentilesMillis(nanos));
 	}
 
 }

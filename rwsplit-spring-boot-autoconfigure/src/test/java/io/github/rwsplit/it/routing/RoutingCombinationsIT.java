@@ -173,7 +173,10 @@ class RoutingCombinationsIT {
 	void aReadWhoseReplicasAreBusyWaitingAndWhosePrimaryFallbackIsFullQueuesAndReadsItsWriteOnAReplica(
 			MySqlReplicationCluster cluster) throws Exception {
 		try (ConfigurableApplicationContext app = start(cluster, "rwsplit.consistency.max-waits-per-replica=1",
-				"rwsplit.fallback.max-primary-reads=1", "rwsplit.consistency.wait-timeout=30s")) {
+				"rwsplit.fallback.max-primary-reads=1", "rwsplit.consistency.wait-timeout=60s",
+				// Upper bounds only, far beyond what the steps take on a loaded machine: the reads' waits and
+				// the queue end as soon as the appliers start, and the stopped replicas stay in rotation.
+				"rwsplit.monitor.max-lag=120s")) {
 			Notes notes = app.getBean(Notes.class);
 			ReadWriteRoutingDataSource router = router(app);
 			ExecutorService readers = Executors.newFixedThreadPool(4);
@@ -192,32 +195,32 @@ class RoutingCombinationsIT {
 				for (int i = 0; i < 2; i++) {
 					waiting.add(readers.submit(() -> asSession(token, notes::maxId)));
 					int started = i + 1;
-					await().atMost(Duration.ofSeconds(20))
+					await().atMost(Duration.ofSeconds(60))
 						.until(() -> router.getWaitPermits().inUse("replica-1")
 								+ router.getWaitPermits().inUse("replica-2") == started);
 				}
 				// The third falls back to the primary and keeps its connection: the fallback is full.
 				Future<long[]> onPrimary = readers
 					.submit(() -> asSession(token, () -> notes.maxIdHolding(releasePrimaryRead)));
-				await().atMost(Duration.ofSeconds(20)).until(() -> router.view().primaryFallbackReads() == 1);
+				await().atMost(Duration.ofSeconds(60)).until(() -> router.view().primaryFallbackReads() == 1);
 
 				Future<long[]> queued = readers.submit(() -> asSession(token, notes::maxId));
-				await().atMost(Duration.ofSeconds(20))
+				await().atMost(Duration.ofSeconds(60))
 					.failFast("the read failed instead of queueing", queued::isDone)
 					.until(() -> router.getWaitPermits().queued() == 1);
 
 				cluster.startReplicaSqlThread("replica-1");
 				cluster.startReplicaSqlThread("replica-2");
-				long[] read = queued.get(60, TimeUnit.SECONDS);
+				long[] read = queued.get(120, TimeUnit.SECONDS);
 				assertThat(read[0]).as("a replica served it").isNotEqualTo(PRIMARY);
 				assertThat(read[1]).as("with the session's write").isGreaterThanOrEqualTo(id);
 				for (Future<long[]> first : waiting) {
-					long[] result = first.get(60, TimeUnit.SECONDS);
+					long[] result = first.get(120, TimeUnit.SECONDS);
 					assertThat(result[0]).isNotEqualTo(PRIMARY);
 					assertThat(result[1]).isGreaterThanOrEqualTo(id);
 				}
 				releasePrimaryRead.countDown();
-				assertThat(onPrimary.get(60, TimeUnit.SECONDS)[0]).isEqualTo(PRIMARY);
+				assertThat(onPrimary.get(120, TimeUnit.SECONDS)[0]).isEqualTo(PRIMARY);
 				assertThat(router.getWaitPermits().queued()).isZero();
 			}
 			finally {
@@ -362,7 +365,7 @@ class RoutingCombinationsIT {
 		long[] maxIdHolding(CountDownLatch release) throws InterruptedException {
 			long[] read = this.jdbc.queryForObject("SELECT @@server_id, COALESCE(MAX(id), 0) FROM notes",
 					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) });
-			if (!release.await(60, TimeUnit.SECONDS)) {
+			if (!release.await(120, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("never released");
 			}
 			return read;
